@@ -1,0 +1,1 @@
+"""EntryWatch runtime: CLI, embedded stack, Redis list store."""

@@ -1,0 +1,66 @@
+"""One entity model for every list source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+NameStrength = Literal["primary", "strong", "weak"]
+EntityType = Literal["organization", "person", "vessel", "aircraft", "region", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityName:
+    """A name an entity is listed under. ``primary`` is the listed name, ``strong`` an a.k.a.,
+    ``weak`` a weak alias (OFAC "weak AKA", f.k.a./n.k.a.)."""
+
+    value: str
+    strength: NameStrength = "primary"
+    kind: str | None = None  # source's own alias kind, e.g. "aka", "fka", "nka"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityAddress:
+    street: str | None = None
+    city: str | None = None
+    province: str | None = None
+    postal_code: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2 where known
+    text: str | None = None  # the address as published, when the source does not split it
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A listed party. ``id`` is stable across versions and prefixed by its source."""
+
+    id: str
+    source: str  # e.g. "uflpa", "cbp_wro", "ofac_sdn", "ofac_cons", "csl", "bis_dpl", "un_sc"
+    list_name: str  # the originating list, e.g. "UFLPA Entity List", "Entity List (EL) - BIS"
+    list_version: str
+    entity_type: EntityType
+    names: tuple[EntityName, ...]
+    addresses: tuple[EntityAddress, ...] = ()
+    countries: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    effective_date: str | None = None  # ISO date
+    product_scope: tuple[str, ...] = ()  # WRO/Finding industries; empty means not product-scoped
+    status: str | None = None
+    flags: tuple[str, ...] = ()  # e.g. "includes_subsidiaries", "subordinate_and_affiliated"
+    identifiers: tuple[tuple[str, str], ...] = ()  # (scheme, value), e.g. ("uscc", "9165...")
+    remarks: str | None = None
+
+    @property
+    def primary_name(self) -> str:
+        return self.names[0].value if self.names else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ListSnapshot:
+    """Every entity of one source at one version, as parsed from the published files."""
+
+    source: str
+    version: str
+    entities: tuple[Entity, ...]
+    published: str | None = None  # ISO date the publisher gave it, if known
+    checksum: str = ""
+    warnings: tuple[str, ...] = field(default=())

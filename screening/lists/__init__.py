@@ -1,0 +1,1 @@
+"""List sources: each module parses one published format (bytes -> rows -> entities, pure)."""

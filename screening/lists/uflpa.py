@@ -1,0 +1,114 @@
+"""DHS UFLPA Entity List, in its published text style.
+
+Aliases are written inside the name: "(and three aliases: A; B; and C)", "(including one alias: A)",
+"(also known as A; and B, and formerly known as C)"; qualifiers such as "(including subsidiaries)" and
+"and its subordinate and affiliated entities" become flags.
+"""
+
+from __future__ import annotations
+
+import re
+
+from screening.entities import Entity, EntityName, ListSnapshot
+from screening.lists.common import ListFormatError, checksum, csv_rows, decode_text, iso_date, slug
+
+SOURCE = "uflpa"
+LIST_NAME = "UFLPA Entity List"
+HEADER = ("Name of Entity", "Effective Date")
+
+_ALIAS_GROUP = re.compile(
+    r"\((?:and|including)\s+(?:\w+\s+)?alias(?:es)?\s*:\s*(?P<aliases>[^)]*)\)", re.IGNORECASE
+)
+_AKA_GROUP = re.compile(r"\(also known as\s+(?P<body>[^)]*)\)", re.IGNORECASE)
+_SUBSIDIARIES = re.compile(r"\(including subsidiaries\)", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"\s+and its subordinate and affiliated entities\s*$", re.IGNORECASE)
+
+
+def _split_aliases(body: str) -> list[str]:
+    parts = re.split(r";\s*(?:and\s+)?|,\s+and\s+(?=[A-Z])", body)
+    out = []
+    for part in parts:
+        part = re.sub(r"^(?:and|or)\s+", "", part.strip(), flags=re.IGNORECASE).strip(" ;,")
+        if part:
+            out.append(part)
+    return out
+
+
+_FORMERLY = re.compile(r",?\s*(?:and\s+)?formerly known as\s+", re.IGNORECASE)
+
+
+def _split_formerly(body: str) -> tuple[str, str]:
+    parts = _FORMERLY.split(body, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (body, "")
+
+
+def parse_name(text: str) -> tuple[str, list[EntityName], list[str]]:
+    """Split a published entity cell into (primary name, aliases, flags)."""
+    flags: list[str] = []
+    aliases: list[EntityName] = []
+    rest = text.strip()
+    if _SUBORDINATE.search(rest):
+        flags.append("subordinate_and_affiliated")
+        rest = _SUBORDINATE.sub("", rest)
+    if _SUBSIDIARIES.search(rest):
+        flags.append("includes_subsidiaries")
+        rest = _SUBSIDIARIES.sub("", rest)
+    for m in _ALIAS_GROUP.finditer(rest):
+        aliases.extend(EntityName(a, "strong", "aka") for a in _split_aliases(m.group("aliases")))
+    rest = _ALIAS_GROUP.sub("", rest)
+    for m in _AKA_GROUP.finditer(rest):
+        aka, fka = _split_formerly(m.group("body"))
+        aliases.extend(EntityName(a, "strong", "aka") for a in _split_aliases(aka))
+        if fka:
+            aliases.extend(EntityName(a, "weak", "fka") for a in _split_aliases(fka))
+    rest = _AKA_GROUP.sub("", rest)
+    primary = re.sub(r"\s+", " ", rest).strip(" ,")
+    return primary, aliases, flags
+
+
+def read(data: bytes) -> list[tuple[str, str]]:
+    """Bytes of the published CSV -> (entity text, effective date text) rows."""
+    rows = csv_rows(decode_text(data, "UFLPA Entity List"))
+    if not rows or tuple(c.strip() for c in rows[0][:2]) != HEADER:
+        raise ListFormatError(f"UFLPA Entity List: expected header {HEADER}, got {rows[0] if rows else []}")
+    out = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) < 2:
+            raise ListFormatError(f"UFLPA Entity List: line {n} has {len(row)} columns, expected 2")
+        out.append((row[0], row[1]))
+    return out
+
+
+def to_entities(rows: list[tuple[str, str]], version: str) -> list[Entity]:
+    """Rows -> entities (pure)."""
+    entities = []
+    for text, effective in rows:
+        primary, aliases, flags = parse_name(text)
+        entities.append(
+            Entity(
+                id=f"{SOURCE}:{slug(primary)}",
+                source=SOURCE,
+                list_name=LIST_NAME,
+                list_version=version,
+                entity_type="organization",
+                names=(EntityName(primary, "primary"), *aliases),
+                countries=("CN",),
+                programs=("UFLPA",),
+                effective_date=iso_date(effective),
+                flags=tuple(flags),
+            )
+        )
+    return entities
+
+
+def parse(data: bytes, version: str | None = None) -> ListSnapshot:
+    rows = read(data)
+    if not rows:
+        raise ListFormatError("UFLPA Entity List: no entities in the file")
+    digest = checksum(data)
+    dates = sorted(d for d in (iso_date(e) for _, e in rows) if d)
+    published = dates[-1] if dates else None
+    version = version or f"{published or 'undated'}-{digest[:8]}"
+    return ListSnapshot(SOURCE, version, tuple(to_entities(rows, version)), published, digest)

@@ -1,0 +1,56 @@
+"""The list watcher: every worker follows lists.v1 (outside the consumer group, so each worker sees
+every event) and swaps in the new live versions from Redis. A periodic check catches missed events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import faust
+from aiokafka import AIOKafkaConsumer
+
+from streams import topics
+from streams.runtime import Runtime
+
+log = logging.getLogger(__name__)
+RECHECK_S = 30.0
+
+
+def attach(app: faust.App, rt: Runtime) -> Any:
+    s = rt.settings
+
+    async def load_with_retry() -> None:
+        delay = 0.2
+        while True:
+            try:
+                await rt.reload_lists()
+                rt.lists.last_error = None
+                return
+            except Exception as exc:  # Redis down: keep the lists in force, retry with backoff
+                rt.lists.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("cannot load lists from Redis (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    @app.task
+    async def list_watcher() -> None:
+        await load_with_retry()
+        consumer = AIOKafkaConsumer(
+            s.topic(topics.LISTS),
+            bootstrap_servers=s.kafka_bootstrap.split(","),
+            group_id=None,
+            auto_offset_reset="latest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        try:
+            while True:
+                batch = await consumer.getmany(timeout_ms=int(RECHECK_S * 1000))
+                if batch:
+                    log.info("list event(s) received: %d", sum(len(v) for v in batch.values()))
+                await load_with_retry()
+        finally:
+            await consumer.stop()
+
+    return list_watcher

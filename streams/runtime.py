@@ -1,0 +1,97 @@
+"""Per-worker state: the screening context of the live list versions, swapped without a pause."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import redis.asyncio as aioredis
+
+from entrywatch.store import AsyncListStore, Keys
+from screening.matching import Thresholds
+from screening.screen import ScreeningContext
+from streams.pipeline import Outbound
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class ListState:
+    """Holds the current :class:`ScreeningContext`. Readers take a reference per batch; a reload builds
+    the next context aside (in a thread) and swaps the reference, so screening never pauses."""
+
+    def __init__(self) -> None:
+        self._ctx: ScreeningContext | None = None
+        self._ready = asyncio.Event()
+        self.loaded_at: float | None = None
+        self.last_error: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._ctx is not None
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return dict(self._ctx.list_versions) if self._ctx else {}
+
+    def swap(self, ctx: ScreeningContext) -> None:
+        self._ctx = ctx
+        self.loaded_at = time.time()
+        self._ready.set()
+
+    async def current(self) -> ScreeningContext:
+        if self._ctx is None:
+            await self._ready.wait()
+        assert self._ctx is not None
+        return self._ctx
+
+
+class Runtime:
+    """What the agents share within one worker process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lists = ListState()
+        self._redis: aioredis.Redis | None = None
+        self._reload_lock = asyncio.Lock()
+        self.counts: dict[str, int] = {"in": 0, "HOLD": 0, "REVIEW": 0, "CLEAR": 0, "DLQ": 0}
+
+    def count(self, records: list[Outbound]) -> None:
+        self.counts["in"] += len(records)
+        for r in records:
+            self.counts[r.decision] += 1
+
+    @property
+    def redis(self) -> aioredis.Redis:
+        if self._redis is None:
+            self._redis = aioredis.Redis.from_url(
+                self.settings.redis_url.get_secret_value(), socket_timeout=10, health_check_interval=30
+            )
+        return self._redis
+
+    @property
+    def store(self) -> AsyncListStore:
+        return AsyncListStore(self.redis, Keys(self.settings.redis_key_prefix))
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(hold=self.settings.hold_threshold, review=self.settings.review_threshold)
+
+    async def reload_lists(self, *, force: bool = False) -> bool:
+        """Load the live versions from Redis and swap them in if they differ. Returns True on a swap."""
+        async with self._reload_lock:
+            versions = await self.store.live_versions()
+            if not force and self.lists.ready and versions == self.lists.versions:
+                return False
+            versions, entities = await self.store.load_live()
+            ctx = await asyncio.to_thread(
+                ScreeningContext.from_entities, entities, versions, thresholds=self.thresholds()
+            )
+            self.lists.swap(ctx)
+            log.warning("lists in force: %s (%d entities)", versions, len(entities))
+            return True
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None

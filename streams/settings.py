@@ -1,0 +1,60 @@
+"""The one settings object. Built once by the entry point (``Settings.load()``) and passed in;
+nothing reads the environment at import time."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """EntryWatch configuration. Every field can be set from the environment as ``ENTRYWATCH_<NAME>``;
+    the broker and Redis addresses also as ``KAFKA_BOOTSTRAP`` and ``REDIS_URL``."""
+
+    model_config = SettingsConfigDict(env_prefix="ENTRYWATCH_", frozen=True, extra="ignore")
+
+    # Transport
+    kafka_bootstrap: str = Field(
+        "127.0.0.1:9092",
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP", "ENTRYWATCH_KAFKA_BOOTSTRAP"),
+        description="Kafka bootstrap servers, host:port[,host:port]",
+    )
+    redis_url: SecretStr = Field(
+        SecretStr("redis://127.0.0.1:6379/0"),
+        validation_alias=AliasChoices("REDIS_URL", "ENTRYWATCH_REDIS_URL"),
+        description="Redis URL (may hold a password, so it is kept secret in logs)",
+    )
+    app_id: str = Field("entrywatch", description="Faust application id and consumer group")
+    topic_prefix: str = Field("", description="Prefix for every topic name (one cluster, many environments)")
+    partitions: int = Field(4, ge=1, description="Partitions of the topics created at start")
+    replication_factor: int = Field(1, ge=1, description="Replication factor of the topics created at start")
+    session_timeout_s: float = Field(6.0, gt=0, description="Consumer group session timeout (seconds)")
+
+    # Screening
+    batch_size: int = Field(500, ge=1, description="Entries taken per agent batch")
+    batch_within_s: float = Field(0.05, gt=0, description="Longest wait to fill a batch (seconds)")
+    hold_threshold: float = Field(0.92, ge=0, le=1, description="Match score at or above which a party is HOLD")
+    review_threshold: float = Field(0.80, ge=0, le=1, description="Match score at or above which a party is REVIEW")
+    max_message_bytes: int = Field(1_000_000, ge=1024, description="Entries larger than this go to the DLQ")
+
+    # Worker web server
+    web_host: str = Field("127.0.0.1", description="Interface the worker's web server binds to")
+    web_port: int = Field(6066, ge=0, le=65535, description="Port of the worker's web server (0: disabled)")
+
+    data_dir: str = Field("", description="Faust's data directory (default: a folder under the system temp dir)")
+    log_level: Literal["debug", "info", "warning", "error"] = Field("warning", description="Log level")
+    redis_key_prefix: str = Field("ew", description="Prefix of every Redis key")
+
+    @classmethod
+    def load(cls, **overrides: object) -> Settings:
+        """Read the environment (and overrides) once, at the entry point."""
+        return cls(**overrides)  # type: ignore[arg-type]
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    @property
+    def faust_broker(self) -> str:
+        return ";".join(f"kafka://{h.strip()}" for h in self.kafka_bootstrap.split(",") if h.strip())

@@ -1,0 +1,144 @@
+"""A real stack for integration tests: Tansu and redis-server on free loopback ports, topics created,
+lists loaded, and the worker as a separate process (`python -m entrywatch.cli worker`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from confluent_kafka import Consumer, Producer
+
+from entrywatch import embedded
+from entrywatch.listops import load_lists
+from streams import topics
+from streams.kafka import consumer_config, producer_config
+from streams.settings import Settings
+from streams.topics import ensure_topics
+from tests.conftest import LISTS, ROOT
+
+
+@dataclass
+class Worker:
+    proc: subprocess.Popen[bytes]
+    web_port: int
+    log: Path
+
+    def ready(self) -> dict[str, Any] | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/ready", timeout=1) as resp:
+                body: dict[str, Any] = json.load(resp)
+                return body
+        except OSError:
+            return None
+
+    def wait_ready(self, timeout: float = 90.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+            body = self.ready()
+            if body and body.get("status") == "ready":
+                return body
+            time.sleep(0.25)
+        raise TimeoutError(f"worker not ready after {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    broker: embedded.Service
+    redis: embedded.Service
+    log_dir: Path
+    workers: list[Worker] = field(default_factory=list)
+
+    def start_worker(self, **env: str) -> Worker:
+        port = embedded.free_port()
+        log = self.log_dir / f"worker-{len(self.workers)}.log"
+        full_env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP": self.settings.kafka_bootstrap,
+            "REDIS_URL": self.redis.address,
+            "ENTRYWATCH_WEB_PORT": str(port),
+            "ENTRYWATCH_PARTITIONS": str(self.settings.partitions),
+            "ENTRYWATCH_DATA_DIR": str(self.log_dir / f"faust-{len(self.workers)}"),
+            **env,
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "entrywatch.cli", "worker"],
+            env=full_env,
+            stdout=open(log, "ab"),  # noqa: SIM115 - the process owns it
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        worker = Worker(proc, port, log)
+        self.workers.append(worker)
+        return worker
+
+    def producer(self) -> Producer:
+        return Producer(producer_config(self.settings))
+
+    def produce(self, records: list[tuple[bytes | None, bytes | None]]) -> None:
+        p = self.producer()
+        for key, value in records:
+            p.produce(self.settings.topic(topics.ENTRIES), key=key, value=value)
+        assert p.flush(30) == 0
+
+    def consumer(self, *topic_names: str) -> Consumer:
+        c = Consumer(consumer_config(self.settings, f"test-{uuid.uuid4().hex[:8]}"))
+        c.subscribe([self.settings.topic(t) for t in topic_names])
+        return c
+
+
+def collect(consumer: Consumer, until: Any, timeout: float = 60.0) -> list[Any]:
+    """Poll until ``until(messages)`` is true or the time is up; returns what was read."""
+    messages: list[Any] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not until(messages):
+        msg = consumer.poll(0.5)
+        if msg is not None and not msg.error():
+            messages.append(msg)
+    return messages
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    log_dir = tmp_path_factory.mktemp("stack")
+    broker = embedded.start_broker(log_dir=log_dir)
+    redis = embedded.start_redis(log_dir=log_dir)
+    settings = Settings(kafka_bootstrap=broker.address, redis_url=redis.address, partitions=4, web_port=0)  # type: ignore[arg-type]
+    s = Stack(settings, broker, redis, log_dir)
+    try:
+        ensure_topics(settings)
+        load_lists(settings, [str(LISTS)])
+        yield s
+    finally:
+        for w in s.workers:
+            w.stop()
+        redis.stop()
+        broker.stop()
+
+
+@pytest.fixture(scope="session")
+def worker(stack: Stack) -> Worker:
+    w = stack.start_worker()
+    w.wait_ready()
+    return w

@@ -1,0 +1,55 @@
+"""Screening on the skeleton's lists: the UFLPA excerpt and the CBP WRO entity names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from screening.entry import parse_entry
+from screening.screen import ScreeningContext, screen_entry
+
+
+def entry(**parties: Any) -> Any:
+    lines = parties.pop("lines", [])
+    return parse_entry({"entry_number": "T-1", "parties": {k: {"name": v} for k, v in parties.items()}, "lines": lines})
+
+
+CASES = [
+    # (parties, expected decision, expected code of the first reason, expected list)
+    ({"manufacturer": "Hoshine Silicon Industry (Shanshan) Co., Ltd"}, "HOLD", "UFLPA_ENTITY", "UFLPA Entity List"),
+    ({"seller": "Changji Yida Textile"}, "HOLD", "UFLPA_ENTITY", "UFLPA Entity List"),  # an alias
+    ({"shipper": "Huizhou Mink Industrial Co. Ltd."}, "HOLD", "WRO_ENTITY", "CBP Withhold Release Orders and Findings"),
+    ({"consignee": "Vardhman Textiles Limited"}, "CLEAR", None, None),
+    ({"manufacturer": "Shenzhen Bright Circuit Technology Co., Ltd."}, "CLEAR", None, None),
+]
+
+
+@pytest.mark.parametrize(("parties", "decision", "code", "listed"), CASES)
+def test_party_decisions(skeleton_context: ScreeningContext, parties: dict[str, str], decision: str, code: str | None, listed: str | None) -> None:
+    result = screen_entry(entry(**parties), skeleton_context)
+    assert result.decision == decision
+    if code is None:
+        assert result.reasons == ()
+    else:
+        top = result.reasons[0]
+        assert (top.code, top.list, top.party_role) == (code, listed, next(iter(parties)))
+        assert top.list_version == skeleton_context.list_versions[top.entity_id.split(":")[0]]
+
+
+def test_supply_chain_tier_two_is_screened(skeleton_context: ScreeningContext) -> None:
+    e = entry(
+        manufacturer="Clean Garment Factory",
+        lines=[{"line_number": 3, "supply_chain": [{"tier": 2, "role": "spinner", "name": "Xinjiang Junggar Cotton and Linen Co., Ltd."}]}],
+    )
+    result = screen_entry(e, skeleton_context)
+    assert result.decision == "HOLD"
+    tiers = {(r.party_role, r.line_number, r.tier) for r in result.reasons}
+    assert ("spinner", 3, 2) in tiers
+
+
+def test_decision_records_list_versions_and_algorithm(skeleton_context: ScreeningContext) -> None:
+    result = screen_entry(entry(manufacturer="Nobody In Particular Ltd"), skeleton_context)
+    assert result.list_versions == skeleton_context.list_versions
+    assert set(result.list_versions) == {"uflpa", "cbp_wro"}
+    assert result.algorithm == skeleton_context.index.algorithm

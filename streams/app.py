@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import tempfile
@@ -11,6 +12,10 @@ import faust
 from streams import topics
 from streams.runtime import Runtime
 from streams.settings import Settings
+
+
+# Modules under agents/ attached to every app; each has ``attach(app, runtime)``.
+AGENT_MODULES = ("screen", "lists", "web")
 
 
 def faust_config(settings: Settings) -> dict[str, object]:
@@ -39,15 +44,10 @@ def faust_config(settings: Settings) -> dict[str, object]:
 
 def create_app(settings: Settings) -> tuple[faust.App, Runtime]:
     """Build the Faust app and the worker's runtime state, with every agent and view attached."""
-    from agents import lists as lists_agent
-    from agents import screen as screen_agent
-    from agents import web as web_views
-
     app = faust.App(settings.app_id, **faust_config(settings))  # type: ignore[arg-type]
     runtime = Runtime(settings)
-    screen_agent.attach(app, runtime)
-    lists_agent.attach(app, runtime)
-    web_views.attach(app, runtime)
+    for name in AGENT_MODULES:
+        importlib.import_module(f"agents.{name}").attach(app, runtime)
 
     @app.task
     async def _set_log_level() -> None:

@@ -25,7 +25,11 @@ def produce_file(settings: Settings, path: Path, suffix: str = "") -> int:
             continue
         record = json.loads(line)
         record["entry_number"] = f"{record['entry_number']}{suffix}"
-        producer.produce(settings.topic(topics.ENTRIES), key=record["entry_number"].encode(), value=json.dumps(record).encode())
+        producer.produce(
+            settings.topic(topics.ENTRIES),
+            key=record["entry_number"].encode(),
+            value=json.dumps(record).encode(),
+        )
         n += 1
     producer.produce(settings.topic(topics.ENTRIES), key=b"not-json", value=b"{this is not an entry")
     producer.flush(30)

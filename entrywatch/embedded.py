@@ -96,7 +96,7 @@ def _log_file(log_dir: Path | None, name: str) -> IO[bytes] | None:
     if log_dir is None:
         return None
     log_dir.mkdir(parents=True, exist_ok=True)
-    return open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed by Service.stop
+    return open(log_dir / f"{name}.log", "ab")
 
 
 def start_broker(port: int | None = None, log_dir: Path | None = None) -> Service:
@@ -105,8 +105,16 @@ def start_broker(port: int | None = None, log_dir: Path | None = None) -> Servic
     url = f"tcp://127.0.0.1:{port}"
     log = _log_file(log_dir, "tansu")
     proc = subprocess.Popen(
-        [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url,
-         "--storage-engine", "memory://tansu/"],  # fmt: skip
+        [
+            str(tansu_binary()),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ],  # fmt: skip
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         start_new_session=True,
@@ -124,8 +132,21 @@ def start_redis(port: int | None = None, log_dir: Path | None = None, password: 
     """A throw-away redis-server: loopback only, no persistence."""
     port = port or free_port()
     log = _log_file(log_dir, "redis")
-    args = [str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no"]  # fmt: skip
+    args = [
+        str(redis_server_binary()),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--protected-mode",
+        "yes",
+        "--daemonize",
+        "no",
+    ]
     if password:
         args += ["--requirepass", password]
     proc = subprocess.Popen(

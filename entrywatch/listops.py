@@ -3,17 +3,48 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import redis
 from confluent_kafka import Producer
 
-from entrywatch.store import Keys, LoadResult, save_snapshot
+from entrywatch.store import Keys, ListRefused, LoadResult, rollback, save_snapshot
+from screening.entities import ListSnapshot
+from screening.lists.common import ListFormatError
 from screening.lists.loader import Skipped, load_paths
 from streams import topics
 from streams.kafka import producer_config
 from streams.settings import Settings
+
+
+@dataclass
+class LoadReport:
+    loaded: list[LoadResult] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (source or path, reason)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "loaded": [
+                {
+                    "source": r.source,
+                    "version": r.version,
+                    "previous_version": r.previous,
+                    "entities": r.entities,
+                    "changed": r.changed,
+                    "pruned": list(r.pruned),
+                }  # fmt: skip
+                for r in self.loaded
+            ],
+            "refused": [{"what": w, "reason": why} for w, why in self.refused],
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+        }
 
 
 def redis_client(settings: Settings) -> redis.Redis:
@@ -37,22 +68,68 @@ def announce(settings: Settings, events: Sequence[dict[str, object]]) -> None:
         return
     producer = Producer(producer_config(settings))
     for ev in events:
-        producer.produce(settings.topic(topics.LISTS), key=str(ev["source"]).encode(), value=json.dumps(ev).encode())
+        producer.produce(
+            settings.topic(topics.LISTS), key=str(ev["source"]).encode(), value=json.dumps(ev).encode()
+        )
     if producer.flush(30) != 0:
         raise RuntimeError("could not deliver list events to the broker")
 
 
-def load_lists(
-    settings: Settings, paths: Sequence[str], *, announce_changes: bool = True
-) -> tuple[list[LoadResult], list[Skipped]]:
-    snapshots, skipped = load_paths(paths)
+def parse_paths(paths: Sequence[str], source: str | None = None) -> tuple[list[ListSnapshot], LoadReport]:
+    report = LoadReport()
+    try:
+        snapshots, report.skipped = load_paths(paths)
+    except ListFormatError as exc:
+        raise ListRefused(str(exc)) from exc
+    if source is not None:
+        snapshots = [s for s in snapshots if s.source == source]
     if not snapshots:
-        raise ValueError(f"no list files recognised under {', '.join(paths)}")
+        what = f"source {source}" if source else "list files"
+        raise ListRefused(f"no {what} recognised under {', '.join(paths)}")
+    return snapshots, report
+
+
+def load_lists(
+    settings: Settings,
+    paths: Sequence[str],
+    *,
+    source: str | None = None,
+    force: bool = False,
+    announce_changes: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> LoadReport:
+    """Parse, store and announce. A refused source is reported and leaves its live version in force;
+    the other sources still load."""
+    snapshots, report = parse_paths(paths, source)
     r = redis_client(settings)
     try:
-        results = [save_snapshot(r, snap, Keys(settings.redis_key_prefix)) for snap in snapshots]
+        for snap in snapshots:
+            try:
+                report.loaded.append(
+                    save_snapshot(
+                        r,
+                        snap,
+                        Keys(settings.redis_key_prefix),
+                        max_shrink=settings.list_max_shrink,
+                        force=force,
+                        keep=settings.list_keep_versions,
+                        progress=progress,
+                    )
+                )
+            except ListRefused as exc:
+                report.refused.append((snap.source, str(exc)))
     finally:
         r.close()
     if announce_changes:
-        announce(settings, [list_event(res) for res in results if res.changed])
-    return results, skipped
+        announce(settings, [list_event(res) for res in report.loaded if res.changed])
+    return report
+
+
+def rollback_list(settings: Settings, source: str, to: str | None = None) -> LoadResult:
+    r = redis_client(settings)
+    try:
+        result = rollback(r, Keys(settings.redis_key_prefix), source, to)
+    finally:
+        r.close()
+    announce(settings, [list_event(result, "rolled_back")])
+    return result

@@ -23,6 +23,10 @@ def decision_line(record: dict[str, Any], colour: bool = False) -> str:
         where += f" (line {top['line_number']}, tier {top.get('tier')})"
     party = top.get("party_name") or ""
     score = f" score {top['score']:.2f}" if isinstance(top.get("score"), int | float) else ""
-    listed = f"{top.get('matched_name')!s} on {top.get('list')!s}" if top.get("matched_name") else str(top.get("list") or "")
+    listed = (
+        f"{top.get('matched_name')!s} on {top.get('list')!s}"
+        if top.get("matched_name")
+        else str(top.get("list") or "")
+    )
     more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
     return f"{head} {entry}: {top.get('code')} {where} {party!r} ~ {listed}{score}{more}"

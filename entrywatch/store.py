@@ -3,19 +3,22 @@
 Key layout (prefix ``ew`` by default):
   {p}:lists:sources                   SET of source names
   {p}:list:{source}:live              STRING: the live version
-  {p}:list:{source}:versions          LIST: versions, newest first
+  {p}:list:{source}:versions          LIST: versions kept, newest load first
   {p}:list:{source}:{version}:meta    HASH: entities, names, published, checksum, loaded_at
   {p}:list:{source}:{version}:ents    HASH: entity id -> entity JSON
 
-A load writes the version's keys completely, then switches the pointer in one MULTI; a reader never
-sees a half-written version. The sync functions serve the CLI; ``AsyncListStore`` serves the worker.
+A load writes the version's keys completely, checks them, then switches the pointer in one MULTI; a
+reader never sees a half-written version, and a load that fails part-way leaves the live version in
+force. Older versions are kept (``keep``) for ``rollback``. The sync functions serve the CLI;
+``AsyncListStore`` serves the worker.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
@@ -24,6 +27,10 @@ from screening import entity_codec
 from screening.entities import Entity, ListSnapshot
 
 CHUNK = 1000
+
+
+class ListRefused(ValueError):
+    """A list version that must not go live; the live version stays in force."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,46 +61,142 @@ class LoadResult:
     previous: str | None
     entities: int
     changed: bool
+    pruned: tuple[str, ...] = ()
 
 
-def save_snapshot(r: redis.Redis, snap: ListSnapshot, keys: Keys) -> LoadResult:
-    """Write a snapshot as a new version and make it live. Idempotent for a version already stored."""
-    previous = _text(r.get(keys.live(snap.source)))
-    if previous == snap.version:
-        return LoadResult(snap.source, snap.version, previous, len(snap.entities), False)
-    ents_key = keys.ents(snap.source, snap.version)
-    r.delete(ents_key)  # a half-written earlier attempt of this version
-    pipe = r.pipeline(transaction=False)
-    for i in range(0, len(snap.entities), CHUNK):
-        chunk = snap.entities[i : i + CHUNK]
-        pipe.hset(ents_key, mapping={e.id: entity_codec.dumps(e) for e in chunk})
-    pipe.hset(
-        keys.meta(snap.source, snap.version),
-        mapping={
-            "entities": len(snap.entities),
-            "names": sum(len(e.names) for e in snap.entities),
-            "published": snap.published or "",
-            "checksum": snap.checksum,
-            "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        },
-    )
-    pipe.execute()
-    stored = r.hlen(ents_key)
-    if stored != len({e.id for e in snap.entities}):
-        raise RuntimeError(f"{snap.source} {snap.version}: wrote {stored} entities, expected {len(snap.entities)}")
-    tx = r.pipeline(transaction=True)
-    tx.set(keys.live(snap.source), snap.version)
-    tx.lrem(keys.versions(snap.source), 0, snap.version)
-    tx.lpush(keys.versions(snap.source), snap.version)
-    tx.sadd(keys.sources, snap.source)
-    tx.execute()
-    return LoadResult(snap.source, snap.version, previous, len(snap.entities), True)
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    source: str
+    version: str
+    published: str
+    entities: int
+    names: int
+    loaded_at: str
+    checksum: str
+    versions_kept: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
 
 def _text(value: bytes | str | None) -> str | None:
     if value is None:
         return None
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _meta(r: redis.Redis, keys: Keys, source: str, version: str) -> dict[str, str]:
+    raw = r.hgetall(keys.meta(source, version))
+    return {_text(k) or "": _text(v) or "" for k, v in raw.items()}
+
+
+def check_shrink(previous_count: int, new_count: int, max_shrink: float) -> None:
+    """Refuse a version whose entity count falls by more than ``max_shrink`` (a share, 0-1) of the live one."""
+    if new_count == 0:
+        raise ListRefused("the new version has no entities")
+    if previous_count and new_count < previous_count * (1 - max_shrink):
+        drop = 1 - new_count / previous_count
+        raise ListRefused(
+            f"entity count falls from {previous_count} to {new_count} ({drop:.0%}), more than the allowed "
+            f"{max_shrink:.0%}; a source may be missing from the feed. Use --force to load it anyway"
+        )
+
+
+def save_snapshot(
+    r: redis.Redis,
+    snap: ListSnapshot,
+    keys: Keys,
+    *,
+    max_shrink: float = 0.25,
+    force: bool = False,
+    keep: int = 5,
+    progress: Callable[[int], None] | None = None,
+) -> LoadResult:
+    """Write a snapshot as a new version and make it live; idempotent for the version already live.
+
+    Raises :class:`ListRefused` (live version untouched) for an empty list or, unless ``force``, a
+    shrink beyond ``max_shrink``.
+    """
+    previous = _text(r.get(keys.live(snap.source)))
+    if previous == snap.version:
+        return LoadResult(snap.source, snap.version, previous, len(snap.entities), False)
+    ids = {e.id for e in snap.entities}
+    if not ids:
+        raise ListRefused(f"{snap.source}: the new version has no entities")
+    if previous is not None and not force:
+        try:
+            check_shrink(
+                int(_meta(r, keys, snap.source, previous).get("entities") or 0), len(ids), max_shrink
+            )
+        except ListRefused as exc:
+            raise ListRefused(f"{snap.source} {snap.version}: {exc}") from None
+    ents_key = keys.ents(snap.source, snap.version)
+    r.delete(ents_key, keys.meta(snap.source, snap.version))  # a half-written earlier attempt
+    for i in range(0, len(snap.entities), CHUNK):
+        chunk = snap.entities[i : i + CHUNK]
+        r.hset(ents_key, mapping={e.id: entity_codec.dumps(e) for e in chunk})
+        if progress:
+            progress(len(chunk))
+    stored = r.hlen(ents_key)
+    if stored != len(ids):
+        raise RuntimeError(f"{snap.source} {snap.version}: stored {stored} entities, expected {len(ids)}")
+    r.hset(
+        keys.meta(snap.source, snap.version),
+        mapping={
+            "entities": len(ids),
+            "names": sum(len(e.names) for e in snap.entities),
+            "published": snap.published or "",
+            "checksum": snap.checksum,
+            "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "warnings": len(snap.warnings),
+        },
+    )
+    tx = r.pipeline(transaction=True)
+    tx.set(keys.live(snap.source), snap.version)
+    tx.lrem(keys.versions(snap.source), 0, snap.version)
+    tx.lpush(keys.versions(snap.source), snap.version)
+    tx.sadd(keys.sources, snap.source)
+    tx.execute()
+    pruned = prune(r, keys, snap.source, keep)
+    return LoadResult(snap.source, snap.version, previous, len(ids), True, pruned)
+
+
+def prune(r: redis.Redis, keys: Keys, source: str, keep: int) -> tuple[str, ...]:
+    """Delete the versions beyond the newest ``keep`` (never the live one)."""
+    live = _text(r.get(keys.live(source)))
+    versions = [_text(v) or "" for v in r.lrange(keys.versions(source), 0, -1)]
+    doomed = [v for v in versions[max(keep, 1) :] if v != live]
+    for v in doomed:
+        tx = r.pipeline(transaction=True)
+        tx.lrem(keys.versions(source), 0, v)
+        tx.delete(keys.ents(source, v), keys.meta(source, v))
+        tx.execute()
+    return tuple(doomed)
+
+
+def rollback(r: redis.Redis, keys: Keys, source: str, to: str | None = None) -> LoadResult:
+    """Make an older kept version live again (the one loaded before the live one, or ``to``)."""
+    live = _text(r.get(keys.live(source)))
+    if live is None:
+        raise ListRefused(f"{source}: no live version to roll back from")
+    versions = [_text(v) or "" for v in r.lrange(keys.versions(source), 0, -1)]
+    if to is None:
+        older = versions[versions.index(live) + 1 :] if live in versions else []
+        if not older:
+            raise ListRefused(f"{source}: no older version is kept (kept: {', '.join(versions) or 'none'})")
+        to = older[0]
+    elif to not in versions:
+        raise ListRefused(f"{source}: version {to} is not kept (kept: {', '.join(versions)})")
+    count = r.hlen(keys.ents(source, to))
+    if not count:
+        raise ListRefused(f"{source}: version {to} has no stored entities")
+    tx = r.pipeline(transaction=True)
+    tx.set(keys.live(source), to)
+    # the rolled-back-from version moves behind the restored one, so a second rollback goes further back
+    tx.lrem(keys.versions(source), 0, to)
+    tx.lpush(keys.versions(source), to)
+    tx.execute()
+    return LoadResult(source, to, live, int(count), True)
 
 
 def live_versions(r: redis.Redis, keys: Keys) -> dict[str, str]:
@@ -104,6 +207,25 @@ def live_versions(r: redis.Redis, keys: Keys) -> dict[str, str]:
         if version:
             out[source] = version
     return out
+
+
+def status(r: redis.Redis, keys: Keys) -> list[SourceStatus]:
+    rows = []
+    for source, version in live_versions(r, keys).items():
+        meta = _meta(r, keys, source, version)
+        rows.append(
+            SourceStatus(
+                source=source,
+                version=version,
+                published=meta.get("published", ""),
+                entities=int(meta.get("entities") or 0),
+                names=int(meta.get("names") or 0),
+                loaded_at=meta.get("loaded_at", ""),
+                checksum=meta.get("checksum", ""),
+                versions_kept=int(r.llen(keys.versions(source))),
+            )
+        )
+    return rows
 
 
 class AsyncListStore:
@@ -121,11 +243,14 @@ class AsyncListStore:
         return {s: v for s, v in zip(sources, map(_text, values), strict=True) if v}
 
     async def entities(self, source: str, version: str) -> list[Entity]:
-        out: list[Entity] = []
-        async for _id, raw in self.r.hscan_iter(self.keys.ents(source, version), count=CHUNK):
-            out.append(entity_codec.loads(raw))
-        out.sort(key=lambda e: e.id)
-        return out
+        """Every entity of one version; raises if the version is incomplete (e.g. pruned mid-read)."""
+        found: dict[bytes | str, bytes] = {}
+        async for entity_id, raw in self.r.hscan_iter(self.keys.ents(source, version), count=CHUNK):
+            found[entity_id] = raw  # HSCAN may repeat a field; the dict keeps one
+        expected = _text(await self.r.hget(self.keys.meta(source, version), "entities"))
+        if expected is None or int(expected) != len(found):
+            raise RuntimeError(f"{source} {version}: read {len(found)} entities, meta says {expected}")
+        return sorted((entity_codec.loads(raw) for raw in found.values()), key=lambda e: e.id)
 
     async def load_live(self) -> tuple[dict[str, str], list[Entity]]:
         versions = await self.live_versions()
@@ -136,7 +261,3 @@ class AsyncListStore:
 
     async def ping(self) -> bool:
         return bool(await self.r.ping())
-
-
-def save_all(r: redis.Redis, snapshots: Iterable[ListSnapshot], keys: Keys) -> list[LoadResult]:
-    return [save_snapshot(r, s, keys) for s in snapshots]

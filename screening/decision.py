@@ -31,7 +31,14 @@ class Reason:
         """What makes two reasons the same reason, for the alert id (no scores, no timestamps)."""
         return "|".join(
             str(x)
-            for x in (self.code, self.party_role, self.line_number, self.tier, self.entity_id, self.list_version)
+            for x in (
+                self.code,
+                self.party_role,
+                self.line_number,
+                self.tier,
+                self.entity_id,
+                self.list_version,
+            )
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -40,7 +40,9 @@ class Address:
     country: str | None = None
 
     def text(self) -> str:
-        return ", ".join(p for p in (self.street, self.city, self.province, self.postal_code, self.country) if p)
+        return ", ".join(
+            p for p in (self.street, self.city, self.province, self.postal_code, self.country) if p
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,9 @@ class Entry:
         for line in self.lines:
             for tier in line.supply_chain:
                 country = tier.country or (tier.address.country if tier.address else None)
-                out.append((tier.role or "supplier", line.line_number, tier.tier, tier.name, tier.address, country))
+                out.append(
+                    (tier.role or "supplier", line.line_number, tier.tier, tier.name, tier.address, country)
+                )
         return out
 
 
@@ -261,12 +265,16 @@ def parse_entry(value: Any) -> Entry:
     importer = None
     if obj.get("importer") is not None:
         imp = _obj(obj["importer"], "$.importer")
-        importer = Importer(name=_text(imp, "name", "$.importer", required=True) or "", id=_text(imp, "id", "$.importer"))
+        importer = Importer(
+            name=_text(imp, "name", "$.importer", required=True) or "", id=_text(imp, "id", "$.importer")
+        )
     parties_obj = _obj(obj.get("parties", {}), "$.parties")
     parties: dict[str, Party] = {}
     for role, party in parties_obj.items():
         if role not in PARTY_ROLES:
-            raise EntryError(f"$.parties.{role}", f"unknown party role; expected one of {', '.join(PARTY_ROLES)}")
+            raise EntryError(
+                f"$.parties.{role}", f"unknown party role; expected one of {', '.join(PARTY_ROLES)}"
+            )
         if party is not None:
             parties[role] = _party(party, f"$.parties.{role}", role)
     lines_value = obj.get("lines", [])

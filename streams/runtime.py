@@ -50,10 +50,10 @@ class ListState:
 class Runtime:
     """What the agents share within one worker process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, redis_client: aioredis.Redis | None = None) -> None:
         self.settings = settings
         self.lists = ListState()
-        self._redis: aioredis.Redis | None = None
+        self._redis: aioredis.Redis | None = redis_client
         self._reload_lock = asyncio.Lock()
         self.counts: dict[str, int] = {"in": 0, "HOLD": 0, "REVIEW": 0, "CLEAR": 0, "DLQ": 0}
 

@@ -35,15 +35,27 @@ class Settings(BaseSettings):
     # Screening
     batch_size: int = Field(500, ge=1, description="Entries taken per agent batch")
     batch_within_s: float = Field(0.05, gt=0, description="Longest wait to fill a batch (seconds)")
-    hold_threshold: float = Field(0.92, ge=0, le=1, description="Match score at or above which a party is HOLD")
-    review_threshold: float = Field(0.80, ge=0, le=1, description="Match score at or above which a party is REVIEW")
+    hold_threshold: float = Field(
+        0.92, ge=0, le=1, description="Match score at or above which a party is HOLD"
+    )
+    review_threshold: float = Field(
+        0.80, ge=0, le=1, description="Match score at or above which a party is REVIEW"
+    )
     max_message_bytes: int = Field(1_000_000, ge=1024, description="Entries larger than this go to the DLQ")
+
+    # Lists
+    list_keep_versions: int = Field(5, ge=1, description="List versions kept per source, for rollback")
+    list_max_shrink: float = Field(
+        0.25, ge=0, le=1, description="Refuse a list version whose entity count falls by more than this share"
+    )
 
     # Worker web server
     web_host: str = Field("127.0.0.1", description="Interface the worker's web server binds to")
     web_port: int = Field(6066, ge=0, le=65535, description="Port of the worker's web server (0: disabled)")
 
-    data_dir: str = Field("", description="Faust's data directory (default: a folder under the system temp dir)")
+    data_dir: str = Field(
+        "", description="Faust's data directory (default: a folder under the system temp dir)"
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field("warning", description="Log level")
     redis_key_prefix: str = Field("ew", description="Prefix of every Redis key")
 

@@ -66,10 +66,13 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"broker  {broker.address} (Tansu, memory storage)")
         print(f"redis   {redis_url if not os.environ.get('REDIS_URL') else 'REDIS_URL'}")
         ensure_topics(settings)
-        results, skipped = load_lists(settings, args.lists)
-        for res in results:
+        report = load_lists(settings, args.lists)
+        for res in report.loaded:
             print(f"lists   {res.source} {res.version}: {res.entities} entities")
-        print(f"lists   {len(skipped)} files not recognised were skipped")
+        for what, why in report.refused:
+            print(f"lists   REFUSED {what}: {why}")
+        if report.skipped:
+            print(f"lists   {len(report.skipped)} files not recognised were skipped")
         env = {
             **os.environ,
             "KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
@@ -79,7 +82,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         }
         worker_log = open(log_dir / "worker.log", "ab")  # noqa: SIM115 - closed with the worker
         worker = subprocess.Popen(
-            [sys.executable, "-m", "entrywatch.cli", "worker"], env=env, stdout=worker_log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "entrywatch.cli", "worker"],
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
         )
         _wait_ready(web_port, worker)
         print(f"worker  ready; web http://127.0.0.1:{web_port}/ready ; logs in {log_dir}")
@@ -112,18 +118,6 @@ def cmd_up(args: argparse.Namespace) -> int:
         print("stopped: worker, " + ", ".join(s.name for s in services))
 
 
-def cmd_lists_load(args: argparse.Namespace) -> int:
-    from entrywatch.listops import load_lists
-
-    results, skipped = load_lists(Settings.load(), args.paths)
-    for res in results:
-        state = "now live" if res.changed else "already live"
-        print(f"{res.source:<14} {res.version:<28} {res.entities:>7} entities  {state}")
-    for s in skipped:
-        print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
-    return 0
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     up = sub.add_parser("up", help="run everything on the embedded default: broker, Redis, lists, worker")
     up.add_argument("--demo", action="store_true", help="produce sample entries and print each decision")
@@ -136,9 +130,3 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     worker = sub.add_parser("worker", help="run the Faust worker against KAFKA_BOOTSTRAP and REDIS_URL")
     worker.set_defaults(func=cmd_worker)
-
-    lists = sub.add_parser("lists", help="entity lists in Redis")
-    lsub = lists.add_subparsers(dest="lists_command", metavar="ACTION", required=True)
-    load = lsub.add_parser("load", help="load list files into Redis and make them live")
-    load.add_argument("paths", nargs="+", metavar="PATH")
-    load.set_defaults(func=cmd_lists_load)

@@ -16,7 +16,9 @@ from streams.settings import Settings
 
 @pytest.fixture()
 def app_and_runtime(tmp_path: Any, skeleton_context: ScreeningContext):  # type: ignore[no-untyped-def]
-    settings = Settings(kafka_bootstrap="127.0.0.1:1", web_port=0, data_dir=str(tmp_path / "faust"), batch_within_s=0.01)
+    settings = Settings(
+        kafka_bootstrap="127.0.0.1:1", web_port=0, data_dir=str(tmp_path / "faust"), batch_within_s=0.01
+    )
     app, rt = create_app(settings)
     app.finalize()
     app.conf.store = "memory://"
@@ -24,7 +26,9 @@ def app_and_runtime(tmp_path: Any, skeleton_context: ScreeningContext):  # type:
     return app, rt
 
 
-async def test_agent_routes_decisions_and_dead_letters(app_and_runtime: Any, demo_entries: list[dict[str, Any]]) -> None:
+async def test_agent_routes_decisions_and_dead_letters(
+    app_and_runtime: Any, demo_entries: list[dict[str, Any]]
+) -> None:
     app, rt = app_and_runtime
     agent = app.agents["screen"]
     sent: list[tuple[str, bytes, bytes]] = []
@@ -49,7 +53,11 @@ async def test_agent_routes_decisions_and_dead_letters(app_and_runtime: Any, dem
     topics = [t for t, _k, _v in sent]
     assert len(sent) == len(demo_entries) + 1
     assert topics.count("entries.dlq.v1") == 1
-    decisions = {json.loads(v)["entry_number"]: (t, json.loads(v)["decision"]) for t, _k, v in sent if t != "entries.dlq.v1"}
+    decisions = {
+        json.loads(v)["entry_number"]: (t, json.loads(v)["decision"])
+        for t, _k, v in sent
+        if t != "entries.dlq.v1"
+    }
     assert decisions["EW1-0000001-1"] == ("holds.v1", "HOLD")
     assert decisions["EW1-0000002-9"] == ("cleared.v1", "CLEAR")
     assert rt.counts["in"] == len(demo_entries) + 1 and rt.counts["DLQ"] == 1

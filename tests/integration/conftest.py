@@ -128,7 +128,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     s = Stack(settings, broker, redis, log_dir)
     try:
         ensure_topics(settings)
-        load_lists(settings, [str(LISTS)])
+        assert load_lists(settings, [str(LISTS)]).ok
         yield s
     finally:
         for w in s.workers:

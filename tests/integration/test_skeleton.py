@@ -21,7 +21,10 @@ def test_entries_in_decisions_out(stack: Stack, worker: Worker, demo_entries: li
     hoshine = {
         "entry_number": f"HOSHINE-{run}",
         "parties": {
-            "manufacturer": {"name": "Hoshine Silicon Industry (Shanshan) Co., Ltd", "address": {"country": "CN"}},
+            "manufacturer": {
+                "name": "Hoshine Silicon Industry (Shanshan) Co., Ltd",
+                "address": {"country": "CN"},
+            },
             "consignee": {"name": "Sunrise Solar Imports LLC", "address": {"country": "US"}},
         },
         "lines": [{"line_number": 1, "hts_code": "2804.61.0000", "description": "polysilicon"}],
@@ -34,7 +37,9 @@ def test_entries_in_decisions_out(stack: Stack, worker: Worker, demo_entries: li
     others = [dict(e, entry_number=f"{e['entry_number']}-{run}") for e in demo_entries]
     valid = [hoshine, clean, *others]
     malformed = b'{"entry_number": "BROKEN-' + run.encode() + b'", "lines": "not-a-list"'
-    records: list[tuple[bytes | None, bytes | None]] = [(e["entry_number"].encode(), json.dumps(e).encode()) for e in valid]
+    records: list[tuple[bytes | None, bytes | None]] = [
+        (e["entry_number"].encode(), json.dumps(e).encode()) for e in valid
+    ]
     records.append((b"broken-" + run.encode(), malformed))
 
     consumer = stack.consumer("holds.v1", "cleared.v1", "entries.dlq.v1")
@@ -43,12 +48,19 @@ def test_entries_in_decisions_out(stack: Stack, worker: Worker, demo_entries: li
 
     def done(msgs: list[Any]) -> bool:
         seen = {json.loads(m.value()).get("entry_number") for m in msgs}
-        dlq = [m for m in msgs if m.topic() == "entries.dlq.v1" and run.encode() in base64.b64decode(json.loads(m.value())["original_b64"])]
+        dlq = [
+            m
+            for m in msgs
+            if m.topic() == "entries.dlq.v1"
+            and run.encode() in base64.b64decode(json.loads(m.value())["original_b64"])
+        ]
         return wanted <= seen and bool(dlq)
 
     msgs = collect(consumer, done, timeout=90)
     consumer.close()
-    ours = [m for m in msgs if m.topic() != "entries.dlq.v1" and json.loads(m.value())["entry_number"] in wanted]
+    ours = [
+        m for m in msgs if m.topic() != "entries.dlq.v1" and json.loads(m.value())["entry_number"] in wanted
+    ]
     decisions = {json.loads(m.value())["entry_number"]: (m.topic(), json.loads(m.value())) for m in ours}
     assert set(decisions) == wanted, f"missing decisions for {wanted - set(decisions)}"
 
@@ -74,7 +86,8 @@ def test_entries_in_decisions_out(stack: Stack, worker: Worker, demo_entries: li
     [letter] = [
         json.loads(m.value())
         for m in msgs
-        if m.topic() == "entries.dlq.v1" and run.encode() in base64.b64decode(json.loads(m.value())["original_b64"])
+        if m.topic() == "entries.dlq.v1"
+        and run.encode() in base64.b64decode(json.loads(m.value())["original_b64"])
     ]
     assert_valid("dead-letter.v1.json", letter)
     assert base64.b64decode(letter["original_b64"]) == malformed

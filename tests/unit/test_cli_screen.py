@@ -11,8 +11,15 @@ from screening.screen import ScreeningContext
 from tests.conftest import assert_valid
 
 
-def test_screen_stream_keeps_order_and_reports_bad_lines(skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]) -> None:
-    lines = [json.dumps(demo_entries[0]), "{broken", json.dumps({"entry_number": 5}), json.dumps(demo_entries[1])]
+def test_screen_stream_keeps_order_and_reports_bad_lines(
+    skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]
+) -> None:
+    lines = [
+        json.dumps(demo_entries[0]),
+        "{broken",
+        json.dumps({"entry_number": 5}),
+        json.dumps(demo_entries[1]),
+    ]
     out = io.StringIO()
     ok, bad = screen_stream(skeleton_context, io.StringIO("\n".join(lines) + "\n"), out)
     records = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -32,7 +39,15 @@ def test_screen_command_runs_as_a_process(tmp_path: Any, demo_entries: list[dict
     from tests.conftest import LISTS
 
     proc = subprocess.run(
-        [sys.executable, "-m", "entrywatch.cli", "screen", "--lists", str(LISTS / "uflpa"), str(LISTS / "cbp")],
+        [
+            sys.executable,
+            "-m",
+            "entrywatch.cli",
+            "screen",
+            "--lists",
+            str(LISTS / "uflpa"),
+            str(LISTS / "cbp"),
+        ],
         input="\n".join(json.dumps(e) for e in demo_entries) + "\nnot json\n",
         capture_output=True,
         text=True,

@@ -39,7 +39,9 @@ def test_bad_inputs_are_rejected_with_a_reason() -> None:
         assert fragment in result.message
 
 
-def test_batch_yields_one_valid_record_per_input(skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]) -> None:
+def test_batch_yields_one_valid_record_per_input(
+    skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]
+) -> None:
     batch = [inbound(json.dumps(e).encode(), i) for i, e in enumerate(demo_entries)]
     batch += [inbound(raw, 100 + i) for i, (raw, _k, _f) in enumerate(BAD_INPUTS)]
     out = process_batch(batch, skeleton_context, SETTINGS)
@@ -68,7 +70,9 @@ def test_dead_letter_keeps_original_bytes_and_source_position(skeleton_context: 
     assert letter["error"].startswith("not UTF-8")
 
 
-def test_redelivered_entry_gets_the_same_alert_id(skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]) -> None:
+def test_redelivered_entry_gets_the_same_alert_id(
+    skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]
+) -> None:
     raw = json.dumps(demo_entries[0]).encode()
     first = process_batch([inbound(raw, 1)], skeleton_context, SETTINGS)
     again = process_batch([inbound(raw, 7)], skeleton_context, SETTINGS)

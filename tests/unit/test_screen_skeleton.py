@@ -12,21 +12,39 @@ from screening.screen import ScreeningContext, screen_entry
 
 def entry(**parties: Any) -> Any:
     lines = parties.pop("lines", [])
-    return parse_entry({"entry_number": "T-1", "parties": {k: {"name": v} for k, v in parties.items()}, "lines": lines})
+    return parse_entry(
+        {"entry_number": "T-1", "parties": {k: {"name": v} for k, v in parties.items()}, "lines": lines}
+    )
 
 
 CASES = [
     # (parties, expected decision, expected code of the first reason, expected list)
-    ({"manufacturer": "Hoshine Silicon Industry (Shanshan) Co., Ltd"}, "HOLD", "UFLPA_ENTITY", "UFLPA Entity List"),
+    (
+        {"manufacturer": "Hoshine Silicon Industry (Shanshan) Co., Ltd"},
+        "HOLD",
+        "UFLPA_ENTITY",
+        "UFLPA Entity List",
+    ),
     ({"seller": "Changji Yida Textile"}, "HOLD", "UFLPA_ENTITY", "UFLPA Entity List"),  # an alias
-    ({"shipper": "Huizhou Mink Industrial Co. Ltd."}, "HOLD", "WRO_ENTITY", "CBP Withhold Release Orders and Findings"),
+    (
+        {"shipper": "Huizhou Mink Industrial Co. Ltd."},
+        "HOLD",
+        "WRO_ENTITY",
+        "CBP Withhold Release Orders and Findings",
+    ),
     ({"consignee": "Vardhman Textiles Limited"}, "CLEAR", None, None),
     ({"manufacturer": "Shenzhen Bright Circuit Technology Co., Ltd."}, "CLEAR", None, None),
 ]
 
 
 @pytest.mark.parametrize(("parties", "decision", "code", "listed"), CASES)
-def test_party_decisions(skeleton_context: ScreeningContext, parties: dict[str, str], decision: str, code: str | None, listed: str | None) -> None:
+def test_party_decisions(
+    skeleton_context: ScreeningContext,
+    parties: dict[str, str],
+    decision: str,
+    code: str | None,
+    listed: str | None,
+) -> None:
     result = screen_entry(entry(**parties), skeleton_context)
     assert result.decision == decision
     if code is None:
@@ -40,7 +58,14 @@ def test_party_decisions(skeleton_context: ScreeningContext, parties: dict[str, 
 def test_supply_chain_tier_two_is_screened(skeleton_context: ScreeningContext) -> None:
     e = entry(
         manufacturer="Clean Garment Factory",
-        lines=[{"line_number": 3, "supply_chain": [{"tier": 2, "role": "spinner", "name": "Xinjiang Junggar Cotton and Linen Co., Ltd."}]}],
+        lines=[
+            {
+                "line_number": 3,
+                "supply_chain": [
+                    {"tier": 2, "role": "spinner", "name": "Xinjiang Junggar Cotton and Linen Co., Ltd."}
+                ],
+            }
+        ],
     )
     result = screen_entry(e, skeleton_context)
     assert result.decision == "HOLD"

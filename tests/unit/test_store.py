@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import fakeredis
 import fakeredis.aioredis
+import pytest
+import redis
 
-from entrywatch.store import AsyncListStore, Keys, live_versions, save_snapshot
+from entrywatch.store import AsyncListStore, Keys, ListRefused, live_versions, rollback, save_snapshot, status
+from screening.entities import Entity, EntityName, ListSnapshot
 from screening.lists.loader import load_paths
 from tests.conftest import LISTS
 
@@ -33,3 +38,93 @@ def test_saving_the_live_version_again_changes_nothing() -> None:
     again = save_snapshot(r, snap, Keys())
     assert first.changed and not again.changed
     assert r.lrange(Keys().versions("uflpa"), 0, -1) == [snap.version.encode()]
+
+
+def snapshot(version: str, n: int, source: str = "uflpa") -> ListSnapshot:
+    entities = tuple(
+        Entity(
+            id=f"{source}:e{i}",
+            source=source,
+            list_name="Test List",
+            list_version=version,
+            entity_type="organization",
+            names=(EntityName(f"Listed Company Number {i} Ltd"),),
+        )
+        for i in range(n)
+    )
+    return ListSnapshot(source, version, entities, None, f"sum-{version}")
+
+
+def test_shrink_guard_refuses_and_keeps_the_live_version() -> None:
+    r = fakeredis.FakeRedis()
+    keys = Keys()
+    save_snapshot(r, snapshot("v1", 100), keys, max_shrink=0.25)
+    with pytest.raises(ListRefused, match="falls from 100 to 70"):
+        save_snapshot(r, snapshot("v2", 70), keys, max_shrink=0.25)
+    assert live_versions(r, keys) == {"uflpa": "v1"}
+    assert save_snapshot(r, snapshot("v3", 80), keys, max_shrink=0.25).changed  # within the bound
+    forced = save_snapshot(r, snapshot("v4", 10), keys, max_shrink=0.25, force=True)
+    assert forced.changed and live_versions(r, keys) == {"uflpa": "v4"}
+
+
+def test_an_empty_list_is_refused_even_with_force() -> None:
+    r = fakeredis.FakeRedis()
+    with pytest.raises(ListRefused, match="no entities"):
+        save_snapshot(r, snapshot("v1", 0), Keys(), force=True)
+    assert live_versions(r, Keys()) == {}
+
+
+def test_rollback_and_retention() -> None:
+    r = fakeredis.FakeRedis()
+    keys = Keys()
+    for v in ("v1", "v2", "v3", "v4"):
+        save_snapshot(r, snapshot(v, 100), keys, keep=3)
+    assert [x.decode() for x in r.lrange(keys.versions("uflpa"), 0, -1)] == ["v4", "v3", "v2"]
+    assert not r.exists(keys.ents("uflpa", "v1"))
+    back = rollback(r, keys, "uflpa")
+    assert (back.version, back.previous) == ("v3", "v4")
+    assert live_versions(r, keys) == {"uflpa": "v3"}
+    assert rollback(r, keys, "uflpa", to="v2").version == "v2"
+    with pytest.raises(ListRefused, match="not kept"):
+        rollback(r, keys, "uflpa", to="v1")
+    [row] = status(r, keys)
+    assert (row.source, row.version, row.entities, row.versions_kept) == ("uflpa", "v2", 100, 3)
+
+
+class FailingRedis(fakeredis.FakeRedis):
+    """Fails on the n-th HSET, as a Redis that goes away part-way through a load would."""
+
+    def __init__(self, fail_at: int, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.fail_at = fail_at
+        self.calls = 0
+
+    def hset(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise redis.ConnectionError("connection lost")
+        return super().hset(*args, **kwargs)
+
+
+async def test_a_load_failing_half_way_leaves_the_previous_version_live() -> None:
+    server = fakeredis.FakeServer()
+    r = FailingRedis(fail_at=10**9, server=server)
+    keys = Keys()
+    save_snapshot(r, snapshot("v1", 3000), keys)
+    r.fail_at, r.calls = 2, 0  # the second chunk of the next version fails
+    with pytest.raises(redis.ConnectionError):
+        save_snapshot(r, snapshot("v2", 3000), keys)
+    assert live_versions(r, keys) == {"uflpa": "v1"}
+    versions, entities = await AsyncListStore(fakeredis.aioredis.FakeRedis(server=server), keys).load_live()
+    assert versions == {"uflpa": "v1"} and len(entities) == 3000
+    assert {e.list_version for e in entities} == {"v1"}
+
+
+async def test_reader_refuses_an_incomplete_version() -> None:
+    server = fakeredis.FakeServer()
+    r = fakeredis.FakeRedis(server=server)
+    keys = Keys()
+    save_snapshot(r, snapshot("v1", 10), keys)
+    r.hdel(keys.ents("uflpa", "v1"), "uflpa:e3")
+    with pytest.raises(RuntimeError, match="read 9 entities, meta says 10"):
+        await AsyncListStore(fakeredis.aioredis.FakeRedis(server=server), keys).load_live()

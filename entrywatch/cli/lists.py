@@ -1,0 +1,92 @@
+"""``entrywatch lists load|status|rollback``: list versions in Redis."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from entrywatch.listops import load_lists, redis_client, rollback_list
+from entrywatch.store import Keys, ListRefused, status
+from streams.settings import Settings
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    settings = Settings.load()
+    try:
+        report = load_lists(settings, args.paths, source=args.source, force=args.force)
+    except ListRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        for res in report.loaded:
+            state = "now live" if res.changed else "already live"
+            print(f"{res.source:<14} {res.version:<32} {res.entities:>7} entities  {state}")
+        for what, why in report.refused:
+            print(f"REFUSED {what}: {why} (the live version stays in force)", file=sys.stderr)
+        for s in report.skipped:
+            print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+    return 0 if report.ok else 2
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = Settings.load()
+    r = redis_client(settings)
+    try:
+        rows = status(r, Keys(settings.redis_key_prefix))
+    finally:
+        r.close()
+    if args.json:
+        print(json.dumps([row.to_json() for row in rows], indent=2))
+        return 0
+    if not rows:
+        print("no lists loaded")
+        return 0
+    head = ("source", "version", "published", "entities", "names", "loaded at", "checksum", "kept")
+    table = [head] + [
+        (
+            x.source,
+            x.version,
+            x.published or "-",
+            str(x.entities),
+            str(x.names),
+            x.loaded_at,
+            x.checksum[:12],
+            str(x.versions_kept),
+        )
+        for x in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    try:
+        res = rollback_list(Settings.load(), args.source, args.to)
+    except ListRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    print(f"{res.source}: live version is now {res.version} (was {res.previous}), {res.entities} entities")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    lists = sub.add_parser("lists", help="entity lists in Redis: load, status, rollback")
+    lsub = lists.add_subparsers(dest="lists_command", metavar="ACTION", required=True)
+    load = lsub.add_parser("load", help="load list files (or directories) into Redis and make them live")
+    load.add_argument("paths", nargs="+", metavar="PATH")
+    load.add_argument("--source", help="load only this source (e.g. uflpa, ofac_sdn)")
+    load.add_argument("--force", action="store_true", help="load even if the entity count shrinks too much")
+    load.add_argument("--json", action="store_true", help="print a JSON summary")
+    load.set_defaults(func=cmd_load)
+    st = lsub.add_parser("status", help="the live version of every source")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_status)
+    rb = lsub.add_parser("rollback", help="make the previously loaded version of a source live again")
+    rb.add_argument("source")
+    rb.add_argument("--to", help="a specific kept version")
+    rb.set_defaults(func=cmd_rollback)

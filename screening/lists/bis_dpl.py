@@ -44,8 +44,10 @@ HEADER = (
 Row = dict[str, str]
 
 _US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI".split()
+    (
+        "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
+        "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI"
+    ).split()  # noqa: SIM905
 )
 _AKA = re.compile(r"\s+(?:A/K/A|AKA|A\.K\.A\.?)\s+", re.IGNORECASE)
 _ORG = re.compile(
@@ -78,7 +80,13 @@ def guess_type(name: str) -> EntityType:
 
 
 def _row_key(row: Row) -> str:
-    fields = (row["Street_Address"], row["City"], row["Country"], row["Effective_Date"], row["Expiration_Date"])
+    fields = (
+        row["Street_Address"],
+        row["City"],
+        row["Country"],
+        row["Effective_Date"],
+        row["Expiration_Date"],
+    )
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:8]
 
 
@@ -95,7 +103,10 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
         seen[entity_id] = seen.get(entity_id, 0) + 1
         if seen[entity_id] > 1:
             entity_id = f"{entity_id}-dup{seen[entity_id]}"
-            warnings.append(f"BIS DPL: row for {names[0]!r} has the same name, address and dates as an earlier row; kept as {entity_id}")
+            warnings.append(
+                f"BIS DPL: row for {names[0]!r} has the same name, address and dates as an earlier row; "
+                f"kept as {entity_id}"
+            )
         country = country_code(row["Country"])
         if not country and row["State"].upper() in _US_STATES:
             country = "US"

@@ -91,7 +91,9 @@ def _read_csv(text: str, what: str, delimiter: str, *, strict: bool) -> list[lis
     rows: list[list[str]] = []
     for row in reader:
         if row and max(map(len, row)) > MAX_FIELD_CHARS:
-            raise ListFormatError(f"{what}: line {reader.line_num} has a field over {MAX_FIELD_CHARS:,} characters")
+            raise ListFormatError(
+                f"{what}: line {reader.line_num} has a field over {MAX_FIELD_CHARS:,} characters"
+            )
         rows.append(row)
     return rows
 

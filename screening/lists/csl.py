@@ -86,7 +86,7 @@ def read(data: bytes, *, allow_truncated: bool = False) -> tuple[list[Row], bool
 
 
 def list_code(source_list: str) -> str:
-    """"Entity List (EL) - Bureau of Industry and Security" -> "el"."""
+    """ "Entity List (EL) - Bureau of Industry and Security" -> "el"."""
     m = _LIST_CODE.search(source_list)
     return slug(m.group(1) if m else source_list) or "unknown"
 
@@ -104,7 +104,8 @@ def _addresses(text: str) -> tuple[EntityAddress, ...]:
 
 
 def identifiers_of(text: str) -> tuple[tuple[str, str], ...]:
-    """"Unified Social Credit Code (USCC), 9111...X7, CN; Passport, 836238033, KP" -> (("uscc", ...), ...)."""
+    """Id column -> (scheme, value) pairs, e.g. "Unified Social Credit Code (USCC), 9111...X7, CN;
+    Passport, 836238033, KP" -> (("uscc", "9111...X7"), ("passport", "836238033"))."""
     found: list[tuple[str, str]] = []
     for item in split_list(text):
         kind, _, rest = item.partition(",")
@@ -144,7 +145,10 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
             continue
         aliases = [re.sub(r"^and\s+", "", a) for a in split_list(row["alt_names"])]
         addrs = _addresses(row["addresses"])
-        nats = [country_code(c) for c in split_list(row.get("citizenships", "") + ";" + row.get("nationalities", ""))]
+        nats = [
+            country_code(c)
+            for c in split_list(row.get("citizenships", "") + ";" + row.get("nationalities", ""))
+        ]
         entities.append(
             Entity(
                 id=entity_id,
@@ -153,7 +157,9 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
                 list_version=version,
                 entity_type=_TYPES.get(row["type"].strip().casefold(), "unknown"),
                 names=tuple(
-                    dict.fromkeys([EntityName(name, "primary"), *(EntityName(a, "strong", "aka") for a in aliases if a)])
+                    dict.fromkeys(
+                        [EntityName(name, "primary"), *(EntityName(a, "strong", "aka") for a in aliases if a)]
+                    )
                 ),
                 addresses=addrs,
                 countries=unique([a.country or "" for a in addrs] + [c or "" for c in nats]),

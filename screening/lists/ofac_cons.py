@@ -38,8 +38,8 @@ def parse(
     version: str | None = None,
     published: str | None = None,
 ) -> ListSnapshot:
-    """The consolidated tables' bytes -> snapshot. The legacy CSV carries no date: pass ``published`` (e.g. from
-    the download's folder name) or the version is a content hash."""
+    """The consolidated tables' bytes -> snapshot. The legacy CSV carries no date: pass ``published``
+    (e.g. from the download's folder name) or the version is a content hash."""
     rows = read(prim, alt, add, comments)
     parts = [p for p in (prim, alt, add, comments) if p]
     return ofac.snapshot(rows, parts, SOURCE, LIST_NAME, version, published)

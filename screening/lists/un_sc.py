@@ -101,7 +101,7 @@ def _record(el: ET.Element) -> UnRecord:
 
 def read(data: bytes) -> UnRows:
     check_size(data, "UN SC list")
-    if not data.strip():
+    if not data.strip(b" \t\r\n\x1a"):
         raise ListFormatError("UN SC list: the file is empty")
     _refuse_declarations(data)
     try:

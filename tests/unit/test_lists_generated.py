@@ -26,6 +26,7 @@ def sdn_tables(n: int, seed: int = 7) -> tuple[bytes, bytes, bytes]:
         for j in range(rnd.randint(0, 2)):
             alt.append(f'{i},{i * 10 + j},{"aka" if j == 0 else "fka"},"ALIAS {i}-{j}",-0- ')
         add.append(f'{i},{i},"{i} Main Street","City {i}","China",-0- ')
+
     def blob(lines: list[str]) -> bytes:
         return ("\r\n".join(lines) + "\r\n").encode() + b"\x1a"
 
@@ -62,7 +63,11 @@ def test_generated_csl_of_100k_rows() -> None:
     snap = csl.parse(data)
     assert len(snap.entities) == N
     e = snap.entities[-1]
-    assert e.id == f"csl:el:{N - 1}" and [n.value for n in e.names] == [f"Firm {N - 1} Ltd.", f"Firm {N - 1}", f"F{N - 1}"]
+    assert e.id == f"csl:el:{N - 1}" and [n.value for n in e.names] == [
+        f"Firm {N - 1} Ltd.",
+        f"Firm {N - 1}",
+        f"F{N - 1}",
+    ]
     assert e.identifiers == (("uscc", f"91{N - 1:016d}"),) and e.countries == ("CN",)
 
 

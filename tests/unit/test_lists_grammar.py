@@ -13,9 +13,14 @@ UFLPA_CASES = [
     # (published cell, primary, [(alias, strength, kind)], flags)
     ("Khotan Jiade Hair Product Co. Ltd.", "Khotan Jiade Hair Product Co. Ltd.", [], []),
     (
-        "Changji Esquel Textile Co. Ltd. (and three aliases: Changji Yida Textile; Changji Esquel; and Changji Yida)",
+        "Changji Esquel Textile Co. Ltd. (and three aliases: Changji Yida Textile; Changji Esquel; "
+        "and Changji Yida)",
         "Changji Esquel Textile Co. Ltd.",
-        [("Changji Yida Textile", "strong", "aka"), ("Changji Esquel", "strong", "aka"), ("Changji Yida", "strong", "aka")],
+        [
+            ("Changji Yida Textile", "strong", "aka"),
+            ("Changji Esquel", "strong", "aka"),
+            ("Changji Yida", "strong", "aka"),
+        ],
         [],
     ),
     (
@@ -25,9 +30,9 @@ UFLPA_CASES = [
         [],
     ),
     (
-        "Hongyuan Green Energy Co., Ltd. (also known as HY Solar; and Hoyuan Green Energy Co. Ltd., and formerly "
-        "known as Wuxi Shangji CNC Co., Ltd.; Wuxi Shangji Automation Co., Ltd.; and Wuxi Shangji Grinding "
-        "Machine Co., Ltd.)",
+        "Hongyuan Green Energy Co., Ltd. (also known as HY Solar; and Hoyuan Green Energy Co. Ltd., "
+        "and formerly known as Wuxi Shangji CNC Co., Ltd.; Wuxi Shangji Automation Co., Ltd.; "
+        "and Wuxi Shangji Grinding Machine Co., Ltd.)",
         "Hongyuan Green Energy Co., Ltd.",
         [
             ("HY Solar", "strong", "aka"),
@@ -38,7 +43,12 @@ UFLPA_CASES = [
         ],
         [],
     ),
-    ("Esquel Group (also known as Esquel China Holdings Limited)", "Esquel Group", [("Esquel China Holdings Limited", "strong", "aka")], []),
+    (
+        "Esquel Group (also known as Esquel China Holdings Limited)",
+        "Esquel Group",
+        [("Esquel China Holdings Limited", "strong", "aka")],
+        [],
+    ),
     (
         "Hoshine Silicon Industry (Shanshan) Co., Ltd (including subsidiaries)",
         "Hoshine Silicon Industry (Shanshan) Co., Ltd",
@@ -46,8 +56,8 @@ UFLPA_CASES = [
         ["includes_subsidiaries"],
     ),
     (
-        "Xinjiang Production and Construction Corps (including three aliases: XPCC; Xinjiang Corps; and Bingtuan) "
-        "and its subordinate and affiliated entities",
+        "Xinjiang Production and Construction Corps (including three aliases: XPCC; Xinjiang Corps; "
+        "and Bingtuan) and its subordinate and affiliated entities",
         "Xinjiang Production and Construction Corps",
         [("XPCC", "strong", "aka"), ("Xinjiang Corps", "strong", "aka"), ("Bingtuan", "strong", "aka")],
         ["subordinate_and_affiliated"],
@@ -57,14 +67,19 @@ UFLPA_CASES = [
     (
         "No. 4 Vocational Skills Education Training Center (VSETC)",
         "No. 4 Vocational Skills Education Training Center (VSETC)",
-        [("VSETC", "strong", "acronym"), ("No. 4 Vocational Skills Education Training Center", "strong", "aka")],
+        [
+            ("VSETC", "strong", "acronym"),
+            ("No. 4 Vocational Skills Education Training Center", "strong", "aka"),
+        ],
         [],
     ),
 ]
 
 
 @pytest.mark.parametrize(("text", "primary", "aliases", "flags"), UFLPA_CASES)
-def test_uflpa_alias_grammar(text: str, primary: str, aliases: list[tuple[str, str, str]], flags: list[str]) -> None:
+def test_uflpa_alias_grammar(
+    text: str, primary: str, aliases: list[tuple[str, str, str]], flags: list[str]
+) -> None:
     got_primary, got_aliases, got_flags = uflpa.parse_name(text)
     assert got_primary == primary
     assert [(a.value, a.strength, a.kind) for a in got_aliases] == aliases
@@ -80,7 +95,10 @@ def test_uflpa_alias_count_mismatch_is_warned() -> None:
 
 WRO_CASES = [
     # (entity cell, [(primary, [other names], entity_type, flags)])
-    ("Lop County Meixin Hair Product Co. Ltd.", [("Lop County Meixin Hair Product Co. Ltd.", [], "organization", ())]),
+    (
+        "Lop County Meixin Hair Product Co. Ltd.",
+        [("Lop County Meixin Hair Product Co. Ltd.", [], "organization", ())],
+    ),
     (
         "Yili Zhuowan Garment Manufacturing Co., Ltd. and Baoding LYSZD Trade and Business Co., Ltd.",
         [
@@ -88,7 +106,10 @@ WRO_CASES = [
             ("Baoding LYSZD Trade and Business Co., Ltd.", [], "organization", ()),
         ],
     ),
-    ("Xinjiang Junggar Cotton and Linen Co., Ltd.", [("Xinjiang Junggar Cotton and Linen Co., Ltd.", [], "organization", ())]),
+    (
+        "Xinjiang Junggar Cotton and Linen Co., Ltd.",
+        [("Xinjiang Junggar Cotton and Linen Co., Ltd.", [], "organization", ())],
+    ),
     (
         "Xinjiang Production and Construction Corps (XPCC) a/k/a Xinjiang Corps and Bingtuan",
         [
@@ -109,8 +130,8 @@ WRO_CASES = [
         [("Hoshine Silicon Industry Co. Ltd.", [], "organization", ("includes_subsidiaries",))],
     ),
     (
-        "Hero Vast Group (including Shanghai Hero Vast International Trading Co., Ltd.; Henan Hero Vast Garment "
-        "Co., Ltd.; and Hero Vast Canada Inc.)",
+        "Hero Vast Group (including Shanghai Hero Vast International Trading Co., Ltd.; "
+        "Henan Hero Vast Garment Co., Ltd.; and Hero Vast Canada Inc.)",
         [
             ("Hero Vast Group", [], "organization", ("includes_named_parties",)),
             ("Shanghai Hero Vast International Trading Co., Ltd.", [], "organization", ("named_in_order",)),

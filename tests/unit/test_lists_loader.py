@@ -35,10 +35,19 @@ def test_whole_data_folder() -> None:
 
 def test_truncated_csl_is_an_error_by_default_and_others_still_load() -> None:
     result = load([DATA])
-    assert [(Path(e.path).name, e.source) for e in result.errors] == [("consolidated-2023-11-30-partial.csv", "csl")]
+    assert [(Path(e.path).name, e.source) for e in result.errors] == [
+        ("consolidated-2023-11-30-partial.csv", "csl")
+    ]
     assert "truncated" in result.errors[0].message
     assert {s.source for s in result.live} == {
-        "bis_dpl", "cbp_wro", "cbp_wro_names", "csl", "ofac_cons", "ofac_sdn", "uflpa", "un_sc"
+        "bis_dpl",
+        "cbp_wro",
+        "cbp_wro_names",
+        "csl",
+        "ofac_cons",
+        "ofac_sdn",
+        "uflpa",
+        "un_sc",
     }
 
 

@@ -15,14 +15,16 @@ CSL_HEADER = (
     "gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,"
     "dates_of_birth,nationalities,places_of_birth,source_information_url,ids"
 )
-SDN_ROW = b'36,AEROCARIBBEAN AIRLINES,-0- ,CUBA,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+SDN_ROW = b"36,AEROCARIBBEAN AIRLINES,-0- ,CUBA,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
 DPL_HEADER = (
     b'"Name"\t"Street_Address"\t"City"\t"State"\t"Country"\t"Postal_Code"\t"Effective_Date"\t'
     b'"Expiration_Date"\t"Standard_Order"\t"Last_Update"\t"Action"\t"FR_Citation"\n'
 )
-UN_OK = b'<?xml version="1.0"?><CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>' \
-    b"<FIRST_NAME>A</FIRST_NAME><REFERENCE_NUMBER>X.1</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS>" \
+UN_OK = (
+    b'<?xml version="1.0"?><CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>'
+    b"<FIRST_NAME>A</FIRST_NAME><REFERENCE_NUMBER>X.1</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS>"
     b"<ENTITIES/></CONSOLIDATED_LIST>"
+)
 
 PARSERS = {
     "ofac_sdn": ofac_sdn.parse,
@@ -50,7 +52,7 @@ def test_binary_garbage_refused(source: str) -> None:
 
 
 def test_binary_message_names_the_problem() -> None:
-    with pytest.raises(ListFormatError, match="binary data|not text"):
+    with pytest.raises(ListFormatError, match=r"binary data|not text"):
         decode_text(b"Name of Entity,Effective Date\n\x00\x01\x02PK\x03\x04", "x")
 
 
@@ -93,7 +95,7 @@ def test_truncated_csv_refused() -> None:
     with pytest.raises(ListFormatError, match="truncated"):
         uflpa.parse(b'Name of Entity,Effective Date\n"Acme Co. (and one alias: Ac')
     with pytest.raises(ListFormatError, match="columns"):
-        ofac_sdn.parse(SDN_ROW + b"173,\"ANGLO-CARIBBEAN CO., LTD.\",-0- ,CUBA")  # cut mid-row
+        ofac_sdn.parse(SDN_ROW + b'173,"ANGLO-CARIBBEAN CO., LTD.",-0- ,CUBA')  # cut mid-row
 
 
 def test_truncated_xml_refused() -> None:
@@ -110,7 +112,8 @@ def test_truncated_xml_refused() -> None:
         b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
         b"<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&xxe;</FIRST_NAME></INDIVIDUAL>"
         b"</INDIVIDUALS></CONSOLIDATED_LIST>",
-        b'<?xml version="1.0"?><!DOCTYPE CONSOLIDATED_LIST SYSTEM "http://example.invalid/x.dtd">' + UN_OK[21:],
+        b'<?xml version="1.0"?><!DOCTYPE CONSOLIDATED_LIST SYSTEM "http://example.invalid/x.dtd">'
+        + UN_OK[21:],
     ],
     ids=["billion-laughs", "external-entity", "external-dtd"],
 )
@@ -126,7 +129,7 @@ def test_minimal_un_document_parses() -> None:
 
 def test_enormous_field_refused() -> None:
     huge = "A" * (MAX_FIELD_CHARS + 1)
-    with pytest.raises(ListFormatError, match="field|limit"):
+    with pytest.raises(ListFormatError, match=r"field|limit"):
         uflpa.parse(f'Name of Entity,Effective Date\n"{huge}","June 21, 2022"\n'.encode())
     with pytest.raises(ListFormatError, match="over"):
         un_sc.parse(UN_OK.replace(b"<FIRST_NAME>A<", f"<FIRST_NAME>{huge}<".encode()))
@@ -142,7 +145,11 @@ def test_enormous_file_refused() -> None:
 
 
 def test_formula_injection_is_text_and_warned() -> None:
-    data = b'Name of Entity,Effective Date\n"=cmd|\' /C calc\'!A0","June 21, 2022"\n"@SUM(1+1)","June 21, 2022"\n'
+    data = (
+        b"Name of Entity,Effective Date\n"
+        b'"=cmd|\' /C calc\'!A0","June 21, 2022"\n'
+        b'"@SUM(1+1)","June 21, 2022"\n'
+    )
     snap = uflpa.parse(data)
     assert [e.primary_name for e in snap.entities] == ["=cmd|' /C calc'!A0", "@SUM(1+1)"]
     assert len(snap.warnings) == 1 and "2 name(s) look like spreadsheet formulas" in snap.warnings[0]

@@ -48,6 +48,7 @@ class Entity:
     flags: tuple[str, ...] = ()  # e.g. "includes_subsidiaries", "subordinate_and_affiliated"
     identifiers: tuple[tuple[str, str], ...] = ()  # (scheme, value), e.g. ("uscc", "9165...")
     remarks: str | None = None
+    end_date: str | None = None  # ISO date a listing lapses, when the source gives one (DPL, CSL)
 
     @property
     def primary_name(self) -> str:

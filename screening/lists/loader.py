@@ -1,13 +1,27 @@
-"""Recognise list files by name and content and parse them into snapshots (reads files; no services)."""
+"""Recognise list files by name and content and parse them into snapshots (reads files; no services).
+
+    result = load(["data/lists"])          # every file, with per-file errors; never raises ListFormatError
+    result.live                            # the newest snapshot of each source
+    result.errors                          # [LoadError(path, source, message)] for refused files
+    snapshots, skipped = load_paths(paths) # the CLI's form: live snapshots, skipped and refused files
+
+OFAC's headerless CSV tables are recognised by file name and grouped per directory: a folder holding
+sdn.csv (+ alt.csv, add.csv, sdn_comments.csv) is one SDN snapshot, cons_prim.csv (+ cons_alt.csv, ...)
+one non-SDN snapshot. Every other format is recognised by its first line. A date written in the file or
+folder name (``sdn-2024-05-03/``, ``dpl-2023-11-30.txt``) is taken as the publication date of formats
+that carry none of their own (OFAC CSV, CSL, DPL, the WRO names table).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening.entities import ListSnapshot
-from screening.lists import cbp_names, uflpa
+from screening.lists import bis_dpl, cbp_names, cbp_wro, csl, ofac_cons, ofac_sdn, uflpa, un_sc
+from screening.lists.common import MAX_FILE_BYTES, ListFormatError
 
 Parser = Callable[[bytes], ListSnapshot]
 
@@ -18,13 +32,70 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class LoadError:
+    path: str
+    source: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    snapshots: list[ListSnapshot]  # every snapshot parsed, in path order
+    skipped: list[Skipped] = field(default_factory=list)  # files not recognised as a list
+    errors: list[LoadError] = field(default_factory=list)  # recognised but refused
+
+    @property
+    def live(self) -> list[ListSnapshot]:
+        """The newest snapshot of each source (by publication date, then version)."""
+        return newest(self.snapshots)
+
+
+def newest(snapshots: Iterable[ListSnapshot]) -> list[ListSnapshot]:
+    best: dict[str, ListSnapshot] = {}
+    for snap in snapshots:
+        old = best.get(snap.source)
+        if old is None or (snap.published or "", snap.version) > (old.published or "", old.version):
+            best[snap.source] = snap
+    return list(best.values())
+
+
+def _first_line(head: bytes) -> bytes:
+    return head.lstrip(b"\xef\xbb\xbf").lstrip().split(b"\n", 1)[0].strip()
+
+
 def recognise(path: Path, head: bytes) -> tuple[str, Parser] | None:
-    """Which parser reads this file, from its name and first bytes; None if unknown."""
-    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").strip()
-    if first.startswith(b"Name of Entity,Effective Date"):
+    """Which single-file parser reads this file, from its first bytes; None if unknown. (OFAC's
+    headerless tables are grouped by :func:`load` from their file names.)"""
+    first = _first_line(head)
+    plain = first.replace(b'"', b"")
+    if plain.startswith(b"Name of Entity,Effective Date"):
         return uflpa.SOURCE, uflpa.parse
-    if first.startswith(b"cbp_entity_string,entity_name"):
+    if plain.startswith(b"cbp_entity_string,entity_name"):
         return cbp_names.SOURCE, cbp_names.parse
+    if plain.startswith(b"Calendar Year,Country,Country Code,Entity"):
+        return cbp_wro.SOURCE, cbp_wro.parse
+    if plain.startswith(b"Name\tStreet_Address\t"):
+        return bis_dpl.SOURCE, bis_dpl.parse
+    cols = set(plain.split(b","))
+    if {b"_id", b"source", b"name", b"alt_names"} <= cols:
+        return csl.SOURCE, csl.parse
+    xml_head = first.startswith(b"<") and b"<CONSOLIDATED_LIST" in head
+    if xml_head and (b"<INDIVIDUALS" in head or b"<ENTITIES" in head):
+        return un_sc.SOURCE, un_sc.parse
+    return None
+
+
+_DATED = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_SELF_DATED = {un_sc.SOURCE, uflpa.SOURCE, cbp_wro.SOURCE}
+_OFAC_GROUPS = {ofac_sdn.SOURCE: ofac_sdn.FILES, ofac_cons.SOURCE: ofac_cons.FILES}
+
+
+def date_in_path(path: Path) -> str | None:
+    for part in (path.name, path.parent.name):
+        m = _DATED.search(part)
+        if m:
+            return m.group(1)
     return None
 
 
@@ -38,20 +109,94 @@ def iter_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def load_paths(paths: Iterable[str | Path]) -> tuple[list[ListSnapshot], list[Skipped]]:
-    """Parse every recognised list file under ``paths``. When one source appears in several versions
-    the newest (by published date, then version) is returned; unknown files are reported as skipped."""
-    newest: dict[str, ListSnapshot] = {}
+def _read(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ListFormatError(f"{path.name}: file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
+    return path.read_bytes()
+
+
+def _ofac_group(files: list[Path]) -> tuple[list[tuple[str, dict[str, Path]]], set[Path]]:
+    """Group OFAC tables per directory -> ([(source, {file name: path})], files claimed)."""
+    groups: list[tuple[str, dict[str, Path]]] = []
+    claimed: set[Path] = set()
+    by_dir: dict[Path, dict[str, Path]] = {}
+    for f in files:
+        by_dir.setdefault(f.parent, {})[f.name.casefold()] = f
+    for names in by_dir.values():
+        for source, parts in _OFAC_GROUPS.items():
+            found = {n: names[n] for n in parts if n in names}
+            if found:
+                groups.append((source, found))
+                claimed.update(found.values())
+    return groups, claimed
+
+
+def load(paths: Iterable[str | Path], *, allow_truncated: bool = False) -> LoadResult:
+    """Parse every recognised list under ``paths``; a refused file is reported in ``errors`` and does not
+    stop the others. ``allow_truncated`` lets a CSL file cut off inside its last record load (that record
+    is flagged ``truncated_record``); otherwise such a file is refused."""
+    files = iter_files(paths)
+    snapshots: list[ListSnapshot] = []
     skipped: list[Skipped] = []
-    for path in iter_files(paths):
-        data = path.read_bytes()
-        found = recognise(path, data[:4096])
-        if found is None:
+    errors: list[LoadError] = []
+    groups, claimed = _ofac_group(files)
+    for source, found in groups:
+        primary_name = (ofac_sdn.FILES if source == ofac_sdn.SOURCE else ofac_cons.FILES)[0]
+        module = ofac_sdn if source == ofac_sdn.SOURCE else ofac_cons
+        where = str(next(iter(found.values())).parent)
+        if primary_name not in found:
+            errors.append(LoadError(where, source, f"{', '.join(sorted(found))} without {primary_name}"))
+            continue
+        try:
+            blobs = [_read(found[n]) if n in found else None for n in module.FILES]
+            primary = blobs[0] or b""
+            snapshots.append(module.parse(primary, *blobs[1:], published=date_in_path(found[primary_name])))
+        except (ListFormatError, OSError) as exc:
+            errors.append(LoadError(where, source, str(exc)))
+    for path in files:
+        if path in claimed:
+            continue
+        try:
+            data = _read(path)
+        except (ListFormatError, OSError) as exc:
+            errors.append(LoadError(str(path), "", str(exc)))
+            continue
+        found_parser = recognise(path, data[:4096])
+        if found_parser is None:
             skipped.append(Skipped(str(path), "format not recognised"))
             continue
-        source, parser = found
-        snap = parser(data)
-        old = newest.get(source)
-        if old is None or (snap.published or "", snap.version) > (old.published or "", old.version):
-            newest[source] = snap
-    return list(newest.values()), skipped
+        source, _ = found_parser
+        try:
+            snapshots.append(_parse_one(source, data, date_in_path(path), allow_truncated))
+        except ListFormatError as exc:
+            errors.append(LoadError(str(path), source, str(exc)))
+    return LoadResult(snapshots, skipped, errors)
+
+
+def _parse_one(source: str, data: bytes, dated: str | None, allow_truncated: bool) -> ListSnapshot:
+    published = None if source in _SELF_DATED else dated
+    if source == csl.SOURCE:
+        return csl.parse(data, published=published, allow_truncated=allow_truncated)
+    if source == bis_dpl.SOURCE:
+        return bis_dpl.parse(data, published=published)
+    if source == cbp_names.SOURCE:
+        return cbp_names.parse(data, published=published)
+    if source == un_sc.SOURCE:
+        return un_sc.parse(data, published=dated)
+    if source == cbp_wro.SOURCE:
+        return cbp_wro.parse(data)
+    return uflpa.parse(data)
+
+
+def load_paths(
+    paths: Iterable[str | Path], *, allow_truncated: bool = False
+) -> tuple[list[ListSnapshot], list[Skipped]]:
+    """Parse every recognised list file under ``paths``. When one source appears in several versions
+    the newest (by published date, then version) is returned. Unknown files are reported as skipped,
+    and so are refused files (reason "refused: ..."), which do not stop the others from loading."""
+    result = load(paths, allow_truncated=allow_truncated)
+    refused = [
+        Skipped(e.path, f"refused ({e.source or 'unknown source'}): {e.message}") for e in result.errors
+    ]
+    return result.live, [*result.skipped, *refused]

@@ -10,18 +10,33 @@ from __future__ import annotations
 import re
 
 from screening.entities import Entity, EntityName, ListSnapshot
-from screening.lists.common import ListFormatError, checksum, csv_rows, decode_text, iso_date, slug
+from screening.lists.common import (
+    ListFormatError,
+    checksum,
+    csv_rows,
+    decode_text,
+    formula_warnings,
+    iso_date,
+    slug,
+)
 
 SOURCE = "uflpa"
 LIST_NAME = "UFLPA Entity List"
 HEADER = ("Name of Entity", "Effective Date")
 
+# Group bodies may hold one level of nested parentheses, e.g. "(and one alias: Foo (Group) Ltd.)".
+_BODY = r"[^()]*(?:\([^()]*\)[^()]*)*"
 _ALIAS_GROUP = re.compile(
-    r"\((?:and|including)\s+(?:\w+\s+)?alias(?:es)?\s*:\s*(?P<aliases>[^)]*)\)", re.IGNORECASE
+    rf"\(\s*(?:and|including)\s+(?:(?P<count>\w+)\s+)?alias(?:es)?\s*:\s*(?P<aliases>{_BODY})\)",
+    re.IGNORECASE,
 )
-_AKA_GROUP = re.compile(r"\(also known as\s+(?P<body>[^)]*)\)", re.IGNORECASE)
-_SUBSIDIARIES = re.compile(r"\(including subsidiaries\)", re.IGNORECASE)
-_SUBORDINATE = re.compile(r"\s+and its subordinate and affiliated entities\s*$", re.IGNORECASE)
+_AKA_GROUP = re.compile(rf"\(\s*(?:also known as|a/k/a|a\.k\.a\.)\s+(?P<body>{_BODY})\)", re.IGNORECASE)
+_FKA_GROUP = re.compile(rf"\(\s*formerly known as\s+(?P<body>{_BODY})\)", re.IGNORECASE)
+_SUBSIDIARIES = re.compile(r"\s*\((?:and|including)\s+(?:its\s+)?subsidiaries\)", re.IGNORECASE)
+_SUBORDINATE = re.compile(r",?\s+and its subordinate and affiliated entities\.?\s*$", re.IGNORECASE)
+_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Z0-9&-]{1,11})\)$")
+_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_COUNTS = {w: n for n, w in enumerate(_NUMBERS)}
 
 
 def _split_aliases(body: str) -> list[str]:
@@ -42,11 +57,22 @@ def _split_formerly(body: str) -> tuple[str, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (body, "")
 
 
+def alias_count_mismatches(text: str) -> list[str]:
+    """Alias groups whose stated count ("three aliases") differs from the aliases found in them."""
+    out = []
+    for m in _ALIAS_GROUP.finditer(text):
+        stated = _COUNTS.get((m.group("count") or "").casefold())
+        found = len(_split_aliases(m.group("aliases")))
+        if stated is not None and stated != found:
+            out.append(f"{m.group('count')} alias(es) stated, {found} found")
+    return out
+
+
 def parse_name(text: str) -> tuple[str, list[EntityName], list[str]]:
     """Split a published entity cell into (primary name, aliases, flags)."""
     flags: list[str] = []
     aliases: list[EntityName] = []
-    rest = text.strip()
+    rest = " ".join(text.split())
     if _SUBORDINATE.search(rest):
         flags.append("subordinate_and_affiliated")
         rest = _SUBORDINATE.sub("", rest)
@@ -62,13 +88,22 @@ def parse_name(text: str) -> tuple[str, list[EntityName], list[str]]:
         if fka:
             aliases.extend(EntityName(a, "weak", "fka") for a in _split_aliases(fka))
     rest = _AKA_GROUP.sub("", rest)
+    for m in _FKA_GROUP.finditer(rest):
+        aliases.extend(EntityName(a, "weak", "fka") for a in _split_aliases(m.group("body")))
+    rest = _FKA_GROUP.sub("", rest)
     primary = re.sub(r"\s+", " ", rest).strip(" ,")
-    return primary, aliases, flags
+    acronym = _ACRONYM.match(primary)
+    if acronym:
+        aliases[:0] = [
+            EntityName(acronym.group("acr"), "strong", "acronym"),
+            EntityName(acronym.group("name"), "strong", "aka"),
+        ]
+    return primary, list(dict.fromkeys(a for a in aliases if a.value != primary)), flags
 
 
 def read(data: bytes) -> list[tuple[str, str]]:
     """Bytes of the published CSV -> (entity text, effective date text) rows."""
-    rows = csv_rows(decode_text(data, "UFLPA Entity List"))
+    rows = csv_rows(decode_text(data, "UFLPA Entity List"), "UFLPA Entity List")
     if not rows or tuple(c.strip() for c in rows[0][:2]) != HEADER:
         raise ListFormatError(f"UFLPA Entity List: expected header {HEADER}, got {rows[0] if rows else []}")
     out = []
@@ -81,14 +116,26 @@ def read(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def to_entities(rows: list[tuple[str, str]], version: str) -> list[Entity]:
-    """Rows -> entities (pure)."""
+def map_rows(rows: list[tuple[str, str]], version: str) -> tuple[list[Entity], list[str]]:
+    """Rows -> (entities, warnings) (pure)."""
     entities = []
-    for text, effective in rows:
+    warnings: list[str] = []
+    ids: set[str] = set()
+    for n, (text, effective) in enumerate(rows, start=2):
         primary, aliases, flags = parse_name(text)
+        if not primary:
+            warnings.append(f"UFLPA Entity List: line {n} has no entity name; skipped")
+            continue
+        for problem in alias_count_mismatches(text):
+            warnings.append(f"UFLPA Entity List: line {n} ({primary!r}): {problem}")
+        entity_id = f"{SOURCE}:{slug(primary)}"
+        if entity_id in ids:
+            warnings.append(f"UFLPA Entity List: line {n} repeats {primary!r}; kept as {entity_id}-{n}")
+            entity_id = f"{entity_id}-{n}"
+        ids.add(entity_id)
         entities.append(
             Entity(
-                id=f"{SOURCE}:{slug(primary)}",
+                id=entity_id,
                 source=SOURCE,
                 list_name=LIST_NAME,
                 list_version=version,
@@ -98,17 +145,27 @@ def to_entities(rows: list[tuple[str, str]], version: str) -> list[Entity]:
                 programs=("UFLPA",),
                 effective_date=iso_date(effective),
                 flags=tuple(flags),
+                status="active",
+                remarks=text if text != primary else None,
             )
         )
-    return entities
+    return entities, warnings
 
 
-def parse(data: bytes, version: str | None = None) -> ListSnapshot:
+def to_entities(rows: list[tuple[str, str]], version: str) -> list[Entity]:
+    """Rows -> entities (pure)."""
+    return map_rows(rows, version)[0]
+
+
+def parse(data: bytes, version: str | None = None, *, published: str | None = None) -> ListSnapshot:
     rows = read(data)
     if not rows:
         raise ListFormatError("UFLPA Entity List: no entities in the file")
     digest = checksum(data)
-    dates = sorted(d for d in (iso_date(e) for _, e in rows) if d)
-    published = dates[-1] if dates else None
+    if published is None:
+        dates = sorted(d for d in (iso_date(e) for _, e in rows) if d)
+        published = dates[-1] if dates else None
     version = version or f"{published or 'undated'}-{digest[:8]}"
-    return ListSnapshot(SOURCE, version, tuple(to_entities(rows, version)), published, digest)
+    entities, warnings = map_rows(rows, version)
+    warnings.extend(formula_warnings(entities, SOURCE))
+    return ListSnapshot(SOURCE, version, tuple(entities), published, digest, tuple(warnings))

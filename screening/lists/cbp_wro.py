@@ -1,0 +1,128 @@
+"""CBP Withhold Release Orders and Findings, in CBP's published CSV layout.
+
+Columns: Calendar Year, Country, Country Code, Entity, Industry, Status, WRO/Finding, Remarks,
+Press Release, Effective Date. The Entity cell is free text ("X and Y", "a/k/a", "and Subsidiaries",
+"(including A; B; and C)", "(region-wide)"): see :mod:`screening.lists.wro_text`. The Industry becomes
+``product_scope`` (split on ";"), a region-wide order an entity of type "region" with flag
+"region_wide". Ids are ``cbp_wro:<slug of the primary name>`` (``-<effective date>`` added when the
+same party is named by another order).
+
+The cleaned entity-name table (wro-findings-entity-names.csv) is a different artefact with its own
+version, parsed by :mod:`screening.lists.cbp_names` as source ``cbp_wro_names``.
+"""
+
+from __future__ import annotations
+
+from screening.entities import Entity, ListSnapshot
+from screening.lists.common import (
+    ListFormatError,
+    checksum,
+    clean,
+    csv_rows,
+    decode_text,
+    formula_warnings,
+    iso_date,
+    require_header,
+    slug,
+    split_list,
+)
+from screening.lists.countries import country_code
+from screening.lists.wro_text import parse_entity_text
+
+SOURCE = "cbp_wro"
+LIST_NAME = "CBP Withhold Release Orders and Findings"
+HEADER = (
+    "Calendar Year",
+    "Country",
+    "Country Code",
+    "Entity",
+    "Industry",
+    "Status",
+    "WRO/Finding",
+    "Remarks",
+    "Press Release",
+    "Effective Date",
+)
+Row = dict[str, str]
+
+
+def read(data: bytes) -> list[Row]:
+    rows = csv_rows(decode_text(data, "CBP WRO/Findings"), "CBP WRO/Findings")
+    if not rows:
+        raise ListFormatError("CBP WRO/Findings: no header line")
+    header = [c.strip() for c in rows[0]]
+    require_header(header, HEADER, "CBP WRO/Findings")
+    out: list[Row] = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise ListFormatError(
+                f"CBP WRO/Findings: line {n} has {len(row)} columns, expected {len(header)}"
+            )
+        out.append({h: v.strip() for h, v in zip(header, row, strict=True)})
+    return out
+
+
+def product_scope(industry: str) -> tuple[str, ...]:
+    """ "Cotton; tomatoes" -> ("Cotton", "tomatoes"); "All products" -> () (not product-scoped)."""
+    items = tuple(split_list(industry))
+    return () if any(i.casefold() in ("all products", "all", "all goods") for i in items) else items
+
+
+def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
+    entities: list[Entity] = []
+    warnings: list[str] = []
+    ids: set[str] = set()
+    for n, row in enumerate(rows, start=2):
+        parties = parse_entity_text(row["Entity"])
+        if not parties:
+            warnings.append(f"CBP WRO/Findings: line {n} names no entity; skipped")
+            continue
+        effective = iso_date(row["Effective Date"])
+        country = country_code(row["Country Code"]) or country_code(row["Country"])
+        kind = clean(row["WRO/Finding"])
+        for party in parties:
+            entity_id = f"{SOURCE}:{slug(party.names[0].value)}"
+            if entity_id in ids:
+                entity_id = f"{entity_id}-{effective or n}"
+            if entity_id in ids:
+                warnings.append(f"CBP WRO/Findings: line {n} repeats {party.names[0].value!r}; skipped")
+                continue
+            ids.add(entity_id)
+            entities.append(
+                Entity(
+                    id=entity_id,
+                    source=SOURCE,
+                    list_name=LIST_NAME,
+                    list_version=version,
+                    entity_type=party.entity_type,
+                    names=party.names,
+                    countries=(country,) if country else (),
+                    programs=(kind,) if kind else (),
+                    effective_date=effective,
+                    product_scope=product_scope(row["Industry"]),
+                    status=clean(row["Status"]) or None,
+                    flags=party.flags,
+                    remarks="; ".join(p for p in (row["Remarks"], row["Entity"]) if p) or None,
+                )
+            )
+    return entities, warnings
+
+
+def to_entities(rows: list[Row], version: str) -> list[Entity]:
+    return map_rows(rows, version)[0]
+
+
+def parse(data: bytes, version: str | None = None, *, published: str | None = None) -> ListSnapshot:
+    rows = read(data)
+    if not rows:
+        raise ListFormatError("CBP WRO/Findings: no rows in the file")
+    digest = checksum(data)
+    if published is None:
+        dates = sorted(d for d in (iso_date(r["Effective Date"]) for r in rows) if d)
+        published = dates[-1] if dates else None
+    version = version or (f"{published}-{digest[:8]}" if published else f"sha-{digest[:12]}")
+    entities, warnings = map_rows(rows, version)
+    warnings.extend(formula_warnings(entities, SOURCE))
+    return ListSnapshot(SOURCE, version, tuple(entities), published, digest, tuple(warnings))

@@ -12,8 +12,7 @@ from confluent_kafka import Producer
 
 from entrywatch.store import Keys, ListRefused, LoadResult, rollback, save_snapshot
 from screening.entities import ListSnapshot
-from screening.lists.common import ListFormatError
-from screening.lists.loader import Skipped, load_paths
+from screening.lists.loader import Skipped, load
 from streams import topics
 from streams.kafka import producer_config
 from streams.settings import Settings
@@ -75,17 +74,21 @@ def announce(settings: Settings, events: Sequence[dict[str, object]]) -> None:
         raise RuntimeError("could not deliver list events to the broker")
 
 
-def parse_paths(paths: Sequence[str], source: str | None = None) -> tuple[list[ListSnapshot], LoadReport]:
+def parse_paths(
+    paths: Sequence[str], source: str | None = None, *, allow_truncated: bool = False
+) -> tuple[list[ListSnapshot], LoadReport]:
+    """Parse the newest version of each source under ``paths``; refused files are reported, not fatal."""
     report = LoadReport()
-    try:
-        snapshots, report.skipped = load_paths(paths)
-    except ListFormatError as exc:
-        raise ListRefused(str(exc)) from exc
+    result = load(paths, allow_truncated=allow_truncated)
+    report.skipped = list(result.skipped)
+    report.refused = [(f"{e.source or 'file'} {e.path}", e.message) for e in result.errors]
+    snapshots = result.live
     if source is not None:
         snapshots = [s for s in snapshots if s.source == source]
     if not snapshots:
         what = f"source {source}" if source else "list files"
-        raise ListRefused(f"no {what} recognised under {', '.join(paths)}")
+        detail = "; ".join(f"{w}: {why}" for w, why in report.refused)
+        raise ListRefused(f"no {what} recognised under {', '.join(paths)}" + (f" ({detail})" if detail else ""))
     return snapshots, report
 
 
@@ -95,12 +98,13 @@ def load_lists(
     *,
     source: str | None = None,
     force: bool = False,
+    allow_truncated: bool = False,
     announce_changes: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> LoadReport:
     """Parse, store and announce. A refused source is reported and leaves its live version in force;
     the other sources still load."""
-    snapshots, report = parse_paths(paths, source)
+    snapshots, report = parse_paths(paths, source, allow_truncated=allow_truncated)
     r = redis_client(settings)
     try:
         for snap in snapshots:

@@ -18,6 +18,7 @@ from screening.matching import Match, NameIndex
 HOLD_CODES = {
     "uflpa": "UFLPA_ENTITY",
     "cbp_wro": "WRO_ENTITY",
+    "cbp_wro_names": "WRO_ENTITY",
 }
 REVIEW_CODE = "NAME_MATCH_REVIEW"
 

@@ -14,7 +14,9 @@ from streams.settings import Settings
 def cmd_load(args: argparse.Namespace) -> int:
     settings = Settings.load()
     try:
-        report = load_lists(settings, args.paths, source=args.source, force=args.force)
+        report = load_lists(
+            settings, args.paths, source=args.source, force=args.force, allow_truncated=args.allow_truncated
+        )
     except ListRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
@@ -81,6 +83,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     load.add_argument("paths", nargs="+", metavar="PATH")
     load.add_argument("--source", help="load only this source (e.g. uflpa, ofac_sdn)")
     load.add_argument("--force", action="store_true", help="load even if the entity count shrinks too much")
+    load.add_argument(
+        "--allow-truncated",
+        action="store_true",
+        help="load a CSL file cut off inside its last record (that record is flagged), instead of refusing it",
+    )
     load.add_argument("--json", action="store_true", help="print a JSON summary")
     load.set_defaults(func=cmd_load)
     st = lsub.add_parser("status", help="the live version of every source")

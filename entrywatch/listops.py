@@ -105,6 +105,22 @@ def load_lists(
     """Parse, store and announce. A refused source is reported and leaves its live version in force;
     the other sources still load."""
     snapshots, report = parse_paths(paths, source, allow_truncated=allow_truncated)
+    return store_snapshots(
+        settings, snapshots, report, force=force, announce_changes=announce_changes, progress=progress
+    )
+
+
+def store_snapshots(
+    settings: Settings,
+    snapshots: Sequence[ListSnapshot],
+    report: LoadReport | None = None,
+    *,
+    force: bool = False,
+    announce_changes: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> LoadReport:
+    """Store parsed snapshots as live versions (each refused one keeps its live version) and announce."""
+    report = report or LoadReport()
     r = redis_client(settings)
     try:
         for snap in snapshots:

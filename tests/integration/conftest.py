@@ -3,6 +3,7 @@ lists loaded, and the worker as a separate process (`python -m entrywatch.cli wo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -19,7 +20,8 @@ import pytest
 from confluent_kafka import Consumer, Producer
 
 from entrywatch import embedded
-from entrywatch.listops import load_lists
+from entrywatch.listops import parse_paths, store_snapshots
+from screening.entities import ListSnapshot
 from streams import topics
 from streams.kafka import consumer_config, producer_config
 from streams.settings import Settings
@@ -79,6 +81,8 @@ class Stack:
             "REDIS_URL": self.redis.address,
             "ENTRYWATCH_WEB_PORT": str(port),
             "ENTRYWATCH_PARTITIONS": str(self.settings.partitions),
+            "ENTRYWATCH_TOPIC_PREFIX": self.settings.topic_prefix,
+            "ENTRYWATCH_APP_ID": self.settings.app_id,
             "ENTRYWATCH_DATA_DIR": str(self.log_dir / f"faust-{len(self.workers)}"),
             **env,
         }
@@ -120,23 +124,50 @@ def collect(consumer: Consumer, until: Any, timeout: float = 60.0) -> list[Any]:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    log_dir = tmp_path_factory.mktemp("stack")
+def list_snapshots() -> list[ListSnapshot]:
+    """The bundled lists, parsed once per test session (newest version of each source)."""
+    snapshots, report = parse_paths([str(LISTS)])
+    # the 2023 CSL file is cut off inside its last record and is refused; the 2025 CSL is newer anyway
+    assert {s.source for s in snapshots} >= {"uflpa", "cbp_wro", "cbp_wro_names", "ofac_sdn", "csl"}
+    return snapshots
+
+
+@contextlib.contextmanager
+def running_stack(log_dir: Path, snapshots: list[ListSnapshot], **overrides: Any) -> Iterator[Stack]:
+    """Broker and Redis on free ports, topics created, lists stored; everything stopped on exit."""
     broker = embedded.start_broker(log_dir=log_dir)
     redis = embedded.start_redis(log_dir=log_dir)
-    settings = Settings(kafka_bootstrap=broker.address, redis_url=redis.address, partitions=4, web_port=0)  # type: ignore[arg-type]
+    settings = Settings(
+        kafka_bootstrap=broker.address,
+        redis_url=redis.address,  # type: ignore[arg-type]
+        partitions=4,
+        web_port=0,
+        **overrides,
+    )
     s = Stack(settings, broker, redis, log_dir)
     try:
         ensure_topics(settings)
-        report = load_lists(settings, [str(LISTS)])
-        # the 2023 CSL file is cut off inside its last record and is refused; the 2025 CSL is newer anyway
-        assert {r.source for r in report.loaded} >= {"uflpa", "cbp_wro", "cbp_wro_names", "ofac_sdn", "csl"}
+        report = store_snapshots(settings, snapshots)
+        assert not report.refused, report.refused
         yield s
     finally:
         for w in s.workers:
             w.stop()
         redis.stop()
         broker.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, list_snapshots: list[ListSnapshot]) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("stack"), list_snapshots) as s:
+        yield s
+
+
+@pytest.fixture()
+def fresh_stack(tmp_path: Path, list_snapshots: list[ListSnapshot]) -> Iterator[Stack]:
+    """A stack of its own, for tests that kill or pause its processes."""
+    with running_stack(tmp_path, list_snapshots) as s:
+        yield s
 
 
 @pytest.fixture(scope="session")

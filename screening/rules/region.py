@@ -200,6 +200,15 @@ def _latin_hits(segment: str, rules: PlaceRules) -> list[_Hit]:
     return hits
 
 
+def _latin_street_follows(after: str, rules: PlaceRules) -> bool:
+    """A Chinese place name followed by a Latin street word ("新疆 Road")."""
+    tokens = fold(after[:40]).split()
+    i = 0
+    while i < len(tokens) and tokens[i] in rules.direction_latin:
+        i += 1
+    return i < len(tokens) and tokens[i] in rules.street_latin
+
+
 def _zh_hits(text: str, rules: PlaceRules) -> list[_Hit]:
     hits: list[_Hit] = []
     i = 0
@@ -212,7 +221,9 @@ def _zh_hits(text: str, rules: PlaceRules) -> list[_Hit]:
         after = text[i + len(name) :].lstrip(" ")
         stripped = after.lstrip(rules.direction_zh)
         usage: Usage
-        if stripped.startswith(rules.street_zh) and not after.startswith(rules.admin_zh):
+        if (
+            stripped.startswith(rules.street_zh) and not after.startswith(rules.admin_zh)
+        ) or _latin_street_follows(after, rules):
             usage = "street"
         elif (
             not after

@@ -109,3 +109,17 @@ def test_rules_doc_describes_every_rule_file() -> None:
     text = (DOCS / "rules.md").read_text(encoding="utf-8")
     for file_id in RULE_FILES:
         assert f"{file_id}.v1.json" in text
+
+
+def test_example_decisions_follow_the_hold_alert_schema() -> None:
+    import jsonschema
+
+    from screening.entry import parse_entry
+    from screening.screen import ScreeningContext, screen_entry
+
+    schema = json.loads((DOCS.parent / "schemas" / "hold-alert.v1.json").read_text(encoding="utf-8"))
+    ctx = ScreeningContext.from_entities(
+        [*examples.entities(), examples.UNKNOWN_SOURCE], examples.LIST_VERSIONS
+    )
+    for _title, raw in examples.EXAMPLES.values():
+        jsonschema.validate(screen_entry(parse_entry(raw), ctx).to_json("2026-02-28T00:00:00Z"), schema)

@@ -1,0 +1,428 @@
+"""The rule engine: list matches and detected signals -> reasons, each with its code, decision, rule id
+and version, party role and tier, evidence and list version (pure).
+
+What a signal *means* (its reason code, decision and rule id) is read from the decision rules file; this
+module only gathers the signals. The engine never searches by itself: the caller passes a search
+function over the prepared name index, so the hot path stays in the matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from screening.decision import SEVERITY, Reason
+from screening.entities import Entity, EntityAddress
+from screening.entry import Address, Entry, Line, Party
+from screening.matching import Match
+from screening.rules import region
+from screening.rules.mid import MidParts, compare_mid, derive_mid, normalize_mid
+from screening.rules.products import ScopeCheck
+from screening.rules.ruleset import RuleSet
+
+SearchFn = Callable[[str, str | None], Sequence[Match]]
+
+WRO_HOLD = "WRO_ENTITY"
+WRO_OTHER_GOODS = "WRO_ENTITY_OTHER_GOODS"
+WRO_UNKNOWN = "WRO_SCOPE_UNKNOWN"
+WRO_REGION = "WRO_REGION"
+NAME_REVIEW = "NAME_MATCH_REVIEW"
+SECTOR_UNTRACED = "HIGH_PRIORITY_SECTOR_UNTRACED"
+MID_MISMATCH = "MID_MISMATCH"
+MID_LISTED = "MID_LISTED"
+PRODUCER_ROLES = ("manufacturer",)  # declared parties whose location is where the goods were made
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """One name to screen: a declared party (all lines) or a supply-chain tier (one line)."""
+
+    role: str
+    name: str
+    line_number: int | None = None
+    tier: int | None = None
+    address: Address | None = None
+    country: str | None = None
+    registration_id: str | None = None
+
+    @property
+    def declared(self) -> bool:
+        return self.tier is None
+
+
+def subjects(entry: Entry) -> list[Subject]:
+    """Declared parties first, then the importer, then every tier of every line."""
+    out: list[Subject] = []
+    for role, party in entry.parties.items():
+        country = party.address.country if party.address else None
+        out.append(Subject(role, party.name, None, None, party.address, country, party.registration_id))
+    if entry.importer is not None:
+        out.append(Subject("importer", entry.importer.name))
+    for line in entry.lines:
+        for t in line.supply_chain:
+            country = t.country or (t.address.country if t.address else None)
+            out.append(
+                Subject(
+                    t.role or "supplier",
+                    t.name,
+                    line.line_number,
+                    t.tier,
+                    t.address,
+                    country,
+                    t.registration_id,
+                )
+            )
+    return out
+
+
+# --- facts prepared once per list version ----------------------------------------------------------
+
+_ID_CLEAN = re.compile(r"[\s\-./]")
+
+
+def normalize_identifier(value: str) -> str:
+    return _ID_CLEAN.sub("", value).upper()
+
+
+def _address_parts(addr: EntityAddress) -> tuple[str | None, str | None, str | None, str | None]:
+    """(street, city, province, country) of a listed address; published one-line text is split on
+    commas: trailing ISO code, postal numbers and "China" dropped, the last part left is the city, the
+    first part with a digit the street."""
+    if addr.city and addr.country:
+        return addr.street, addr.city, addr.province, addr.country
+    if not addr.text:
+        return None, None, None, None
+    parts = [p.strip() for p in addr.text.split(",") if p.strip()]
+    country = addr.country
+    if parts and re.fullmatch(r"[A-Z]{2}", parts[-1]):
+        country = country or parts[-1]
+        parts = parts[:-1]
+    parts = [p for p in parts if not p.isdigit() and p.casefold() not in {"china", "prc", "p.r. china"}]
+    if len(parts) < 2:
+        return None, None, None, country
+    street = next((p for p in parts[:-1] if any(c.isdigit() for c in p)), parts[0])
+    return street, parts[-1], None, country
+
+
+@dataclass(frozen=True, slots=True)
+class ListFacts:
+    """Lookups prepared from the listed entities besides names: registration identifiers and MIDs."""
+
+    by_identifier: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)
+    by_mid: Mapping[str, tuple[tuple[Entity, str], ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity], rules: RuleSet) -> ListFacts:
+        ids: dict[str, list[Entity]] = {}
+        mids: dict[str, list[tuple[Entity, str]]] = {}
+        for entity in entities:
+            for scheme, value in entity.identifiers:
+                if scheme.casefold() == "mid":
+                    mids.setdefault(normalize_mid(value), []).append((entity, "listed"))
+                elif value.strip():
+                    ids.setdefault(normalize_identifier(value), []).append(entity)
+            if entity.entity_type not in ("organization", "unknown"):
+                continue
+            for addr in entity.addresses:
+                street, city, province, country = _address_parts(addr)
+                parts = derive_mid(
+                    entity.primary_name,
+                    rules.mid,
+                    street=street,
+                    city=city,
+                    country=country,
+                    province=province,
+                )
+                if parts.complete and parts.number:
+                    mids.setdefault(parts.value, []).append((entity, "derived from listed address"))
+        return cls(
+            {k: tuple(v) for k, v in ids.items()},
+            {k: tuple(dict.fromkeys(v)) for k, v in mids.items()},
+        )
+
+
+# --- reasons ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Builder:
+    entry: Entry
+    rules: RuleSet
+    reasons: list[Reason] = field(default_factory=list)
+    seen: set[tuple[Any, ...]] = field(default_factory=set)
+
+    def add(self, code: str, subject: Subject | None, *, line_number: int | None = None, **kw: Any) -> None:
+        rule = self.rules.decisions.rule(code)
+        if self.entry.direction not in rule.directions:
+            return
+        line = line_number if line_number is not None else (subject.line_number if subject else None)
+        key = (
+            code,
+            subject.role if subject else None,
+            line,
+            subject.tier if subject else None,
+            kw.get("entity_id"),
+        )
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.reasons.append(
+            Reason(
+                code=code,
+                decision=rule.decision,
+                party_role=subject.role if subject else None,
+                party_name=subject.name if subject else None,
+                line_number=line,
+                tier=subject.tier if subject else None,
+                rule_id=rule.rule_id,
+                rule_version=rule.version,
+                **kw,
+            )
+        )
+
+
+def _lines_of(entry: Entry, subject: Subject) -> list[Line]:
+    if subject.line_number is None:
+        return list(entry.lines)
+    return [ln for ln in entry.lines if ln.line_number == subject.line_number]
+
+
+def _wro_reason(entry: Entry, subject: Subject, entity: Entity, rules: RuleSet) -> tuple[str, dict[str, Any]]:
+    checks: list[tuple[Line, ScopeCheck]] = [
+        (ln, rules.products.wro_scope(entity.product_scope, ln.hts_code)) for ln in _lines_of(entry, subject)
+    ]
+    evidence: dict[str, Any] = {
+        "product_scope": list(entity.product_scope),
+        "lines": [
+            {"line_number": ln.line_number, "hts_code": ln.hts_code, **c.to_json()} for ln, c in checks
+        ],
+        "scope_rules": f"{rules.products.id}.v{rules.products.version}",
+    }
+    if entity.status:
+        evidence["order_status"] = entity.status
+    if any(c.status == "in_scope" for _, c in checks):
+        return WRO_HOLD, evidence
+    if not checks or any(c.status == "unknown" for _, c in checks):
+        return WRO_UNKNOWN, evidence
+    return WRO_OTHER_GOODS, evidence
+
+
+def _list_match(
+    b: _Builder,
+    subject: Subject,
+    entity: Entity,
+    listed_name: str,
+    score: float,
+    hold: float,
+    extra: dict[str, Any],
+) -> None:
+    rules = b.rules
+    code = rules.decisions.list_code(entity.source, entity.list_name, b.entry.direction)
+    if code is None:
+        return
+    evidence: dict[str, Any] = dict(extra)
+    if score < hold:
+        code = NAME_REVIEW
+    elif code == WRO_HOLD:
+        code, scope = _wro_reason(b.entry, subject, entity, rules)
+        evidence.update(scope)
+    if entity.programs:
+        evidence["programs"] = list(entity.programs)
+    if entity.flags:
+        evidence["flags"] = list(entity.flags)
+    b.add(
+        code,
+        subject,
+        list=entity.list_name,
+        list_version=entity.list_version,
+        entity_id=entity.id,
+        matched_name=listed_name,
+        score=score,
+        evidence=evidence,
+    )
+
+
+def _region(b: _Builder, subject: Subject, found: list[region.RegionEvidence]) -> None:
+    strength = region.strength(found)
+    if strength is None:
+        return
+    places = b.rules.places
+    d = b.rules.decisions
+    b.add(
+        d.region_strong if strength == "strong" else d.region_weak,
+        subject,
+        list=places.id,
+        list_version=places.version,
+        evidence={"strength": strength, "signals": [e.to_json() for e in found]},
+    )
+
+
+def _wro_region(
+    b: _Builder, line: Line, producers: list[tuple[Subject, list[region.RegionEvidence]]]
+) -> None:
+    products = b.rules.products
+    scopes = products.region_scopes_for(line.hts_code, b.entry.filed_at)
+    if not scopes:
+        return
+    for subject, found in producers:
+        strong = [e for e in found if e.strength == "strong"]
+        if not strong:
+            continue
+        scope, prefix = scopes[0]
+        b.add(
+            WRO_REGION,
+            subject,
+            line_number=line.line_number,
+            list=products.id,
+            list_version=products.version,
+            entity_id=f"wro-region:{scope.id}",
+            evidence={
+                "scope": scope.id,
+                "label": scope.label,
+                "effective": scope.effective,
+                "source": products.sources[scope.source].get("title", scope.source),
+                "hts_code": line.hts_code,
+                "hts_prefix": prefix,
+                "signals": [e.to_json() for e in strong],
+            },
+        )
+
+
+def _sector_untraced(b: _Builder, line: Line) -> None:
+    origin = line.country_of_origin or b.entry.country_of_origin
+    if origin != "CN" or line.supply_chain:
+        return
+    hits = b.rules.products.sectors_for(line.hts_code, b.entry.filed_at)
+    if not hits:
+        return
+    products = b.rules.products
+    b.add(
+        SECTOR_UNTRACED,
+        None,
+        line_number=line.line_number,
+        list=products.id,
+        list_version=products.version,
+        evidence={
+            "hts_code": line.hts_code,
+            "country_of_origin": origin,
+            "sectors": [h.to_json() for h in hits],
+            "supply_chain_tiers": 0,
+        },
+    )
+
+
+def manufacturer_mid(entry: Entry, party: Party, rules: RuleSet) -> MidParts:
+    addr = party.address or Address()
+    country = addr.country or entry.country_of_origin
+    return derive_mid(
+        party.name, rules.mid, street=addr.street, city=addr.city, country=country, province=addr.province
+    )
+
+
+def _mid(b: _Builder, facts: ListFacts) -> None:
+    party = b.entry.parties.get("manufacturer")
+    if party is None:
+        return
+    subject = Subject(
+        "manufacturer", party.name, address=party.address, registration_id=party.registration_id
+    )
+    derived = manufacturer_mid(b.entry, party, b.rules)
+    mid_rules = f"{b.rules.mid.id}.v{b.rules.mid.version}"
+    candidates: dict[str, str] = {}
+    if party.mid:
+        candidates[normalize_mid(party.mid)] = "declared"
+        if derived.complete:
+            cmp = compare_mid(party.mid, derived)
+            if not cmp.agrees:
+                b.add(
+                    MID_MISMATCH,
+                    subject,
+                    list=b.rules.mid.id,
+                    list_version=b.rules.mid.version,
+                    evidence={**cmp.to_json(), "mid_rules": mid_rules},
+                )
+    if derived.complete:
+        candidates.setdefault(derived.value, "derived")
+    for mid, how in candidates.items():
+        for entity, entity_how in facts.by_mid.get(mid, ()):
+            b.add(
+                MID_LISTED,
+                subject,
+                list=entity.list_name,
+                list_version=entity.list_version,
+                entity_id=entity.id,
+                matched_name=entity.primary_name,
+                evidence={
+                    "mid": mid,
+                    "manufacturer_mid": how,
+                    "listed_mid": entity_how,
+                    "mid_rules": mid_rules,
+                },
+            )
+
+
+def evaluate(
+    entry: Entry,
+    *,
+    search: SearchFn,
+    hold: float,
+    rules: RuleSet,
+    facts: ListFacts | None = None,
+) -> list[Reason]:
+    """Every reason for one entry, most severe first. ``search(name, country)`` returns name matches."""
+    facts = facts or ListFacts()
+    b = _Builder(entry, rules)
+    evidence_of: dict[Subject, list[region.RegionEvidence]] = {}
+    for subject in subjects(entry):
+        for match in search(subject.name, subject.country):
+            if match.entity.entity_type == "region":
+                continue  # a region-wide order is applied by WRO_REGION, not by name
+            _list_match(
+                b,
+                subject,
+                match.entity,
+                match.name.value,
+                match.score,
+                hold,
+                {"explain": match.explain, "name_strength": match.name.strength},
+            )
+        if subject.registration_id:
+            for entity in facts.by_identifier.get(normalize_identifier(subject.registration_id), ()):
+                _list_match(
+                    b,
+                    subject,
+                    entity,
+                    entity.primary_name,
+                    1.0,
+                    hold,
+                    {"identifier": subject.registration_id},
+                )
+        found = region.detect(
+            rules.places,
+            address=subject.address,
+            registration_id=subject.registration_id,
+            country=subject.country,
+        )
+        evidence_of[subject] = found
+        _region(b, subject, found)
+    for line in entry.lines:
+        producers = [
+            (s, ev) for s, ev in evidence_of.items()
+            if (s.declared and s.role in PRODUCER_ROLES) or s.line_number == line.line_number
+        ]  # fmt: skip
+        _wro_region(b, line, producers)
+        _sector_untraced(b, line)
+    _mid(b, facts)
+    b.reasons.sort(
+        key=lambda r: (
+            -SEVERITY[r.decision],
+            -(r.score or 0.0),
+            r.code,
+            r.party_role or "",
+            r.line_number or 0,
+            r.tier or 0,
+        )
+    )
+    return b.reasons

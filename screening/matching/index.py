@@ -34,7 +34,8 @@ KIND_CONFLICT_PENALTY = -0.15
 COUNTRY_AGREE_BONUS = 0.03
 COUNTRY_CONFLICT_PENALTY = -0.06
 
-CANDIDATES = 40  # names fully scored per query
+CANDIDATES = 25  # at most this many names fully scored per query
+CANDIDATE_SHARE = 0.3  # ... and only those whose blocking weight is at least this share of the best
 MAX_POSTINGS = 4000  # a token listed under more names than this does not generate candidates alone
 MAX_TRIGRAM_POSTINGS = 3000
 BLOCK_MIN_WEIGHT = 0.35
@@ -187,7 +188,9 @@ class NameIndex:
         if len(tok) >= 3 and not tok.isdigit():
             for other in self._by_key.get(phonetic_key(tok), ()):
                 out.setdefault(other, 0.9)
-        if len(tok) >= 4 and not tok.isdigit():
+        if len(tok) >= 4 and not tok.isdigit() and tid is None:
+            # a spelling not in the lists: look for close ones (listed variants of a listed token are
+            # reached through the phonetic key)
             tris = _trigrams(tok)
             counts: dict[int, int] = {}
             for tri in tris:
@@ -237,9 +240,11 @@ class NameIndex:
                 inc = weight * sim
                 for nid in post:
                     acc[nid] = acc.get(nid, 0.0) + inc
-        if len(acc) <= limit:
-            return list(acc)
-        return [nid for nid, _ in heapq.nlargest(limit, acc.items(), key=itemgetter(1))]
+        if not acc:
+            return []
+        top = heapq.nlargest(limit, acc.items(), key=itemgetter(1))
+        floor = top[0][1] * CANDIDATE_SHARE
+        return [nid for nid, w in top if w >= floor]
 
     # -- search ------------------------------------------------------------------------------------
 

@@ -159,8 +159,15 @@ def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[st
     """``name`` with every glued token that is not in ``vocab`` split into tokens that are."""
     out: list[str] = []
     changed = False
+    small = len(vocab) <= 16
     for tok in name.tokens:
-        parts = None if tok in vocab else segment(tok, vocab)
+        if tok in vocab or len(tok) < 5:
+            out.append(tok)
+            continue
+        if small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
+            out.append(tok)  # cheap test first: a split must start with a known token
+            continue
+        parts = segment(tok, vocab)
         if parts:
             out.extend(parts)
             changed = True

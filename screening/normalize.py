@@ -68,7 +68,7 @@ def core(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _t2s() -> object:
-    import opencc  # opencc-python-reimplemented
+    import opencc  # type: ignore[import-untyped]  # opencc-python-reimplemented
 
     return opencc.OpenCC("t2s")
 

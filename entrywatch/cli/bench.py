@@ -39,7 +39,9 @@ def perturb(name: str, kind: str, rng: random.Random) -> str:
             i = rng.randrange(1, len(word) - 2)
             tokens[longest] = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     elif choice == 3:
-        tokens = [{"COMPANY": "CO", "LIMITED": "LTD", "CORPORATION": "CORP"}.get(t.upper(), t) for t in tokens]
+        tokens = [
+            {"COMPANY": "CO", "LIMITED": "LTD", "CORPORATION": "CORP"}.get(t.upper(), t) for t in tokens
+        ]
     out = " ".join(tokens)
     return out.lower() if rng.random() < 0.3 else out
 

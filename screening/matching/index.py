@@ -50,7 +50,7 @@ COMPANY_KINDS = frozenset({"organization", "vessel", "aircraft"})
 class Thresholds:
     """Decision levels of the name score. Defaults measured on the evaluation set (docs/matching.md)."""
 
-    hold: float = 0.90
+    hold: float = 0.93
     review: float = 0.75
 
     def __post_init__(self) -> None:
@@ -78,14 +78,16 @@ def _trigrams(tok: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-def corroboration(entity: Entity, name: EntityName, kind: str | None, country: str | None) -> dict[str, float]:
+def corroboration(
+    entity: Entity, name: EntityName, kind: str | None, country: str | None
+) -> dict[str, float]:
     """Adjustments from the listed name's strength, the party kind and the country."""
     out: dict[str, float] = {}
     if name.strength == "weak":
         out["alias_strength"] = WEAK_ALIAS_PENALTY
-    if kind == "person" and entity.entity_type in COMPANY_KINDS:
-        out["kind"] = KIND_CONFLICT_PENALTY
-    elif kind == "company" and entity.entity_type in PERSON_KINDS:
+    if (kind == "person" and entity.entity_type in COMPANY_KINDS) or (
+        kind == "company" and entity.entity_type in PERSON_KINDS
+    ):
         out["kind"] = KIND_CONFLICT_PENALTY
     if country:
         listed = set(entity.countries) | {a.country for a in entity.addresses if a.country}

@@ -108,7 +108,9 @@ def build_pairs(entities: Sequence[Entity], per_kind: int = 2500) -> list[Pair]:
         if sdn is None or fold(sdn.primary_name) == fold(e.primary_name):
             continue
         pos[kind].append(
-            Pair(e.primary_name, sdn.primary_name, kind, True, "cross_list", _split(sdn.id), f"{e.id}|{sdn.id}")
+            Pair(
+                e.primary_name, sdn.primary_name, kind, True, "cross_list", _split(sdn.id), f"{e.id}|{sdn.id}"
+            )
         )
 
     neg: dict[str, list[Pair]] = {"company": [], "person": []}

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
-from screening.entities import Entity, EntityAddress, EntityName, EntityType
+from screening.entities import Entity, EntityAddress, EntityName, EntityType, NameStrength
 from screening.lists.loader import iter_files, load_paths
 
 COUNTRIES = {
@@ -60,6 +60,18 @@ def _null(v: str) -> str:
     return "" if v == "-0-" else v
 
 
+def _entity_type(text: str, default: EntityType) -> EntityType:
+    if text == "individual":
+        return "person"
+    if text == "entity":
+        return "organization"
+    if text == "vessel":
+        return "vessel"
+    if text == "aircraft":
+        return "aircraft"
+    return default
+
+
 _WEAK_AKA = re.compile(r"a\.k\.a\.\s+'([^']+)'")
 
 
@@ -72,9 +84,9 @@ def read_ofac_legacy(directory: Path, source: str, files: tuple[str, str, str]) 
         for row in csv.reader(io.StringIO(_text(alt.read_bytes()))):
             if len(row) < 4 or not _null(row[3]):
                 continue
-            kind = _null(row[2]).casefold().replace(".", "") or "aka"
-            strength = "weak" if kind in ("fka", "nka") else "strong"
-            aliases.setdefault(row[0].strip(), []).append(EntityName(_null(row[3]), strength, kind))
+            alias_kind = _null(row[2]).casefold().replace(".", "") or "aka"
+            strength: NameStrength = "weak" if alias_kind in ("fka", "nka") else "strong"
+            aliases.setdefault(row[0].strip(), []).append(EntityName(_null(row[3]), strength, alias_kind))
     addresses: dict[str, list[EntityAddress]] = {}
     if add.exists():
         for row in csv.reader(io.StringIO(_text(add.read_bytes()))):
@@ -93,9 +105,7 @@ def read_ofac_legacy(directory: Path, source: str, files: tuple[str, str, str]) 
         if len(row) < 12 or not row[0].strip().isdigit():
             continue
         ent, name, sdn_type, remarks = row[0].strip(), _null(row[1]), _null(row[2]).casefold(), _null(row[11])
-        kind: EntityType = {"individual": "person", "vessel": "vessel", "aircraft": "aircraft"}.get(
-            sdn_type, "organization"
-        )  # type: ignore[assignment]
+        kind = _entity_type(sdn_type, "organization")
         weak = [EntityName(w, "weak", "weak_aka") for w in _WEAK_AKA.findall(remarks)]
         adds = tuple(addresses.get(ent, ()))
         countries = tuple(sorted({a.country for a in adds if a.country}))
@@ -127,9 +137,7 @@ def read_csl(path: Path) -> list[Entity]:
         if not d.get("name", "").strip() or d["_id"] in seen:
             continue
         seen.add(d["_id"])
-        kind: EntityType = {"individual": "person", "entity": "organization", "vessel": "vessel"}.get(
-            d.get("type", "").casefold(), "unknown"
-        )  # type: ignore[assignment]
+        kind = _entity_type(d.get("type", "").casefold(), "unknown")
         alts = [a.strip() for a in d.get("alt_names", "").split(";") if a.strip()]
         adds = []
         for a in d.get("addresses", "").split(";"):
@@ -143,7 +151,10 @@ def read_csl(path: Path) -> list[Entity]:
                 list_name=d.get("source", "csl"),
                 list_version=path.stem,
                 entity_type=kind,
-                names=(EntityName(d["name"].strip(), "primary"), *(EntityName(a, "strong", "aka") for a in alts)),
+                names=(
+                    EntityName(d["name"].strip(), "primary"),
+                    *(EntityName(a, "strong", "aka") for a in alts),
+                ),
                 addresses=tuple(adds),
                 countries=tuple(sorted({a.country for a in adds if a.country})),
             )
@@ -199,20 +210,21 @@ def read_un(path: Path) -> list[Entity]:
                 if not value:
                     continue
                 quality = (alias.findtext("QUALITY") or "").strip().casefold()
-                strength = "weak" if quality in ("low", "f.k.a.") else "strong"
-                names.append(EntityName(value.strip("“”\""), strength, quality or "aka"))
+                strength: NameStrength = "weak" if quality in ("low", "f.k.a.") else "strong"
+                names.append(EntityName(value.strip('“”"'), strength, quality or "aka"))
             countries = set()
             for addr in node.iter(f"{tag}_ADDRESS"):
                 code = country_code(addr.findtext("COUNTRY"))
                 if code:
                     countries.add(code)
+            ref = (node.findtext("REFERENCE_NUMBER") or node.findtext("DATAID") or "").strip()
             out.append(
                 Entity(
-                    id=f"un_sc:{(node.findtext('REFERENCE_NUMBER') or node.findtext('DATAID') or '').strip()}",
+                    id=f"un_sc:{ref}",
                     source="un_sc",
                     list_name="UN Security Council Consolidated List",
                     list_version=path.stem,
-                    entity_type=kind,  # type: ignore[arg-type]
+                    entity_type="person" if kind == "person" else "organization",
                     names=tuple(names),
                     countries=tuple(sorted(countries)),
                 )

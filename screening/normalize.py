@@ -1,30 +1,58 @@
-"""Name normalisation shared by list preparation and queries."""
+"""Name normalisation shared by list preparation and queries.
+
+``fold`` is the script-preserving form (NFKC, case, accents, punctuation). ``name_tokens`` is the
+matcher's form: every script brought to Latin (Chinese through OpenCC and pypinyin with a glossary of
+business words, others through anyascii), numbers and ordinals as digits, legal forms and common
+abbreviations mapped to one canonical token each. All functions are pure and idempotent on their output.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from screening.normalize_data import (
+    ABBREVIATIONS,
+    CHINESE_GLOSSARY,
+    LEGAL_FORMS,
+    LEGAL_PHRASES,
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    STOPWORDS,
+)
 
 _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
+_APOSTROPHE = re.compile(r"(?<=\w)['’`´](?=\w)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_NUMERIC = re.compile(r"^\d+$")
 
 
-def fold(text: str) -> str:
-    """NFKC, strip accents, casefold, punctuation to spaces, collapse whitespace."""
+def _fold_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     decomposed = unicodedata.normalize("NFD", text)
     text = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    text = text.casefold().replace("_", " ")
+    text = unicodedata.normalize("NFKC", text).casefold().replace("_", " ")
+    text = _APOSTROPHE.sub("", text)
+    text = text.replace("&", " and ")
     text = _PUNCT.sub(" ", text)
     return _SPACE.sub(" ", text).strip()
 
 
-# Legal forms and generic words carry little identifying weight; they are removed for the core form.
-LEGAL_FORMS = frozenset(
-    """co company corp corporation inc incorporated ltd limited llc plc gmbh ag sa jsc ojsc ooo pjsc
-    group holding holdings trading international intl industry industrial industries pte pvt sdn bhd
-    bv nv srl spa kg llp lp""".split()
-)
+def fold(text: str) -> str:
+    """NFKC, strip accents, casefold, punctuation to spaces, collapse whitespace (a fixed point)."""
+    out = _fold_once(text)
+    for _ in range(4):
+        again = _fold_once(out)
+        if again == out:
+            break
+        out = again
+    return out
 
 
 def core(text: str) -> str:
@@ -32,3 +60,178 @@ def core(text: str) -> str:
     folded = fold(text)
     tokens = [t for t in folded.split() if t not in LEGAL_FORMS]
     return " ".join(tokens) if tokens else folded
+
+
+# ---------------------------------------------------------------------------------------------------
+# Chinese: traditional -> simplified (OpenCC), glossary words -> English, the rest -> pinyin.
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> object:
+    import opencc  # type: ignore[import-untyped]  # opencc-python-reimplemented
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    if not _HAN.search(text):
+        return text
+    converter = _t2s()
+    return str(converter.convert(text))  # type: ignore[attr-defined]
+
+
+_GLOSSARY_MAX = max(len(k) for k in CHINESE_GLOSSARY)
+
+
+def _han_run_to_latin(run: str) -> str:
+    """A run of Han characters -> English glossary words and pinyin words, space separated.
+
+    Characters between glossary words are one pinyin word (syllables joined): "广州海格" ->
+    "guangzhouhaige"; the matcher splits such glued words against the other side's vocabulary.
+    """
+    from pypinyin import lazy_pinyin
+
+    parts: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            parts.append("".join(lazy_pinyin("".join(pending))))
+            pending.clear()
+
+    i = 0
+    while i < len(run):
+        for size in range(min(_GLOSSARY_MAX, len(run) - i), 0, -1):
+            english = CHINESE_GLOSSARY.get(run[i : i + size])
+            if english is not None:
+                flush()
+                parts.append(english)
+                i += size
+                break
+        else:
+            pending.append(run[i])
+            i += 1
+    flush()
+    return " " + " ".join(parts) + " "
+
+
+def to_latin(text: str) -> str:
+    """Every script to Latin letters: Chinese via OpenCC + glossary + pinyin, others via anyascii."""
+    text = unicodedata.normalize("NFKC", text)
+    if _HAN.search(text):
+        text = _HAN.sub(lambda m: _han_run_to_latin(m.group(0)), to_simplified(text))
+    if not text.isascii():
+        # Strip accents first so that anyascii does not see combining marks.
+        decomposed = unicodedata.normalize("NFD", text)
+        text = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+        text = anyascii(text)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tokens.
+
+
+def _numbers(tokens: list[str]) -> list[str]:
+    """Number words and ordinals to digits: "forty four" -> "44", "1st"/"first" -> "1"."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        m = _ORDINAL_DIGITS.match(tok)
+        if m:
+            out.append(str(int(m.group(1))))
+            i += 1
+            continue
+        if tok in NUMBER_WORDS or tok in ORDINAL_WORDS:
+            total = current = 0
+            j = i
+            while j < len(tokens) and (tokens[j] in NUMBER_WORDS or tokens[j] in ORDINAL_WORDS):
+                word = tokens[j]
+                value = NUMBER_WORDS.get(word, ORDINAL_WORDS.get(word, 0))
+                if value == 100:
+                    current = max(current, 1) * 100
+                elif value >= 1000:
+                    total += max(current, 1) * value
+                    current = 0
+                else:
+                    current += value
+                j += 1
+                if word in ORDINAL_WORDS:
+                    break
+            out.append(str(total + current))
+            i = j
+            continue
+        if _NUMERIC.match(tok):
+            tok = str(int(tok)) if len(tok) < 12 else tok
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _merge_initials(tokens: list[str]) -> list[str]:
+    """Runs of two or more single letters become one token: "a b c" -> "abc" ("A-B-C", "U.S.A.")."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in [*tokens, ""]:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        if len(run) >= 2:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if tok:
+            out.append(tok)
+    return out
+
+
+def _phrases(tokens: list[str]) -> list[str]:
+    """Multi-word legal forms to their abbreviation ("joint stock company" -> "jsc")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for phrase, replacement in LEGAL_PHRASES:
+            n = len(phrase)
+            if tuple(tokens[i : i + n]) == phrase:
+                out.extend(replacement)
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def canonical_token(tok: str) -> str:
+    """Abbreviation map and a light plural stem, so both spellings meet on one token."""
+    tok = ABBREVIATIONS.get(tok, tok)
+    if len(tok) > 4 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")) and tok not in LEGAL_FORMS:
+        stem = tok[:-1]
+        if stem.endswith("ie") and len(stem) > 4:
+            stem = stem[:-2] + "y"
+        tok = ABBREVIATIONS.get(stem, stem)
+    return tok
+
+
+def name_tokens(text: str) -> tuple[str, ...]:
+    """The matcher's tokens of a name, in order (idempotent: ``name_tokens(" ".join(t)) == t``)."""
+    text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text))
+    tokens = fold(to_latin(text)).split()
+    tokens = _numbers(_merge_initials(tokens))
+    tokens = _phrases(tokens)
+    return tuple(canonical_token(t) for t in tokens)
+
+
+def is_legal(tok: str) -> bool:
+    return tok in LEGAL_FORMS
+
+
+def is_stopword(tok: str) -> bool:
+    return tok in STOPWORDS
+
+
+def normalize_name(text: str) -> str:
+    """The normalised name as one string (idempotent)."""
+    return " ".join(name_tokens(text))

@@ -1,0 +1,146 @@
+"""``entrywatch bench``: benchmarks, one subcommand each (``bench match``: the name matcher)."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import statistics
+import time
+import tracemalloc
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from entrywatch.cli.match import add_threshold_arguments, thresholds_from
+from entrywatch.paths import DEFAULT_LISTS
+from screening.entities import Entity
+from screening.matching import NameIndex, Thresholds
+from screening.matching.prepare import prepare
+from screening.matching_eval.readers import entities_for_eval
+from screening.normalize import fold
+from screening.normalize_data import LEGAL_FORMS
+
+
+def perturb(name: str, kind: str, rng: random.Random) -> str:
+    """A realistic variant of a listed name: reordered, legal form dropped or abbreviated, a typo."""
+    tokens = name.replace(",", " ").split()
+    choice = rng.randrange(5)
+    if choice == 0 and len(tokens) > 1:
+        tokens = tokens[1:] + tokens[:1]  # "LAST, First" -> "First LAST" and company reorders
+    elif choice == 1:
+        kept = [t for t in tokens if fold(t) not in LEGAL_FORMS and fold(t) not in ("company", "limited")]
+        tokens = kept or tokens
+    elif choice == 2:
+        longest = max(range(len(tokens)), key=lambda i: len(tokens[i]))
+        word = tokens[longest]
+        if len(word) > 4:
+            i = rng.randrange(1, len(word) - 2)
+            tokens[longest] = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    elif choice == 3:
+        tokens = [
+            {"COMPANY": "CO", "LIMITED": "LTD", "CORPORATION": "CORP"}.get(t.upper(), t) for t in tokens
+        ]
+    out = " ".join(tokens)
+    return out.lower() if rng.random() < 0.3 else out
+
+
+def query_set(entities: list[Entity], n: int, seed: int) -> list[tuple[str, str, str]]:
+    rng = random.Random(seed)
+    pool = [e for e in entities if e.entity_type in ("organization", "person") and e.names]
+    out = []
+    for e in rng.sample(pool, min(n, len(pool))):
+        name = rng.choice(e.names).value
+        kind = "person" if e.entity_type == "person" else "company"
+        out.append((perturb(name, kind, rng), kind, e.id))
+    return out
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def bench_match(paths: list[str], n: int, seed: int, top: int, thresholds: Thresholds) -> dict[str, Any]:
+    entities = entities_for_eval(paths)
+    gc.collect()
+    t0 = time.perf_counter()
+    index = NameIndex(entities, thresholds)
+    build_s = time.perf_counter() - t0
+    del index
+    gc.collect()
+    tracemalloc.start()
+    index = NameIndex(entities, thresholds)
+    index_bytes, _peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    queries = query_set(entities, n, seed)
+
+    prepared_texts = [p.text for p in index.prepared_names]
+    owners = [index.owner_of(i).id for i in range(index.name_count)]
+
+    matcher_times: list[float] = []
+    matcher_hits = 0
+    for name, kind, expected in queries:
+        t = time.perf_counter()
+        found = index.search(name, kind=kind, limit=top)
+        matcher_times.append(time.perf_counter() - t)
+        matcher_hits += any(m.entity.id == expected for m in found)
+
+    brute_times: list[float] = []
+    brute_hits = 0
+    cutoff = thresholds.review * 100
+    for name, _kind, expected in queries:
+        t = time.perf_counter()
+        text = prepare(name).text
+        hits = process.extract(
+            text, prepared_texts, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=top * 4
+        )
+        ids: list[str] = []
+        for _, _, i in hits:
+            if owners[i] not in ids:
+                ids.append(owners[i])
+        brute_times.append(time.perf_counter() - t)
+        brute_hits += expected in ids[:top]
+
+    total_m, total_b = sum(matcher_times), sum(brute_times)
+    return {
+        "entities": len(index),
+        "names": index.name_count,
+        "queries": len(queries),
+        "index_build_s": round(build_s, 3),
+        "index_memory_mib": round(index_bytes / 2**20, 1),
+        "matcher": {
+            "total_s": round(total_m, 3),
+            "p50_ms": round(statistics.median(matcher_times) * 1000, 3),
+            "p99_ms": round(_pct(matcher_times, 0.99) * 1000, 3),
+            "recall": round(matcher_hits / len(queries), 4),
+        },
+        "brute_force": {
+            "scorer": "rapidfuzz token_sort_ratio over every prepared name",
+            "total_s": round(total_b, 3),
+            "p50_ms": round(statistics.median(brute_times) * 1000, 3),
+            "p99_ms": round(_pct(brute_times, 0.99) * 1000, 3),
+            "recall": round(brute_hits / len(queries), 4),
+        },
+        "speedup": round(total_b / total_m, 1) if total_m else None,
+        "algorithm": index.algorithm,
+    }
+
+
+def cmd_bench_match(args: argparse.Namespace) -> int:
+    report = bench_match(args.lists, args.queries, args.seed, args.top, thresholds_from(args))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = sub.add_parser("bench", help="benchmarks")
+    group = bench.add_subparsers(dest="bench_command", metavar="BENCH", required=True)
+    m = group.add_parser("match", help="the name matcher against a brute-force rapidfuzz scan")
+    m.add_argument("--lists", nargs="+", default=[str(DEFAULT_LISTS)], metavar="PATH")
+    m.add_argument("--queries", type=int, default=1000)
+    m.add_argument("--seed", type=int, default=7)
+    m.add_argument("--top", type=int, default=5)
+    add_threshold_arguments(m)
+    m.set_defaults(func=cmd_bench_match)

@@ -1,0 +1,324 @@
+"""The name index of one set of list versions: prepared names, blocking keys, search."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from screening.entities import Entity, EntityName
+from screening.matching.prepare import (
+    DISTINCTIVE,
+    INITIAL,
+    NUMBER,
+    PreparedName,
+    from_tokens,
+    phonetic_key,
+    prepare,
+    split_against,
+)
+from screening.matching.score import FUZZY_MIN, PairScore, score_pair
+
+ALGORITHM_NAME = "ew-weighted-tokens"
+ALGORITHM_VERSION = "1.0"
+ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
+
+# Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).
+WEAK_ALIAS_PENALTY = -0.05
+KIND_CONFLICT_PENALTY = -0.15
+COUNTRY_AGREE_BONUS = 0.03
+COUNTRY_CONFLICT_PENALTY = -0.06
+
+CANDIDATES = 25  # at most this many names fully scored per query
+CANDIDATE_SHARE = 0.3  # ... and only those whose blocking weight is at least this share of the best
+MAX_POSTINGS = 4000  # a token listed under more names than this does not generate candidates alone
+MAX_TRIGRAM_POSTINGS = 3000
+BLOCK_MIN_WEIGHT = 0.35
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+PERSON_KINDS = frozenset({"person"})
+COMPANY_KINDS = frozenset({"organization", "vessel", "aircraft"})
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Decision levels of the name score. Defaults measured on the evaluation set (docs/matching.md)."""
+
+    hold: float = 0.93
+    review: float = 0.75
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.review <= self.hold <= 1.0:
+            raise ValueError(f"thresholds must satisfy 0 <= review <= hold <= 1, got {self}")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entity: Entity
+    name: EntityName
+    score: float
+    explain: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    name: str
+    kind: str | None = None
+    country: str | None = None
+
+
+def _trigrams(tok: str) -> set[str]:
+    padded = f" {tok} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def corroboration(
+    entity: Entity, name: EntityName, kind: str | None, country: str | None
+) -> dict[str, float]:
+    """Adjustments from the listed name's strength, the party kind and the country."""
+    out: dict[str, float] = {}
+    if name.strength == "weak":
+        out["alias_strength"] = WEAK_ALIAS_PENALTY
+    if (kind == "person" and entity.entity_type in COMPANY_KINDS) or (
+        kind == "company" and entity.entity_type in PERSON_KINDS
+    ):
+        out["kind"] = KIND_CONFLICT_PENALTY
+    if country:
+        listed = set(entity.countries) | {a.country for a in entity.addresses if a.country}
+        if listed:
+            out["country"] = COUNTRY_AGREE_BONUS if country.upper() in listed else COUNTRY_CONFLICT_PENALTY
+    return out
+
+
+def _score_kind(kind: str | None, entity: Entity) -> str | None:
+    """The kind whose name-score weights apply: the party's if given, else the listed entity's."""
+    if kind in ("person", "company"):
+        return kind
+    if entity.entity_type in PERSON_KINDS:
+        return "person"
+    if entity.entity_type in COMPANY_KINDS:
+        return "company"
+    return None
+
+
+class NameIndex:
+    """Prepared names of every entity of one set of list versions, with blocking keys."""
+
+    algorithm = ALGORITHM
+    algorithm_name = ALGORITHM_NAME
+    algorithm_version = ALGORITHM_VERSION
+
+    def __init__(self, entities: Iterable[Entity], thresholds: Thresholds | None = None) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self._entities: list[Entity] = []
+        self._names: list[EntityName] = []
+        self._owner: list[int] = []
+        self._prepared: list[PreparedName] = []
+        self._vocab: dict[str, int] = {}
+        self._tokens: list[str] = []
+        self._postings: list[list[int]] = []
+        self._by_key: dict[str, list[int]] = {}
+        self._by_trigram: dict[str, list[int]] = {}
+        han: list[int] = []
+        for entity in entities:
+            owner = len(self._entities)
+            self._entities.append(entity)
+            seen: set[tuple[str, ...]] = set()
+            for name in entity.names:
+                prepared = prepare(name.value)
+                if not prepared.tokens or prepared.tokens in seen:
+                    continue
+                seen.add(prepared.tokens)
+                nid = len(self._prepared)
+                self._names.append(name)
+                self._owner.append(owner)
+                self._prepared.append(prepared)
+                self._post(nid, prepared.tokens)
+                if _HAN.search(name.value):
+                    han.append(nid)
+        # Names written in Chinese characters carry glued pinyin words ("guangzhouhaige"); split them
+        # against the vocabulary of all other names, so that blocking finds them from either spelling.
+        for nid in han:
+            split = split_against(self._prepared[nid], self._vocab)
+            if split is not self._prepared[nid]:
+                self._post(nid, split.tokens)
+        for tid, tok in enumerate(self._tokens):
+            self._by_key.setdefault(phonetic_key(tok), []).append(tid)
+            if len(tok) >= 4 and not tok.isdigit():
+                for tri in _trigrams(tok):
+                    self._by_trigram.setdefault(tri, []).append(tid)
+
+    def _post(self, nid: int, tokens: Sequence[str]) -> None:
+        for tok in set(tokens):
+            tid = self._vocab.get(tok)
+            if tid is None:
+                tid = self._vocab[tok] = len(self._tokens)
+                self._tokens.append(tok)
+                self._postings.append([])
+            post = self._postings[tid]
+            if not post or post[-1] != nid:
+                post.append(nid)
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    @property
+    def name_count(self) -> int:
+        return len(self._prepared)
+
+    @property
+    def prepared_names(self) -> list[PreparedName]:
+        return self._prepared
+
+    def owner_of(self, nid: int) -> Entity:
+        return self._entities[self._owner[nid]]
+
+    # -- candidate generation ----------------------------------------------------------------------
+
+    def _similar_tokens(self, tok: str) -> dict[int, float]:
+        """Vocabulary tokens like ``tok``: the same, the same phonetic key, or a close spelling."""
+        out: dict[int, float] = {}
+        tid = self._vocab.get(tok)
+        if tid is not None:
+            out[tid] = 1.0
+        if len(tok) >= 3 and not tok.isdigit():
+            for other in self._by_key.get(phonetic_key(tok), ()):
+                out.setdefault(other, 0.9)
+        if len(tok) >= 4 and not tok.isdigit() and tid is None:
+            # a spelling not in the lists: look for close ones (listed variants of a listed token are
+            # reached through the phonetic key)
+            tris = _trigrams(tok)
+            counts: dict[int, int] = {}
+            for tri in tris:
+                post = self._by_trigram.get(tri)
+                if post is None or len(post) > MAX_TRIGRAM_POSTINGS:
+                    continue
+                for other in post:
+                    counts[other] = counts.get(other, 0) + 1
+            need = max(2, len(tris) // 2)
+            near = [o for o, c in counts.items() if c >= need and o not in out]
+            if near:
+                choices = [self._tokens[o] for o in near]
+                for _, ratio, k in process.extract(
+                    tok, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN * 100, limit=20
+                ):
+                    out[near[k]] = ratio / 100.0
+        return out
+
+    def _blocking_tokens(self, query: PreparedName) -> list[tuple[str, float]]:
+        split = split_against(query, self._vocab)
+        toks: dict[str, float] = {}
+        for prepared in (query, split):
+            for tok, w, cls in zip(prepared.tokens, prepared.weights, prepared.classes, strict=True):
+                if cls in (DISTINCTIVE, NUMBER, INITIAL):
+                    toks[tok] = max(toks.get(tok, 0.0), w)
+            # adjacent tokens glued ("bao long da" -> "baolongda")
+            for x, y in zip(prepared.tokens, prepared.tokens[1:], strict=False):
+                if x + y in self._vocab:
+                    toks.setdefault(x + y, 1.0)
+        strong = [(t, w) for t, w in toks.items() if w >= BLOCK_MIN_WEIGHT and len(t) > 1]
+        if strong:
+            return strong
+        if toks:
+            return list(toks.items())
+        return [(t, w) for t, w in zip(query.tokens, query.weights, strict=True)]
+
+    def candidates(self, query: PreparedName, limit: int = CANDIDATES) -> list[int]:
+        """Ids of the names most likely to match ``query``, from shared and similar tokens."""
+        blocking = self._blocking_tokens(query)
+        acc: dict[int, float] = {}
+        only = len(blocking) == 1
+        for tok, weight in blocking:
+            for tid, sim in self._similar_tokens(tok).items():
+                post = self._postings[tid]
+                if len(post) > MAX_POSTINGS and not only:
+                    continue
+                inc = weight * sim
+                for nid in post:
+                    acc[nid] = acc.get(nid, 0.0) + inc
+        if not acc:
+            return []
+        top = heapq.nlargest(limit, acc.items(), key=itemgetter(1))
+        floor = top[0][1] * CANDIDATE_SHARE
+        return [nid for nid, w in top if w >= floor]
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def _match(self, nid: int, pair: PairScore, kind: str | None, country: str | None) -> Match:
+        entity = self._entities[self._owner[nid]]
+        name = self._names[nid]
+        adjust = corroboration(entity, name, kind, country)
+        score = min(1.0, max(0.0, pair.score + sum(adjust.values())))
+        explain: dict[str, Any] = {
+            "algorithm": ALGORITHM_NAME,
+            "version": ALGORITHM_VERSION,
+            "matched_name": name.value,
+            "name_strength": name.strength,
+            **pair.explain(),
+            "contributions": {"name": round(pair.score, 4), **adjust},
+            "score": round(score, 4),
+        }
+        return Match(entity=entity, name=name, score=score, explain=explain)
+
+    def search(
+        self,
+        name: str,
+        kind: str | None = None,
+        country: str | None = None,
+        limit: int = 5,
+        *,
+        cutoff: float | None = None,
+    ) -> list[Match]:
+        """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first."""
+        floor = self.thresholds.review if cutoff is None else cutoff
+        query = prepare(name)
+        if not query.tokens or not self._prepared:
+            return []
+        best: dict[int, Match] = {}
+        for nid in self.candidates(query):
+            pair = score_pair(query, self._prepared[nid], _score_kind(kind, self._entities[self._owner[nid]]))
+            if pair.score + COUNTRY_AGREE_BONUS < floor:
+                continue
+            match = self._match(nid, pair, kind, country)
+            if match.score < floor:
+                continue
+            owner = self._owner[nid]
+            old = best.get(owner)
+            if old is None or match.score > old.score:
+                best[owner] = match
+        return sorted(best.values(), key=lambda m: (-m.score, m.entity.id))[:limit]
+
+    def search_many(self, queries: Sequence[Query | str], limit: int = 5) -> list[list[Match]]:
+        """``search`` for a batch of queries, in order."""
+        out: list[list[Match]] = []
+        for q in queries:
+            if isinstance(q, str):
+                out.append(self.search(q, limit=limit))
+            else:
+                out.append(self.search(q.name, kind=q.kind, country=q.country, limit=limit))
+        return out
+
+
+def compare(a: str, b: str, kind: str | None = None) -> tuple[float, dict[str, Any]]:
+    """Score two names against each other: symmetric, in [0, 1], 1 for a name with itself."""
+    pa, pb = prepare(a), prepare(b)
+    if not pa.tokens and not pb.tokens:
+        pa = pb = from_tokens(())
+    pair = score_pair(pa, pb, kind if kind in ("person", "company") else None)
+    score = 1.0 if a == b else pair.score
+    explain: dict[str, Any] = {
+        "algorithm": ALGORITHM_NAME,
+        "version": ALGORITHM_VERSION,
+        "kind": kind,
+        **pair.explain(),
+        "score": round(score, 4),
+    }
+    explain["a_form"] = explain.pop("query_form")
+    explain["b_form"] = explain.pop("listed_form")
+    return score, explain

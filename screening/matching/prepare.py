@@ -1,0 +1,178 @@
+"""Prepared names: normalised tokens with weights and phonetic keys, computed once per list version."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from screening.normalize import name_tokens
+from screening.normalize_data import GENERIC_WORDS, LEGAL_FORMS, PLACE_WORDS, STOPWORDS
+
+# Token classes
+DISTINCTIVE = 0
+LEGAL = 1
+STOP = 2
+NUMBER = 3
+INITIAL = 4
+
+W_LEGAL = 0.25
+W_STOP = 0.1
+W_INITIAL = 0.5
+W_MIN_COMMON = 0.3
+W_GENERIC = 0.45
+W_PLACE = 0.55
+COMMON_DF = 20  # a token listed by more entities than this weighs less, down to W_MIN_COMMON
+
+
+@lru_cache(maxsize=1)
+def _token_df() -> dict[str, int]:
+    text = resources.files("screening.matching").joinpath("token_df.tsv").read_text("utf-8")
+    out: dict[str, int] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            tok, df = line.split("\t")
+            out[tok] = int(df)
+    return out
+
+
+def token_class(tok: str) -> int:
+    if tok in LEGAL_FORMS:
+        return LEGAL
+    if tok in STOPWORDS:
+        return STOP
+    if tok.isdigit():
+        return NUMBER
+    if len(tok) == 1:
+        return INITIAL
+    return DISTINCTIVE
+
+
+def token_weight(tok: str) -> float:
+    """Identifying weight of a token: legal forms and stopwords low, common words lower than rare."""
+    cls = token_class(tok)
+    if cls == LEGAL:
+        return W_LEGAL
+    if cls == STOP:
+        return W_STOP
+    if cls == INITIAL:
+        return W_INITIAL
+    df = _token_df().get(tok, 0)
+    weight = 1.0 if df <= COMMON_DF else max(W_MIN_COMMON, 1.0 - 0.2 * math.log(df / COMMON_DF))
+    if tok in GENERIC_WORDS:
+        weight = min(weight, W_GENERIC)
+    elif tok in PLACE_WORDS:
+        weight = min(weight, W_PLACE)
+    return weight
+
+
+_PHONETIC_RULES = (
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(?:ck|q|c(?=[aou])|kh|gh)"), "k"),
+    (re.compile(r"(?:sh|sch|ch|tch)"), "x"),
+    (re.compile(r"(?:dh|th)"), "t"),
+    (re.compile(r"(?:ou|oo)"), "u"),
+    (re.compile(r"[zc]"), "s"),
+    (re.compile(r"v"), "f"),
+    (re.compile(r"j"), "y"),
+)
+_DOUBLE = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aeiouyhw]")
+
+
+def phonetic_key(tok: str) -> str:
+    """A consonant skeleton for transliteration variants: "mohammed"/"muhammad" -> "mhmt"."""
+    if not tok.isalpha() or len(tok) < 3:
+        return tok
+    key = tok
+    for pattern, repl in _PHONETIC_RULES:
+        key = pattern.sub(repl, key)
+    key = _DOUBLE.sub(r"\1", key)
+    key = key[0] + _VOWELS.sub("", key[1:])
+    return key.replace("d", "t").replace("b", "p").replace("g", "k")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    """A name ready for scoring. ``tokens`` in name order; ``weights`` and ``classes`` per token."""
+
+    text: str
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+    classes: tuple[int, ...]
+    keys: tuple[str, ...]
+    compact: str  # distinctive tokens glued, in order
+    total: float
+
+    @property
+    def distinctive_weight(self) -> float:
+        return sum(w for w, c in zip(self.weights, self.classes, strict=True) if c in (DISTINCTIVE, NUMBER))
+
+
+def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
+    weights = tuple(token_weight(t) for t in tokens)
+    classes = tuple(token_class(t) for t in tokens)
+    compact = "".join(t for t, c in zip(tokens, classes, strict=True) if c in (DISTINCTIVE, NUMBER, INITIAL))
+    return PreparedName(
+        text=" ".join(tokens),
+        tokens=tokens,
+        weights=weights,
+        classes=classes,
+        keys=tuple(phonetic_key(t) for t in tokens),
+        compact=compact,
+        total=sum(weights),
+    )
+
+
+def prepare(name: str) -> PreparedName:
+    return from_tokens(name_tokens(name))
+
+
+def segment(
+    tok: str, vocab: frozenset[str] | set[str] | dict[str, int], max_parts: int = 5
+) -> list[str] | None:
+    """Split a glued token into known tokens ("siemensag" -> ["siemens", "ag"]), fewest parts first;
+    None unless it splits into two or more parts of two letters or more."""
+    n = len(tok)
+    if n < 5 or tok.isdigit():
+        return None
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(2, n + 1):
+        choice: list[str] | None = None
+        for start in range(0, end - 1):
+            prev = best[start]
+            if prev is None or len(prev) >= max_parts:
+                continue
+            piece = tok[start:end]
+            if piece not in vocab and piece.endswith("s") and piece[:-1] in vocab:
+                piece = piece[:-1]  # the vocabulary holds plural-stemmed tokens
+            if piece in vocab and (choice is None or len(prev) + 1 < len(choice)):
+                choice = [*prev, piece]
+        best[end] = choice
+    parts = best[n]
+    return parts if parts is not None and len(parts) >= 2 else None
+
+
+def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[str, int]) -> PreparedName:
+    """``name`` with every glued token that is not in ``vocab`` split into tokens that are."""
+    out: list[str] = []
+    changed = False
+    small = len(vocab) <= 16
+    for tok in name.tokens:
+        if tok in vocab or len(tok) < 5:
+            out.append(tok)
+            continue
+        if small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
+            out.append(tok)  # cheap test first: a split must start with a known token
+            continue
+        parts = segment(tok, vocab)
+        if parts:
+            out.extend(parts)
+            changed = True
+        else:
+            out.append(tok)
+    return from_tokens(tuple(out)) if changed else name

@@ -1,0 +1,167 @@
+"""Scoring of two prepared names: weighted token alignment, glued-form similarity. Symmetric, in [0, 1]."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.fuzz import ratio
+
+from screening.matching.prepare import DISTINCTIVE, INITIAL, NUMBER, PreparedName, split_against
+
+# Weights of the name score (documented in docs/matching.md).
+# Share of the Dice term in the name score; the rest is containment (the shorter name found inside the
+# longer one). Persons are often listed with more given names and patronymics than a document shows;
+# a company name with extra words is more often a related but different company.
+DICE_SHARE = {"person": 0.5, "company": 0.75, None: 0.65}
+NUMBER_CONFLICT_CAP = 0.6  # both names carry a number the other lacks ("33rd" / "99th Division")
+FUZZY_MIN = 0.78  # least rapidfuzz ratio for two tokens to count as the same word
+FUZZY_MIN_SHORT = 0.86  # the same for tokens of four letters or fewer
+PHONETIC_SIM = 0.9  # two tokens with the same phonetic key
+INITIAL_SIM = 0.6  # an initial against a word starting with it
+PREFIX_SIM = 0.8  # an abbreviation (prefix of four letters or more) against the word
+COMPACT_MIN = 0.92  # least similarity of the glued forms for that feature to count
+NO_DISTINCTIVE_CAP = 0.5  # ceiling when no distinctive word is shared
+CONFLICT_WEIGHT = 0.5  # unmatched distinctive weight on both sides that turns containment off
+
+
+def token_sim(a: str, b: str, ratio: float, key_a: str, key_b: str) -> float:
+    """Similarity of two tokens, given rapidfuzz's ratio of them in [0, 1]."""
+    if a == b:
+        return 1.0
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    if len(a) == 1 or len(b) == 1:
+        return INITIAL_SIM if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)) else 0.0
+    short = min(len(a), len(b))
+    sim = 0.0
+    if ratio >= (FUZZY_MIN_SHORT if short <= 4 else FUZZY_MIN):
+        sim = ratio
+    if short >= 3 and key_a == key_b:
+        sim = max(sim, PHONETIC_SIM)
+    if short >= 4 and (a.startswith(b) or b.startswith(a)):
+        sim = max(sim, PREFIX_SIM)
+    return sim
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    score: float
+    dice: float
+    containment: float
+    compact: float
+    shared_distinctive: bool
+    a: PreparedName
+    b: PreparedName
+    pairs: tuple[tuple[str, str, float], ...]
+    dice_share: float
+
+    def features(self) -> dict[str, float]:
+        return {
+            "token_dice": round(self.dice, 4),
+            "token_containment": round(self.containment, 4),
+            "compact": round(self.compact, 4),
+        }
+
+    def explain(self) -> dict[str, object]:
+        return {
+            "query_form": self.a.text,
+            "listed_form": self.b.text,
+            "features": self.features(),
+            "weights": {"token_dice": self.dice_share, "token_containment": round(1 - self.dice_share, 4)},
+            "aligned": [[x, y, round(s, 3)] for x, y, s in self.pairs],
+            "name_score": round(self.score, 4),
+        }
+
+
+def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[str, str, float]]]:
+    """Greedy one-to-one alignment of tokens by weighted similarity; returns the matched weight."""
+    if not a.tokens or not b.tokens:
+        return 0.0, False, []
+    cands: list[tuple[float, float, int, int]] = []
+    for i, ta in enumerate(a.tokens):
+        for j, tb in enumerate(b.tokens):
+            sim = token_sim(ta, tb, ratio(ta, tb) / 100.0, a.keys[i], b.keys[j])
+            if sim > 0.0:
+                pair_w = (a.weights[i] + b.weights[j]) / 2.0
+                cands.append((sim * pair_w, sim, i, j))
+    cands.sort(key=lambda c: (-c[0], -c[1], c[2], c[3]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    matched = 0.0
+    shared = False
+    pairs: list[tuple[str, str, float]] = []
+    for _, sim, i, j in cands:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        matched += sim * (a.weights[i] + b.weights[j]) / 2.0
+        if a.classes[i] in (DISTINCTIVE, NUMBER) and b.classes[j] in (DISTINCTIVE, NUMBER):
+            shared = True
+        pairs.append((a.tokens[i], b.tokens[j], sim))
+    return matched, shared, pairs
+
+
+def _unmatched(name: PreparedName, pairs: list[tuple[str, str, float]], side: int) -> float:
+    used = {p[side] for p in pairs}
+    return sum(
+        w
+        for t, w, c in zip(name.tokens, name.weights, name.classes, strict=True)
+        if c in (DISTINCTIVE, NUMBER) and t not in used
+    )
+
+
+def score_pair(a: PreparedName, b: PreparedName, kind: str | None = None) -> PairScore:
+    """Score two prepared names (symmetric: the pair is scored in one canonical order)."""
+    if (b.text, b.tokens) < (a.text, a.tokens):
+        swapped = _score_ordered(b, a, kind)
+        return PairScore(
+            swapped.score,
+            swapped.dice,
+            swapped.containment,
+            swapped.compact,
+            swapped.shared_distinctive,
+            swapped.b,
+            swapped.a,
+            tuple((y, x, s) for x, y, s in swapped.pairs),
+            swapped.dice_share,
+        )
+    return _score_ordered(a, b, kind)
+
+
+def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None) -> PairScore:
+    """Glued tokens on either side are first split against the other side, then tokens aligned."""
+    share = DICE_SHARE.get(kind, DICE_SHARE[None])
+    if a.tokens != b.tokens:
+        vocab_a, vocab_b = set(a.tokens), set(b.tokens)
+        a, b = split_against(a, vocab_b), split_against(b, vocab_a)
+    if not a.tokens or not b.tokens:
+        return PairScore(0.0, 0.0, 0.0, 0.0, False, a, b, (), share)
+    if a.tokens == b.tokens:
+        return PairScore(1.0, 1.0, 1.0, 1.0, True, a, b, tuple((t, t, 1.0) for t in a.tokens), share)
+    matched, shared, pairs = _align(a, b)
+    dice = 2.0 * matched / (a.total + b.total)
+    containment = matched / min(a.total, b.total)
+    score = share * dice + (1.0 - share) * containment
+    if _unmatched(a, pairs, 0) >= CONFLICT_WEIGHT and _unmatched(b, pairs, 1) >= CONFLICT_WEIGHT:
+        score = dice  # each side has a distinctive word the other lacks: not a sub-name
+    compact = 0.0
+    if a.compact and b.compact:
+        compact = fuzz.ratio(a.compact, b.compact) / 100.0
+        if compact >= COMPACT_MIN and min(len(a.compact), len(b.compact)) >= 6:
+            score = max(score, compact)
+            shared = True
+    has_distinctive = any(c in (DISTINCTIVE, NUMBER) for c in a.classes) and any(
+        c in (DISTINCTIVE, NUMBER) for c in b.classes
+    )
+    if has_distinctive and not shared:
+        score = min(score, NO_DISTINCTIVE_CAP)
+    if not has_distinctive and any(c == INITIAL for c in a.classes + b.classes):
+        score = min(score, NO_DISTINCTIVE_CAP)
+    used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+    if any(t.isdigit() and t not in used_a for t in a.tokens) and any(
+        t.isdigit() and t not in used_b for t in b.tokens
+    ):
+        score = min(score, NUMBER_CONFLICT_CAP)
+    return PairScore(min(1.0, max(0.0, score)), dice, containment, compact, shared, a, b, tuple(pairs), share)

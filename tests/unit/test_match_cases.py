@@ -1,0 +1,135 @@
+"""Table-driven match cases: the complaint cases must not match; variants must."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.matching import NameIndex, Thresholds, compare
+from screening.matching_eval.readers import entities_for_eval
+from screening.normalize import name_tokens
+
+REVIEW = Thresholds().review
+HOLD = Thresholds().hold
+
+MUST_MATCH = [
+    ("GUANGZHOU HAIGE COMM GRP", "Guangzhou Haige Communications Group Incorporated Company", "company"),
+    ("广州海格通信集团", "Guangzhou Haige Communications Group", "company"),
+    ("廣州海格通信集團", "广州海格通信集团", "company"),  # traditional vs simplified
+    ("合肥宝龙达信息技术有限公司", "Hefei Baolongda Information Technology Co., Ltd.", "company"),
+    ("長安海連技術有限公司", "Chang An Hai Lian Technology Co Ltd", "company"),
+    ("SiemensAG", "Siemens AG", "company"),
+    ("SIEMENSAG", "Siemens Aktiengesellschaft", "company"),
+    ("HANIYA, Ismail", "Ismail Haniya", "person"),
+    ("POPOV, Alexander Nikolayevich", "POPOV, Aleksandr Nikolaevich", "person"),
+    ("First Bank of Lagos", "1st Bank of Lagos", "company"),
+    ("Forty-Four Trading", "44 Trading", "company"),
+    ("Газпром нефть", "Gazprom Neft", "company"),
+    ("Hetian Taida Apparel Co., Ltd", "HETIAN TAIDA APPAREL COMPANY LIMITED", "company"),
+    ("Changji Esquel Textile Co. Ltd.", "Changji Esquel Textiles Company Ltd", "company"),
+    ("Nanjing Synergy Textiles Co. Ltd.", "Synergy Textiles Nanjing", "company"),
+    ("VTB BANK PUBLIC JOINT STOCK COMPANY", "VTB BANK PJSC", "company"),
+    ("BANK VTB PAO", "VTB BANK PJSC", "company"),
+    ("Mohammed Omar", "OMAR, Muhammad", "person"),
+]
+
+MUST_NOT_MATCH = [
+    ("EMMA LLC", "XYZ LLC", "company"),
+    ("11420 CORP.", "ABC CORP", "company"),
+    ("A-B-C Company", "XYZ Company", "company"),
+    ("A-B-C Company", "Hefei Meiling Company", "company"),
+    ("George Bush", "George Habbash", "person"),
+    ("33RD LIGHT INFANTRY DIVISION", "99TH LIGHT INFANTRY DIVISION", "company"),
+    ("Hefei Bitland Information Technology Co. Ltd.", "Hefei Meiling Co. Ltd.", "company"),
+    ("Bank Melli", "Bank Mellat", "company"),
+    ("Mohammed Ali", "Muhammad Ali Hassan Jafari", "person"),
+    ("China Telecom Corporation Limited", "China Mobile Communications Corporation", "company"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "kind"), MUST_MATCH)
+def test_variants_match(a: str, b: str, kind: str) -> None:
+    score, explain = compare(a, b, kind)
+    assert score >= REVIEW, explain
+
+
+@pytest.mark.parametrize(("a", "b", "kind"), MUST_NOT_MATCH)
+def test_complaint_cases_do_not_match(a: str, b: str, kind: str) -> None:
+    score, explain = compare(a, b, kind)
+    assert score < REVIEW, explain
+
+
+def test_legal_form_weighted_low_but_kept() -> None:
+    score, _ = compare("EMMA LLC", "EMMA", "company")
+    assert REVIEW <= score < 1.0  # not thrown away: the names differ by a legal form
+    assert score < HOLD
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Hefei Meiling Company Limited", ("hefei", "meiling", "co", "ltd")),
+        ("A-B-C Company", ("abc", "co")),
+        ("11420 CORP.", ("11420", "corp")),
+        ("Forty-Four Trading", ("44", "trading")),
+        ("1st Bank", ("1", "bank")),
+        ("First Bank", ("1", "bank")),
+        ("SiemensAG", ("siemen", "ag")),
+        ("ОАО Газпром", ("ojsc", "gazprom")),
+        ("Société Générale", ("societe", "generale")),
+        ("北京有限公司", ("beijing", "co", "ltd")),
+    ],
+)
+def test_name_tokens(text: str, tokens: tuple[str, ...]) -> None:
+    assert name_tokens(text) == tokens
+
+
+@pytest.fixture(scope="module")
+def shared_index() -> NameIndex:
+    return NameIndex(entities_for_eval(["data/lists/uflpa", "data/lists/cbp", "data/lists/un"]))
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "country", "expected"),
+    [
+        ("Hefei Meiling Company Limited", "company", "CN", "uflpa:hefei-meiling-co-ltd"),
+        (
+            "XINJIANG PRODUCTION & CONSTRUCTION CORPS",
+            "company",
+            "CN",
+            "cbp_wro_names:xinjiang-production-and-construction-corporation-xpcc",
+        ),
+        (
+            "Hoshine Silicon Industry Shanshan Co Ltd",
+            None,
+            None,
+            "uflpa:hoshine-silicon-industry-shanshan-co-ltd",
+        ),
+        ("KONY, Joseph", "person", None, "un_sc:CFi.009"),
+    ],
+)
+def test_search_real_names(
+    shared_index: NameIndex, query: str, kind: str | None, country: str | None, expected: str
+) -> None:
+    found = shared_index.search(query, kind=kind, country=country)
+    assert found, query
+    assert expected in [m.entity.id for m in found]
+    best = found[0]
+    assert best.explain["matched_name"] == best.name.value
+    assert best.explain["algorithm"] == "ew-weighted-tokens"
+    assert 0.0 <= best.score <= 1.0
+
+
+def test_country_conflict_lowers_and_agreement_raises(shared_index: NameIndex) -> None:
+    q = "Meiling Hefei Appliance"
+    agree = shared_index.search(q, country="CN", cutoff=0.0)[0]
+    conflict = shared_index.search(q, country="US", cutoff=0.0)[0]
+    none = shared_index.search(q, cutoff=0.0)[0]
+    assert agree.score > none.score > conflict.score
+    assert agree.explain["contributions"]["country"] > 0 > conflict.explain["contributions"]["country"]
+
+
+def test_search_many_matches_search(shared_index: NameIndex) -> None:
+    names = ["Hefei Meiling Co", "Lop County Hair Product Industrial Park", "nothing like a listed name"]
+    assert [[m.entity.id for m in r] for r in shared_index.search_many(names)] == [
+        [m.entity.id for m in shared_index.search(n)] for n in names
+    ]

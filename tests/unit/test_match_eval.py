@@ -1,0 +1,31 @@
+"""The evaluation set's F1 floor on the held-out split (figures in docs/matching.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from screening.matching import Thresholds
+from screening.matching_eval.evalset import evaluate, read_pairs, score_pairs
+
+EVAL_SET = Path(__file__).resolve().parent.parent / "data" / "match_eval.jsonl"
+
+# Measured with `python -m screening.matching_eval report --split heldout` (docs/matching.md):
+# company P 0.886 R 0.546 F1 0.676; person P 0.937 R 0.723 F1 0.816. Floors allow a 0.02 margin.
+FLOORS = {"company": (0.86, 0.65), "person": (0.91, 0.79)}  # (precision, F1)
+
+
+def test_heldout_f1_floor() -> None:
+    pairs = [p for p in read_pairs(EVAL_SET) if p.split == "heldout" and not p.origin.endswith("_unrelated")]
+    assert len(pairs) > 2000
+    report = evaluate(pairs, score_pairs(pairs), Thresholds().review)
+    for kind, (precision, f1) in FLOORS.items():
+        assert report[kind].pairs > 1000
+        assert report[kind].precision >= precision, report[kind].as_dict()
+        assert report[kind].f1 >= f1, report[kind].as_dict()
+
+
+def test_eval_set_is_labelled_both_ways_and_split() -> None:
+    pairs = read_pairs(EVAL_SET)
+    assert {p.label for p in pairs} == {True, False}
+    assert {p.split for p in pairs} == {"dev", "heldout"}
+    assert {p.kind for p in pairs} == {"company", "person"}

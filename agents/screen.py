@@ -31,7 +31,9 @@ def attach(app: faust.App, rt: Runtime) -> Any:
 
     @app.agent(entries, name="screen")
     async def screen(stream: Any) -> None:
-        async for events in stream.take_events(s.batch_size, within=s.batch_within_s):
+        # noack_take: we ack each event ourselves, only once its output is delivered. (take_events acks
+        # the whole batch in a ``finally``, so a worker stopped mid-batch would commit unprocessed offsets.)
+        async for events in stream.noack_take(s.batch_size, within=s.batch_within_s):
             ctx = await rt.lists.current()
             batch = [
                 Inbound(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
@@ -42,6 +44,8 @@ def attach(app: faust.App, rt: Runtime) -> Any:
                 records.extend(process_batch(batch[i : i + SLICE], ctx, s))
                 await asyncio.sleep(0)
             await send_all(records)
+            for event in events:
+                await stream.ack(event)
             rt.count(records)
 
     return screen

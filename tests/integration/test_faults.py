@@ -1,0 +1,150 @@
+"""Faults on the real broker and Redis: nothing lost, nothing decided twice with different ids.
+
+Each test runs its own stack (`fresh_stack`) because it kills or pauses processes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+import uuid
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import Stack, Worker, collect
+
+pytestmark = pytest.mark.integration
+
+NAMES = [
+    ("Hoshine Silicon Industry (Shanshan) Co., Ltd", "CN"),
+    ("Vardhman Textiles Limited", "IN"),
+    ("Shenzhen Bright Circuit Technology Co., Ltd.", "CN"),
+    ("Changji Esquel Textile Co. Ltd.", "CN"),
+    ("Acme Home Furnishings Inc", "US"),
+]
+
+
+def entries(run: str, n: int, start: int = 0) -> list[tuple[bytes, bytes]]:
+    out = []
+    for i in range(start, start + n):
+        name, country = NAMES[i % len(NAMES)]
+        number = f"F{run}-{i:06d}"
+        entry = {
+            "entry_number": number,
+            "parties": {
+                "manufacturer": {"name": name, "address": {"country": country}},
+                "consignee": {"name": "Lakeside Importers LLC", "address": {"country": "US"}},
+            },
+            "lines": [{"line_number": 1, "hts_code": "8541.43.0010", "description": "solar modules"}],
+        }
+        out.append((number.encode(), json.dumps(entry).encode()))
+    return out
+
+
+class Decisions:
+    """Decisions read so far: entry number -> alert ids (one per delivery, repeats included)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, msgs: list[Any]) -> None:
+        for m in msgs:
+            record = json.loads(m.value())
+            self.ids[record["entry_number"]].append(record["alert_id"])
+
+
+def read_until(stack: Stack, consumer: Any, decided: Decisions, wanted: set[str], count: int, timeout: float) -> None:
+    """Poll until at least ``count`` of ``wanted`` have a decision."""
+
+    def enough(msgs: list[Any]) -> bool:
+        decided.add(msgs)
+        msgs.clear()
+        return len(wanted & decided.ids.keys()) >= count
+
+    collect(consumer, enough, timeout=timeout)
+
+
+def assert_exactly_once_in_effect(decided: Decisions, wanted: set[str]) -> None:
+    missing = wanted - decided.ids.keys()
+    assert not missing, f"{len(missing)} entries never decided, e.g. {sorted(missing)[:5]}"
+    for number in wanted:
+        ids = decided.ids[number]
+        assert len(set(ids)) == 1, f"{number}: repeats carry different alert ids {ids}"
+    assert len({(n, decided.ids[n][0]) for n in wanted}) == len(wanted)
+
+
+def test_worker_killed_mid_stream_loses_nothing(fresh_stack: Stack) -> None:
+    run = uuid.uuid4().hex[:6]
+    batch = entries(run, 1200)
+    wanted = {k.decode() for k, _ in batch}
+    consumer = fresh_stack.consumer("holds.v1", "cleared.v1")
+    first = fresh_stack.start_worker()
+    first.wait_ready()
+    fresh_stack.produce(batch)
+    decided = Decisions()
+    read_until(fresh_stack, consumer, decided, wanted, 100, timeout=120)
+    assert len(wanted & decided.ids.keys()) < len(wanted), "the worker finished before it could be killed"
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(10)
+    second = fresh_stack.start_worker()
+    second.wait_ready()
+    read_until(fresh_stack, consumer, decided, wanted, len(wanted), timeout=240)
+    consumer.close()
+    assert_exactly_once_in_effect(decided, wanted)
+
+
+def test_broker_paused_then_resumed(fresh_stack: Stack) -> None:
+    run = uuid.uuid4().hex[:6]
+    before, during = entries(run, 200), entries(run, 200, start=200)
+    wanted = {k.decode() for k, _ in before + during}
+    worker = fresh_stack.start_worker()
+    worker.wait_ready()
+    consumer = fresh_stack.consumer("holds.v1", "cleared.v1")
+    fresh_stack.produce(before)
+    decided = Decisions()
+    read_until(fresh_stack, consumer, decided, {k.decode() for k, _ in before}, len(before), timeout=120)
+
+    fresh_stack.broker.pause()
+    producer_done = threading.Event()
+
+    def produce_while_paused() -> None:
+        p = fresh_stack.producer()
+        for key, value in during:
+            p.produce("entries.v1", key=key, value=value)
+        p.flush(120)
+        producer_done.set()
+
+    t = threading.Thread(target=produce_while_paused, daemon=True)
+    t.start()
+    try:
+        time.sleep(20)
+    finally:
+        fresh_stack.broker.resume()
+    t.join(150)
+    assert producer_done.is_set(), "the producer did not recover after the broker resumed"
+    read_until(fresh_stack, consumer, decided, wanted, len(wanted), timeout=240)
+    consumer.close()
+    assert worker.proc.poll() is None, "the worker died while the broker was paused"
+    assert_exactly_once_in_effect(decided, wanted)
+
+
+def test_one_of_two_workers_stops_and_the_other_takes_over(fresh_stack: Stack) -> None:
+    run = uuid.uuid4().hex[:6]
+    batch = entries(run, 1000)
+    wanted = {k.decode() for k, _ in batch}
+    workers: list[Worker] = [fresh_stack.start_worker(), fresh_stack.start_worker()]
+    for w in workers:
+        w.wait_ready()
+    consumer = fresh_stack.consumer("holds.v1", "cleared.v1")
+    fresh_stack.produce(batch)
+    decided = Decisions()
+    read_until(fresh_stack, consumer, decided, wanted, 100, timeout=120)
+    workers[1].stop()  # SIGTERM: a clean leave, its partitions move to the survivor
+    read_until(fresh_stack, consumer, decided, wanted, len(wanted), timeout=240)
+    consumer.close()
+    assert_exactly_once_in_effect(decided, wanted)
+    survivor = workers[0].ready()
+    assert survivor is not None and survivor["assigned_partitions"] == fresh_stack.settings.partitions

@@ -17,6 +17,10 @@ from streams.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class NoListsLoaded(RuntimeError):
+    """Redis holds no live list version: screening must wait rather than clear entries unscreened."""
+
+
 class ListState:
     """Holds the current :class:`ScreeningContext`. Readers take a reference per batch; a reload builds
     the next context aside (in a thread) and swaps the reference, so screening never pauses."""
@@ -84,6 +88,10 @@ class Runtime:
             if not force and self.lists.ready and versions == self.lists.versions:
                 return False
             versions, entities = await self.store.load_live()
+            if not entities:
+                # Fail closed: with no list loaded every entry would come out CLEAR. Keep what is in force
+                # (or, at start, nothing: the screening agent waits and acks nothing until lists arrive).
+                raise NoListsLoaded("no entity list is loaded in Redis; load one with `entrywatch lists load`")
             ctx = await asyncio.to_thread(
                 ScreeningContext.from_entities, entities, versions, thresholds=self.thresholds()
             )

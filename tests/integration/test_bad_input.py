@@ -1,0 +1,156 @@
+"""Hostile input on the real stack: each message gets a dead letter with its original bytes and a reason,
+or a correct decision; the worker neither crashes nor stalls. `entrywatch dlq show|replay` work."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import random
+import subprocess
+import sys
+import uuid
+from typing import Any
+
+import pytest
+from confluent_kafka import Producer
+
+from streams.kafka import producer_config
+from tests.conftest import ROOT, assert_valid
+from tests.integration.conftest import Stack, Worker, collect
+
+pytestmark = pytest.mark.integration
+
+
+def hostile(run: str) -> list[tuple[str, bytes, str]]:
+    """(label, value, expected outcome: 'dlq' or the decision topic)."""
+    rng = random.Random(run)
+    good = {"entry_number": f"OK-{run}", "parties": {"manufacturer": {"name": "Acme Tools Ltd"}}}
+    ten_thousand = dict(
+        good,
+        entry_number=f"LINES-{run}",
+        lines=[{"line_number": i + 1, "hts_code": "8467.21.0010"} for i in range(10_000)],
+    )
+    return [
+        ("random bytes", bytes(rng.getrandbits(8) for _ in range(300)) + run.encode(), "dlq"),
+        ("invalid utf-8", b'{"entry_number": "\xc3\x28' + run.encode() + b'"}', "dlq"),
+        ("json array", json.dumps([run]).encode(), "dlq"),
+        (
+            "wrong types",
+            json.dumps({"entry_number": f"T-{run}", "lines": [{"line_number": "one"}]}).encode(),
+            "dlq",
+        ),
+        ("missing entry number", json.dumps({"parties": {}, "run": run}).encode(), "dlq"),
+        (
+            "negative quantity",
+            json.dumps({"entry_number": f"N-{run}", "lines": [{"line_number": 1, "quantity": -3}]}).encode(),
+            "dlq",
+        ),
+        (
+            "year 9999",
+            json.dumps({"entry_number": f"Y-{run}", "filed_at": "9999-01-01T00:00:00Z"}).encode(),
+            "dlq",
+        ),
+        (
+            "deeply nested",
+            b'{"run": "' + run.encode() + b'", "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+            "dlq",
+        ),
+        (
+            "over the size limit",
+            json.dumps({"entry_number": f"BIG-{run}", "pad": "x" * 1_010_000}).encode(),
+            "dlq",
+        ),
+        ("10,000 lines", json.dumps(ten_thousand).encode(), "cleared.v1"),
+        ("a good entry after them", json.dumps(good).encode(), "cleared.v1"),
+    ]
+
+
+def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Worker) -> None:
+    run = uuid.uuid4().hex[:8]
+    cases = hostile(run)
+    consumer = stack.consumer("entries.dlq.v1", "holds.v1", "cleared.v1")
+    producer = Producer(producer_config(stack.settings, **{"message.max.bytes": 2_000_000}))
+    for i, (_label, value, _e) in enumerate(cases):
+        producer.produce("entries.v1", key=f"{run}-{i}".encode(), value=value)
+    assert producer.flush(60) == 0
+
+    def ours(m: Any) -> bool:
+        return (
+            m.key() is not None
+            and m.key().decode().startswith(f"{run}-")
+            or run in json.loads(m.value()).get("entry_number", "")
+        )
+
+    def done(msgs: list[Any]) -> bool:
+        return len([m for m in msgs if ours(m)]) >= len(cases)
+
+    msgs = [m for m in collect(consumer, done, timeout=180) if ours(m)]
+    consumer.close()
+    by_key: dict[str, list[Any]] = {}
+    for m in msgs:
+        if m.topic() == "entries.dlq.v1":
+            by_key.setdefault(m.key().decode(), []).append(m)
+    for i, (label, value, expected) in enumerate(cases):
+        key = f"{run}-{i}"
+        if expected == "dlq":
+            [letter_msg] = by_key.get(key, [None])
+            assert letter_msg is not None, f"{label}: no dead letter"
+            letter = json.loads(letter_msg.value())
+            assert_valid("dead-letter.v1.json", letter)
+            assert base64.b64decode(letter["original_b64"]) == value, label
+            assert letter["error"], label
+        else:
+            number = json.loads(value)["entry_number"]
+            decided = [
+                m for m in msgs if m.topic() == expected and json.loads(m.value())["entry_number"] == number
+            ]
+            assert len(decided) == 1, f"{label}: {len(decided)} decisions"
+            assert_valid("hold-alert.v1.json", json.loads(decided[0].value()))
+    assert worker.proc.poll() is None and worker.ready() is not None
+
+
+def cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KAFKA_BOOTSTRAP": stack.settings.kafka_bootstrap, "REDIS_URL": stack.redis.address}
+    return subprocess.run(
+        [sys.executable, "-m", "entrywatch.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
+def test_dlq_show_and_replay_after_the_cause_is_fixed(fresh_stack: Stack) -> None:
+    run = uuid.uuid4().hex[:8]
+    strict = fresh_stack.start_worker(ENTRYWATCH_MAX_MESSAGE_BYTES="2048")
+    strict.wait_ready()
+    entry = {
+        "entry_number": f"REPLAY-{run}",
+        "parties": {"manufacturer": {"name": "Hoshine Silicon Industry (Shanshan) Co., Ltd"}},
+        "notes": "n" * 4000,
+    }
+    raw = json.dumps(entry).encode()
+    consumer = fresh_stack.consumer("entries.dlq.v1", "holds.v1")
+    fresh_stack.produce([(entry["entry_number"].encode(), raw)])
+    first = collect(consumer, lambda ms: any(m.topic() == "entries.dlq.v1" for m in ms), timeout=90)
+    assert [m.topic() for m in first] == ["entries.dlq.v1"]
+
+    shown = cli(fresh_stack, "dlq", "show", "--json", "--kind", "size")
+    assert shown.returncode == 0, shown.stderr
+    [record] = [json.loads(line) for line in shown.stdout.splitlines()]
+    assert record["error_kind"] == "size" and "over the limit of 2048" in record["error"]
+    assert base64.b64decode(record["original_b64"]) == raw
+
+    strict.stop()  # the cause is fixed: a worker with the default size limit
+    fixed = fresh_stack.start_worker()
+    fixed.wait_ready()
+    replayed = cli(
+        fresh_stack, "dlq", "replay", "--id", f"{record['dlq']['partition']}:{record['dlq']['offset']}"
+    )
+    assert replayed.returncode == 0 and "replayed 1" in replayed.stdout, replayed.stderr
+    after = collect(consumer, lambda ms: any(m.topic() == "holds.v1" for m in ms), timeout=120)
+    consumer.close()
+    [hold] = [json.loads(m.value()) for m in after if m.topic() == "holds.v1"]
+    assert hold["entry_number"] == entry["entry_number"] and hold["decision"] == "HOLD"

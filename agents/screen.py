@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import faust
@@ -32,6 +33,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
     @app.agent(entries, name="screen")
     async def screen(stream: Any) -> None:
         async for events in stream.take_events(s.batch_size, within=s.batch_within_s):
+            started, stages = time.monotonic(), {"decode": 0.0, "screen": 0.0}  # metrics
             ctx = await rt.lists.current()
             batch = [
                 Inbound(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
@@ -39,9 +41,12 @@ def attach(app: faust.App, rt: Runtime) -> Any:
             ]
             records: list[Outbound] = []
             for i in range(0, len(batch), SLICE):
-                records.extend(process_batch(batch[i : i + SLICE], ctx, s))
+                records.extend(process_batch(batch[i : i + SLICE], ctx, s, stages))
                 await asyncio.sleep(0)
+            sending = time.perf_counter()
             await send_all(records)
-            rt.count(records)
+            stages["send"] = time.perf_counter() - sending
+            produced_at = [e.message.timestamp for e in events]
+            rt.count(records, stages=stages, started=started, produced_at=produced_at)
 
     return screen

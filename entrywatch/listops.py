@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import redis
@@ -42,15 +42,31 @@ def announce(settings: Settings, events: Sequence[dict[str, object]]) -> None:
         raise RuntimeError("could not deliver list events to the broker")
 
 
+# on_progress(entities saved so far, entities in all snapshots, what is being done)
+ProgressCallback = Callable[[int, int, str], None]
+
+
 def load_lists(
-    settings: Settings, paths: Sequence[str], *, announce_changes: bool = True
+    settings: Settings,
+    paths: Sequence[str],
+    *,
+    announce_changes: bool = True,
+    on_progress: ProgressCallback | None = None,
 ) -> tuple[list[LoadResult], list[Skipped]]:
     snapshots, skipped = load_paths(paths)
     if not snapshots:
         raise ValueError(f"no list files recognised under {', '.join(paths)}")
+    total, done = sum(len(s.entities) for s in snapshots), 0
     r = redis_client(settings)
     try:
-        results = [save_snapshot(r, snap, Keys(settings.redis_key_prefix)) for snap in snapshots]
+        results = []
+        for snap in snapshots:
+            if on_progress:
+                on_progress(done, total, f"saving {snap.source}")
+            results.append(save_snapshot(r, snap, Keys(settings.redis_key_prefix)))
+            done += len(snap.entities)
+        if on_progress:
+            on_progress(done, total, "saved")
     finally:
         r.close()
     if announce_changes:

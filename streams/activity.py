@@ -46,6 +46,10 @@ def segments(text: str, other: str) -> list[Segment]:
         pos = m.end()
     if pos < len(text):
         out.append((text[pos:], False))
+    # a separator between two matched words belongs to the match: one highlight per matched phrase
+    for i in range(1, len(out) - 1):
+        if not out[i][1] and out[i - 1][1] and out[i + 1][1] and not _WORD.search(out[i][0]):
+            out[i] = (out[i][0], True)
     # merge neighbours with the same flag so the page draws fewer elements
     merged: list[Segment] = []
     for seg in out:

@@ -114,8 +114,15 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def cmd_lists_load(args: argparse.Namespace) -> int:
     from entrywatch.listops import load_lists
+    from entrywatch.progress import Progress
 
-    results, skipped = load_lists(Settings.load(), args.paths)
+    with Progress(None, "parsing lists", unit="entities") as bar:
+
+        def on_progress(done: int, total: int, label: str) -> None:
+            bar.total, bar.label = total, label
+            bar.advance(done - bar.done)
+
+        results, skipped = load_lists(Settings.load(), args.paths, on_progress=on_progress)
     for res in results:
         state = "now live" if res.changed else "already live"
         print(f"{res.source:<14} {res.version:<28} {res.entities:>7} entities  {state}")

@@ -16,5 +16,6 @@ def run_worker(settings: Settings) -> int:
     ensure_topics(settings)
     app, _runtime = create_app(settings)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, override_logging=False)
+    worker.spinner = None  # its terminal escapes would land in the JSON log stream
     worker.execute_from_commandline()
     return 0

@@ -66,11 +66,14 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+HOSHINE = "Hoshine Silicon Industry (Shanshan) Co., Ltd"
+
+
 def hoshine(entry_number: str) -> dict[str, Any]:
     return {
         "entry_number": entry_number,
         "parties": {
-            "manufacturer": {"name": "Hoshine Silicon Industry (Shanshan) Co., Ltd", "address": {"country": "CN"}},
+            "manufacturer": {"name": HOSHINE, "address": {"country": "CN"}},
         },
         "lines": [{"line_number": 1, "hts_code": "2804.61.0000", "description": "polysilicon"}],
     }
@@ -95,7 +98,8 @@ def test_metrics_move_with_traffic_and_lag_comes_from_fetched_positions(stack: S
     before = scrape(worker)
     run = uuid.uuid4().hex[:6]
     holds = [hoshine(f"MET-H{i}-{run}") for i in range(3)]
-    clean = {"entry_number": f"MET-C-{run}", "parties": {"seller": {"name": "Vardhman Textiles Limited"}}, "lines": []}
+    seller = {"name": "Vardhman Textiles Limited", "address": {"country": "IN"}}
+    clean = {"entry_number": f"MET-C-{run}", "parties": {"seller": seller}, "lines": []}
     records = [(e["entry_number"].encode(), json.dumps(e).encode()) for e in [*holds, clean]]
     records += [(f"MET-bad{i}-{run}".encode(), b"{not json " + run.encode()) for i in range(2)]
     # many records at once: the broker stores them in multi-record batches, where ListOffsets is wrong

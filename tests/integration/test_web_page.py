@@ -73,7 +73,7 @@ def test_page_shows_holds_with_highlighted_names_and_links(
     page: Page = browser.new_page(viewport={"width": 1280, "height": 860})
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
     try:
         response = page.goto(f"http://127.0.0.1:{worker.web_port}/")
         assert response is not None and response.status == 200
@@ -108,7 +108,7 @@ def test_page_shows_holds_with_highlighted_names_and_links(
         def count(kind: str) -> int:
             return int(page.locator(f"#count-{kind}").inner_text().replace(",", ""))
 
-        page.wait_for_function("Number(document.getElementById('count-DLQ').textContent.replace(/,/g, '')) >= 1")
+        page.wait_for_function("Number(document.getElementById('count-DLQ').textContent) >= 1")
         assert count("in") >= 4 and count("HOLD") >= 1 and count("CLEAR") >= 1
         float(page.locator("#rate").inner_text())
         lists = {

@@ -29,6 +29,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
                 return
             except Exception as exc:  # Redis down: keep the lists in force, retry with backoff
                 rt.lists.last_error = f"{type(exc).__name__}: {exc}"
+                rt.metrics.list_reload_errors.inc()
                 log.warning("cannot load lists from Redis (%s); retrying in %.1fs", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import faust
@@ -34,18 +35,24 @@ def attach(app: faust.App, rt: Runtime) -> Any:
         # noack_take: we ack each event ourselves, only once its output is delivered. (take_events acks
         # the whole batch in a ``finally``, so a worker stopped mid-batch would commit unprocessed offsets.)
         async for events in stream.noack_take(s.batch_size, within=s.batch_within_s):
+            started, stages = time.monotonic(), {"decode": 0.0, "screen": 0.0}  # metrics
             ctx = await rt.lists.current()
             batch = [
-                Inbound(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
+                Inbound(
+                    e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset
+                )
                 for e in events
             ]
             records: list[Outbound] = []
             for i in range(0, len(batch), SLICE):
-                records.extend(process_batch(batch[i : i + SLICE], ctx, s))
+                records.extend(process_batch(batch[i : i + SLICE], ctx, s, stages))
                 await asyncio.sleep(0)
+            sending = time.perf_counter()
             await send_all(records)
+            stages["send"] = time.perf_counter() - sending
             for event in events:
                 await stream.ack(event)
-            rt.count(records)
+            produced_at = [e.message.timestamp for e in events]
+            rt.count(records, stages=stages, started=started, produced_at=produced_at)
 
     return screen

@@ -1,32 +1,227 @@
-"""Worker web views: liveness, readiness and counts."""
+"""The worker's web server: liveness, readiness with named degraded states, Prometheus metrics, a
+JSON summary and the operator's page that polls it.
+
+  /             the page (static HTML + JS from agents/static/, no inline script: CSP 'self')
+  /api/summary  counts, decisions/s, live lists and their age, the latest holds with highlighted names
+  /metrics      Prometheus text exposition (streams.metrics)
+  /health       live: the event loop answers
+  /ready        200 when lists are loaded, Redis answers, the broker answers and partitions are assigned;
+                503 otherwise, naming each problem
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from importlib import resources
 from typing import Any
 
 import faust
 from faust.web import Request, Response, View
+from prometheus_client import CONTENT_TYPE_LATEST
 
+from streams import topics
+from streams.metrics import PartitionPosition
 from streams.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_S = 2.0
+HOLDS_SHOWN = 25
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+STATIC = {
+    "index.html": "text/html; charset=utf-8",
+    "app.js": "text/javascript; charset=utf-8",
+    "app.css": "text/css; charset=utf-8",
+}
+
+# Named states. Problems make /ready answer 503; degradations are reported with a 200.
+LISTS_NOT_LOADED = "lists_not_loaded"
+REDIS_UNREACHABLE = "redis_unreachable"
+BROKER_UNREACHABLE = "broker_unreachable"
+NO_PARTITIONS = "no_partitions_assigned"
+LISTS_STALE = "lists_stale"
+LISTS_RELOAD_FAILING = "lists_reload_failing"
+
+
+def raw(view: View, body: bytes, content_type: str, *, status: int = 200, secure: bool = True) -> Response:
+    # aiohttp refuses a charset inside content_type=, so the header is set directly
+    headers = {**(SECURITY_HEADERS if secure else {}), "Content-Type": content_type}
+    return view.bytes(body, status=status, headers=headers)
+
+
+def assigned_count(app: faust.App) -> int:
+    if app._consumer is None:
+        return 0
+    try:
+        return len(app.consumer.assignment())
+    except Exception:  # not started yet / rebalancing
+        return 0
+
+
+def static_file(name: str) -> bytes:
+    return resources.files("agents").joinpath("static", name).read_bytes()
+
+
+def consumer_positions(app: faust.App, entries_topic: str) -> list[PartitionPosition]:
+    """Positions of the entries.v1 partitions assigned to this worker, from Faust's consumer state
+    (committed and last read offsets) and aiokafka's high watermark of the latest fetch response."""
+    if app._consumer is None:
+        return []
+    consumer: Any = app.consumer
+    try:
+        assigned = sorted(tp for tp in consumer.assignment() if tp.topic == entries_topic)
+    except Exception:  # not started / being rebalanced
+        return []
+    out = []
+    for tp in assigned:
+        try:
+            highwater: int | None = consumer.highwater(tp)
+        except Exception:
+            highwater = None
+        out.append(
+            PartitionPosition(
+                tp.topic,
+                tp.partition,
+                consumer._committed_offset.get(tp),
+                consumer._read_offset.get(tp),
+                highwater,
+            )
+        )
+    return out
+
+
+async def broker_reachable(app: faust.App, bootstrap: str) -> bool:
+    """A metadata round trip through the worker's producer client; a TCP connect before it exists."""
+    producer = getattr(app.producer, "_producer", None) if app._producer is not None else None
+    client = getattr(producer, "client", None)
+    try:
+        if client is not None:
+            await asyncio.wait_for(client.fetch_all_metadata(), CHECK_TIMEOUT_S)
+            return True
+        host, _, port = bootstrap.split(",")[0].strip().rpartition(":")
+        _reader, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), CHECK_TIMEOUT_S)
+        writer.close()
+        return True
+    except Exception as exc:
+        log.debug("broker check failed: %s", exc)
+        return False
+
+
+async def redis_reachable(rt: Runtime) -> bool:
+    try:
+        return bool(await asyncio.wait_for(rt.redis.ping(), CHECK_TIMEOUT_S))
+    except Exception as exc:
+        log.debug("redis check failed: %s", exc)
+        return False
+
+
+def list_views(rt: Runtime) -> list[dict[str, Any]]:
+    now = time.time()
+    return [
+        {
+            "source": li.source,
+            "version": li.version,
+            "entities": li.entities,
+            "published": li.published,
+            "age_s": None if li.loaded_at is None else round(max(0.0, now - li.loaded_at), 1),
+        }
+        for li in rt.list_infos()
+    ]
+
+
+async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
+    s = rt.settings
+    redis_ok, broker_ok = await asyncio.gather(redis_reachable(rt), broker_reachable(app, s.kafka_bootstrap))
+    assigned = assigned_count(app)
+    lists_ok = rt.lists.ready and bool(rt.lists.versions)
+    problems = [
+        name
+        for name, ok in (
+            (LISTS_NOT_LOADED, lists_ok),
+            (REDIS_UNREACHABLE, redis_ok),
+            (BROKER_UNREACHABLE, broker_ok),
+            (NO_PARTITIONS, assigned > 0),
+        )
+        if not ok
+    ]
+    lists = list_views(rt)
+    degraded = []
+    max_age = s.lists_stale_after_h * 3600
+    if max_age and any(li["age_s"] is not None and li["age_s"] > max_age for li in lists):
+        degraded.append(LISTS_STALE)
+    if rt.lists.last_error:
+        degraded.append(LISTS_RELOAD_FAILING)
+    return {
+        "status": "ready" if not problems else "not_ready",
+        "health": "ok" if not problems and not degraded else ("degraded" if not problems else "failing"),
+        "problems": problems,
+        "degraded": degraded,
+        "checks": {"lists": lists_ok, "redis": redis_ok, "broker": broker_ok, "partitions": assigned > 0},
+        "lists_loaded": lists_ok,
+        "list_versions": rt.lists.versions,
+        "lists": lists,
+        "lists_error": rt.lists.last_error,
+        "assigned_partitions": assigned,
+        "counts": rt.counts,
+    }
 
 
 def attach(app: faust.App, rt: Runtime) -> None:
+    entries_topic = rt.settings.topic(topics.ENTRIES)
+    rt.metrics.positions_source = lambda: consumer_positions(app, entries_topic)
+    assets = {name: static_file(name) for name in STATIC}
+
+    @app.page("/")
+    class Index(View):
+        async def get(self, request: Request) -> Response:
+            return raw(self, assets["index.html"], STATIC["index.html"])
+
+    @app.page("/static/{name}")
+    class Static(View):
+        async def get(self, request: Request, name: str) -> Response:
+            if name not in assets:
+                return self.text("not found", status=404)
+            return raw(self, assets[name], STATIC[name])
+
+    @app.page("/api/summary")
+    class Summary(View):
+        async def get(self, request: Request) -> Response:
+            ready = await readiness(app, rt)
+            body = {
+                "app_id": rt.settings.app_id,
+                "uptime_s": round(time.time() - rt.started_at, 1),
+                "status": ready["status"],
+                "health": ready["health"],
+                "problems": ready["problems"],
+                "degraded": ready["degraded"],
+                "counts": rt.counts,
+                "decisions_per_second": round(rt.activity.decisions.rate(), 2),
+                "lists": ready["lists"],
+                "assigned_partitions": ready["assigned_partitions"],
+                "lag": sum(p.lag or 0 for p in consumer_positions(app, entries_topic)),
+                "holds": rt.activity.latest(HOLDS_SHOWN),
+            }
+            return self.json(body, headers=dict(SECURITY_HEADERS))
+
+    @app.page("/metrics")
+    class Metrics(View):
+        async def get(self, request: Request) -> Response:
+            return raw(self, rt.metrics.exposition(), CONTENT_TYPE_LATEST, secure=False)
+
     @app.page("/health")
     class Health(View):
         async def get(self, request: Request) -> Response:
-            return self.json({"status": "ok"})
+            return self.json({"status": "ok", "uptime_s": round(time.time() - rt.started_at, 1)})
 
     @app.page("/ready")
     class Ready(View):
         async def get(self, request: Request) -> Response:
-            assigned = len(app.consumer.assignment()) if app.consumer else 0
-            body: dict[str, Any] = {
-                "lists_loaded": rt.lists.ready,
-                "list_versions": rt.lists.versions,
-                "assigned_partitions": assigned,
-                "lists_error": rt.lists.last_error,
-                "counts": rt.counts,
-            }
-            ready = rt.lists.ready and assigned > 0
-            body["status"] = "ready" if ready else "not_ready"
-            return self.json(body, status=200 if ready else 503)
+            body = await readiness(app, rt)
+            return self.json(body, status=200 if body["status"] == "ready" else 503)

@@ -38,7 +38,7 @@ class LoadReport:
                     "entities": r.entities,
                     "changed": r.changed,
                     "pruned": list(r.pruned),
-                }  # fmt: skip
+                }
                 for r in self.loaded
             ],
             "refused": [{"what": w, "reason": why} for w, why in self.refused],
@@ -88,7 +88,9 @@ def parse_paths(
     if not snapshots:
         what = f"source {source}" if source else "list files"
         detail = "; ".join(f"{w}: {why}" for w, why in report.refused)
-        raise ListRefused(f"no {what} recognised under {', '.join(paths)}" + (f" ({detail})" if detail else ""))
+        raise ListRefused(
+            f"no {what} recognised under {', '.join(paths)}" + (f" ({detail})" if detail else "")
+        )
     return snapshots, report
 
 

@@ -259,5 +259,13 @@ class AsyncListStore:
             entities.extend(await self.entities(source, version))
         return versions, entities
 
+    async def version_meta(self, versions: dict[str, str]) -> dict[str, dict[str, str]]:
+        """Source -> the meta hash (entities, names, published, checksum, loaded_at) of the given version."""
+        out: dict[str, dict[str, str]] = {}
+        for source, version in versions.items():
+            raw = await self.r.hgetall(self.keys.meta(source, version))
+            out[source] = {_text(k) or "": _text(v) or "" for k, v in raw.items()}
+        return out
+
     async def ping(self) -> bool:
         return bool(await self.r.ping())

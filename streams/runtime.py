@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
+from collections.abc import Iterable
+from datetime import datetime
 
 import redis.asyncio as aioredis
 
 from entrywatch.store import AsyncListStore, Keys
 from screening.matching import Thresholds
 from screening.screen import ScreeningContext
+from streams.activity import Activity
+from streams.metrics import ListInfo, Metrics
 from streams.pipeline import Outbound
 from streams.settings import Settings
 
@@ -30,6 +35,7 @@ class ListState:
         self._ready = asyncio.Event()
         self.loaded_at: float | None = None
         self.last_error: str | None = None
+        self.meta: dict[str, dict[str, str]] = {}  # source -> meta hash of its live version
 
     @property
     def ready(self) -> bool:
@@ -60,11 +66,55 @@ class Runtime:
         self._redis: aioredis.Redis | None = redis_client
         self._reload_lock = asyncio.Lock()
         self.counts: dict[str, int] = {"in": 0, "HOLD": 0, "REVIEW": 0, "CLEAR": 0, "DLQ": 0}
+        self.started_at = time.time()
+        self.metrics = Metrics()
+        self.metrics.lists_source = self.list_infos
+        self.metrics.swapped_at = lambda: self.lists.loaded_at
+        self.activity = Activity(keep=settings.recent_holds)
 
-    def count(self, records: list[Outbound]) -> None:
+    def count(
+        self,
+        records: list[Outbound],
+        *,
+        stages: dict[str, float] | None = None,
+        started: float | None = None,
+        produced_at: Iterable[float | None] = (),
+    ) -> None:
+        """Account for one delivered batch: counts, metrics, the latest holds. ``started`` is the
+        ``time.monotonic()`` when the batch was taken; ``produced_at`` the entries' record timestamps."""
         self.counts["in"] += len(records)
+        kinds = dict.fromkeys(("HOLD", "REVIEW", "CLEAR", "DLQ"), 0)
         for r in records:
             self.counts[r.decision] += 1
+            kinds[r.decision] = kinds.get(r.decision, 0) + 1
+        # Only HOLD/REVIEW and dead letters are parsed back (reasons, error kind): the rare records.
+        parsed = [(r.decision, json.loads(r.value)) for r in records if r.decision != "CLEAR"]
+        holds = [rec for kind, rec in parsed if kind in ("HOLD", "REVIEW")]
+        for rec in holds:
+            log.info(
+                "%s %s: %s", rec.get("decision"), rec.get("entry_number"),
+                ",".join(sorted({str(x.get("code")) for x in rec.get("reasons", [])})),
+                extra={"entry_number": rec.get("entry_number"), "alert_id": rec.get("alert_id"),
+                       "decision": rec.get("decision")},
+            )  # fmt: skip
+        now, wall = time.monotonic(), time.time()
+        latency = [] if started is None else [now - started] * len(records)
+        e2e = [wall - t for t in produced_at if t]
+        self.metrics.observe_batch(kinds, parsed, stages=stages, latencies=latency, end_to_end=e2e)
+        self.activity.record(len(records), holds)
+
+    def list_infos(self) -> list[ListInfo]:
+        out = []
+        for source, version in sorted(self.lists.versions.items()):
+            meta = self.lists.meta.get(source, {})
+            entities = meta.get("entities")
+            out.append(
+                ListInfo(
+                    source, version, int(entities) if entities and entities.isdigit() else None,
+                    _epoch(meta.get("loaded_at")), meta.get("published") or None,
+                )
+            )  # fmt: skip
+        return out
 
     @property
     def redis(self) -> aioredis.Redis:
@@ -95,7 +145,10 @@ class Runtime:
             ctx = await asyncio.to_thread(
                 ScreeningContext.from_entities, entities, versions, thresholds=self.thresholds()
             )
+            meta = await self.store.version_meta(versions)
             self.lists.swap(ctx)
+            self.lists.meta = meta
+            self.metrics.list_reloads.inc()
             log.warning("lists in force: %s (%d entities)", versions, len(entities))
             return True
 
@@ -103,3 +156,12 @@ class Runtime:
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None
+
+
+def _epoch(iso: str | None) -> float | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None

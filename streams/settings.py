@@ -57,6 +57,16 @@ class Settings(BaseSettings):
         "", description="Faust's data directory (default: a folder under the system temp dir)"
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field("warning", description="Log level")
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto",
+        description="Log format: json (one event a line), text (readable), auto (text on a tty, else json)",
+    )
+    lists_stale_after_h: float = Field(
+        0.0,
+        ge=0,
+        description="/ready reports lists_stale when a live list version is older (hours, 0: never)",
+    )
+    recent_holds: int = Field(50, ge=1, le=1000, description="Latest holds kept in memory for the web page")
     redis_key_prefix: str = Field("ew", description="Prefix of every Redis key")
 
     @classmethod

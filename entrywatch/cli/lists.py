@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 
-from entrywatch.listops import load_lists, redis_client, rollback_list
+from entrywatch.listops import parse_paths, redis_client, rollback_list, store_snapshots
+from entrywatch.progress import Progress
 from entrywatch.store import Keys, ListRefused, status
 from streams.settings import Settings
 
@@ -14,9 +15,10 @@ from streams.settings import Settings
 def cmd_load(args: argparse.Namespace) -> int:
     settings = Settings.load()
     try:
-        report = load_lists(
-            settings, args.paths, source=args.source, force=args.force, allow_truncated=args.allow_truncated
-        )
+        snapshots, report = parse_paths(args.paths, args.source, allow_truncated=args.allow_truncated)
+        total = sum(len(snap.entities) for snap in snapshots)
+        with Progress(total, "storing lists", unit="entities") as bar:
+            report = store_snapshots(settings, snapshots, report, force=args.force, progress=bar.advance)
     except ListRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2

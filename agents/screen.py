@@ -8,7 +8,8 @@ from typing import Any
 import faust
 
 from streams import topics
-from streams.pipeline import Inbound, Outbound, process_batch
+from streams.contract import audited_outputs
+from streams.pipeline import Inbound, Outbound, Screened, screen_batch
 from streams.runtime import Runtime
 
 SLICE = 50  # entries screened between yields to the event loop
@@ -32,15 +33,18 @@ def attach(app: faust.App, rt: Runtime) -> Any:
     @app.agent(entries, name="screen")
     async def screen(stream: Any) -> None:
         async for events in stream.take_events(s.batch_size, within=s.batch_within_s):
-            ctx = await rt.lists.current()
+            ctx, fps = await rt.lists.current_view()
             batch = [
                 Inbound(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
                 for e in events
             ]
-            records: list[Outbound] = []
+            screened: list[Screened] = []
             for i in range(0, len(batch), SLICE):
-                records.extend(process_batch(batch[i : i + SLICE], ctx, s))
+                screened.extend(screen_batch(batch[i : i + SLICE], ctx, s))
                 await asyncio.sleep(0)
+            # Suppressions, supersedes and the audit trail: one Redis read and one write per batch;
+            # retried until Redis answers, so nothing is sent (or acked) unaudited.
+            records = await audited_outputs(screened, fps, rt.audit, s)
             await send_all(records)
             rt.count(records)
 

@@ -15,7 +15,7 @@ from streams.settings import Settings
 
 
 # Modules under agents/ attached to every app; each has ``attach(app, runtime)``.
-AGENT_MODULES = ("screen", "lists", "web")
+AGENT_MODULES = ("screen", "lists", "web", "dispositions", "retro", "api")
 
 
 def faust_config(settings: Settings) -> dict[str, object]:

@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     review_threshold: float = Field(0.80, ge=0, le=1, description="Match score at or above which a party is REVIEW")
     max_message_bytes: int = Field(1_000_000, ge=1024, description="Entries larger than this go to the DLQ")
 
+    # Audit trail, suppressions and retro-screening (broker-system contract)
+    audit_retention_days: float = Field(
+        400.0, gt=0, description="How long decisions, dispositions and stored entries are kept in Redis (days)"
+    )
+    retro_lookback_days: float = Field(
+        30.0, ge=0, description="Entries filed (or, without filed_at, screened) this recently are re-screened on a list update (days)"
+    )
+    retro_page_size: int = Field(2000, ge=1, description="Stored entries read and re-screened per retro-screen slice")
+    redis_retry_max_s: float = Field(10.0, gt=0, description="Longest back-off between retries of a batch when Redis fails")
+
     # Worker web server
     web_host: str = Field("127.0.0.1", description="Interface the worker's web server binds to")
     web_port: int = Field(6066, ge=0, le=65535, description="Port of the worker's web server (0: disabled)")

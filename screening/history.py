@@ -1,0 +1,58 @@
+"""An entry's decision history and which earlier decision a new one supersedes.
+
+Decisions for one entry number are keyed by that number on the topics, so they stay in order. Each new
+decision names the latest earlier decision of the entry (an amendment, a re-screen after a list update,
+a suppression). A redelivered decision (same alert id) names what it named the first time, so a
+repeat is byte-for-byte the same apart from ``screened_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    alert_id: str
+    entry_revision: int
+    decision: str
+    supersedes: str | None = None
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> HistoryItem:
+        return cls(
+            alert_id=str(record["alert_id"]),
+            entry_revision=int(record.get("entry_revision", 0)),
+            decision=str(record.get("decision", "")),
+            supersedes=record.get("supersedes"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    supersedes: str | None
+    repeat: bool  # the same alert id is already in the history (a redelivery)
+    stale: bool  # a lower revision than one already decided (arrived late): it supersedes nothing
+
+
+def lineage(history: Sequence[HistoryItem], alert_id: str, revision: int) -> Lineage:
+    """Where a new decision sits in an entry's history (oldest first)."""
+    for item in history:
+        if item.alert_id == alert_id:
+            return Lineage(item.supersedes, repeat=True, stale=False)
+    if not history:
+        return Lineage(None, repeat=False, stale=False)
+    if revision < max(item.entry_revision for item in history):
+        return Lineage(None, repeat=False, stale=True)
+    return Lineage(history[-1].alert_id, repeat=False, stale=False)
+
+
+def latest(history: Sequence[HistoryItem]) -> HistoryItem | None:
+    """The decision in force: the last decision of the highest revision."""
+    best: HistoryItem | None = None
+    for item in history:
+        if best is None or item.entry_revision >= best.entry_revision:
+            best = item
+    return best

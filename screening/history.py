@@ -56,3 +56,32 @@ def latest(history: Sequence[HistoryItem]) -> HistoryItem | None:
         if best is None or item.entry_revision >= best.entry_revision:
             best = item
     return best
+
+
+def _reason_ident(r: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(r.get(k)) for k in ("code", "decision", "party_role", "party_name", "line_number", "tier", "entity_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    decision_before: str
+    decision_after: str
+    added: list[dict[str, Any]]  # reasons the re-screen gives that the recorded decision did not
+    removed: list[dict[str, Any]]  # reasons of the recorded decision the re-screen no longer gives
+
+    @property
+    def unchanged(self) -> bool:
+        return self.decision_before == self.decision_after and not self.added and not self.removed
+
+
+def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
+    """What would change between a recorded decision and a re-screen (both as decision JSON).
+    Reasons are compared by what they say (code, decision, party, entity), not by score or list version."""
+    old = {_reason_ident(r): dict(r) for r in before.get("reasons", [])}
+    new = {_reason_ident(r): dict(r) for r in after.get("reasons", [])}
+    return Changes(
+        decision_before=str(before.get("decision")),
+        decision_after=str(after.get("decision")),
+        added=[new[k] for k in new if k not in old],
+        removed=[old[k] for k in old if k not in new],
+    )

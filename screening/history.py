@@ -59,7 +59,8 @@ def latest(history: Sequence[HistoryItem]) -> HistoryItem | None:
 
 
 def _reason_ident(r: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(str(r.get(k)) for k in ("code", "decision", "party_role", "party_name", "line_number", "tier", "entity_id"))
+    keys = ("code", "decision", "party_role", "party_name", "line_number", "tier", "entity_id")
+    return tuple(str(r.get(k)) for k in keys)
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,10 +75,12 @@ def _reason_text(r: dict[str, Any]) -> str:
     extra = ""
     ev = r.get("evidence") or {}
     if r.get("code") == "SUPPRESSED":
-        extra = f" [suppressed {ev.get('suppressed_code')} by disposition {ev.get('disposition_id')} of {ev.get('reviewer')}]"
+        by = f"disposition {ev.get('disposition_id')} of {ev.get('reviewer')}"
+        extra = f" [suppressed {ev.get('suppressed_code')} by {by}]"
     elif r.get("code") == "LIST_UPDATE":
         upd = ev.get("list_update") or {}
-        extra = f" [{ev.get('match_code')} after {upd.get('source')} {upd.get('previous_version')} -> {upd.get('version')}]"
+        change = f"{upd.get('source')} {upd.get('previous_version')} -> {upd.get('version')}"
+        extra = f" [{ev.get('match_code')} after {change}]"
     return f"{r.get('decision'):<6} {r.get('code')} {where} {r.get('party_name')!r}{listed}{score}{extra}"
 
 

@@ -25,10 +25,46 @@ from screening.suppression import fingerprints
 from streams.settings import Settings
 
 WORDS = (
-    "golden river pacific textile apparel solar silicon cotton ocean star bright harbor trading import export "
-    "global united eastern western northern southern dragon phoenix lotus jade crystal summit valley garden "
-    "metal plastics electronics components logistics freight garments fabrics yarn polymer chemical"
-).split()
+    "golden",
+    "river",
+    "pacific",
+    "textile",
+    "apparel",
+    "solar",
+    "silicon",
+    "cotton",
+    "ocean",
+    "star",
+    "bright",
+    "harbor",
+    "trading",
+    "import",
+    "export",
+    "global",
+    "united",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "dragon",
+    "phoenix",
+    "lotus",
+    "jade",
+    "crystal",
+    "summit",
+    "valley",
+    "garden",
+    "metal",
+    "plastics",
+    "electronics",
+    "components",
+    "logistics",
+    "freight",
+    "garments",
+    "fabrics",
+    "yarn",
+    "polymer",
+)
 NEW_NAMES = (
     "Zanthor Polysilicon Works Co., Ltd.",
     "Quillmere Cotton Ginning Company",
@@ -66,10 +102,10 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
         await client.delete(audit.keys.entries_data, audit.keys.entries_time)
         rng = random.Random(seed)
         now = time.time()
-        rows = [
-            (f"BENCH-{i:07d}", json.dumps(synthetic_entry(i, rng, rng.random() < hit_rate)).encode(), now - rng.random() * 86400 * 20)
-            for i in range(n)
-        ]  # fmt: skip
+        rows = []
+        for i in range(n):
+            raw = json.dumps(synthetic_entry(i, rng, rng.random() < hit_rate)).encode()
+            rows.append((f"BENCH-{i:07d}", raw, now - rng.random() * 86400 * 20))
         t0 = time.perf_counter()
         await audit.store_entries(rows)
         store_s = time.perf_counter() - t0
@@ -81,8 +117,8 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
         old = [e for s in snaps for e in s.entities]
         versions = {s.source: s.version for s in snaps}
         added = [
-            Entity(id=f"uflpa:bench-{k}", source="uflpa", list_name="UFLPA Entity List", list_version="bench-2",
-                   entity_type="organization", names=(EntityName(nm),), countries=("CN",))
+            Entity(id=f"uflpa:bench-{k}", source="uflpa", list_name="UFLPA Entity List",
+                   list_version="bench-2", entity_type="organization", names=(EntityName(nm),))
             for k, nm in enumerate(NEW_NAMES)
         ]  # fmt: skip
         new = [

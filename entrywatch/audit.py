@@ -210,7 +210,8 @@ class AuditStore:
         pipe.hget(self.keys.entries_data, entry_number)
         hist, disps, blob = await pipe.execute()
         dispositions = sorted(
-            (json.loads(d) for d in disps), key=lambda d: (d.get("decided_at", ""), d["disposition_id"])
+            (json.loads(d) for d in disps),
+            key=lambda d: (d.get("decided_at", ""), d.get("received_at", ""), d["disposition_id"]),
         )
         return [json.loads(h) for h in hist], dispositions, decompress(blob) if blob is not None else None
 

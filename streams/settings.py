@@ -41,13 +41,13 @@ class Settings(BaseSettings):
 
     # Audit trail, suppressions and retro-screening (broker-system contract)
     audit_retention_days: float = Field(
-        400.0, gt=0, description="How long decisions, dispositions and stored entries are kept in Redis (days)"
+        400.0, gt=0, description="Days decisions, dispositions and stored entries are kept in Redis"
     )
     retro_lookback_days: float = Field(
-        30.0, ge=0, description="Entries filed (or, without filed_at, screened) this recently are re-screened on a list update (days)"
+        30.0, ge=0, description="Days back (by filed_at, else first seen) re-screened on a list update"
     )
-    retro_page_size: int = Field(2000, ge=1, description="Stored entries read and re-screened per retro-screen slice")
-    redis_retry_max_s: float = Field(10.0, gt=0, description="Longest back-off between retries of a batch when Redis fails")
+    retro_page_size: int = Field(2000, ge=1, description="Stored entries read and re-screened per slice")
+    redis_retry_max_s: float = Field(10.0, gt=0, description="Longest back-off between Redis retries (s)")
 
     # Worker web server
     web_host: str = Field("127.0.0.1", description="Interface the worker's web server binds to")

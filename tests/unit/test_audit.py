@@ -1,0 +1,96 @@
+"""The audit trail and the batch finalize step on an in-process Redis (fakeredis): suppressions read,
+supersedes placed, history written once per alert, stored entries kept at the latest revision."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import fakeredis
+import pytest
+
+from entrywatch.audit import AuditStore, next_cursor, parse_cursor
+from entrywatch.dispositions import apply_disposition
+from screening.disposition import parse_disposition
+from screening.entry import parse_entry
+from screening.screen import ScreeningContext, screen_entry
+from screening.suppression import fingerprints
+from streams.contract import Pending, finalize
+from tests.conftest import assert_valid
+
+HOSHINE = "Hoshine Silicon Industry (Shanshan) Co., Ltd"
+
+
+@pytest.fixture()
+def audit() -> AuditStore:
+    return AuditStore(fakeredis.aioredis.FakeRedis(), "t", retention_days=1)
+
+
+def pending(ctx: ScreeningContext, number: str, revision: int, maker: str) -> Pending:
+    raw = {"entry_number": number, "entry_revision": revision, "parties": {"manufacturer": {"name": maker}}}
+    entry = parse_entry(raw)
+    return Pending(entry, screen_entry(entry, ctx), json.dumps(raw).encode())
+
+
+async def test_finalize_places_decisions_and_dedups(
+    audit: AuditStore, skeleton_context: ScreeningContext
+) -> None:
+    fps = fingerprints(skeleton_context.index._entities)
+    first = pending(skeleton_context, "E-1", 0, HOSHINE)
+    amended = pending(skeleton_context, "E-1", 1, HOSHINE)
+    [(_p, r0)] = await finalize([first], fps, audit)
+    # an amendment and a redelivery of revision 0 in one batch
+    [(_a, r1), (_b, again)] = await finalize([amended, first], fps, audit)
+    assert "supersedes" not in r0 and r1["supersedes"] == r0["alert_id"]
+    assert again["alert_id"] == r0["alert_id"] and "supersedes" not in again
+    for r in (r0, r1, again):
+        assert_valid("hold-alert.v1.json", r)
+    history, dispositions, stored = await audit.entry("E-1")
+    assert [h["alert_id"] for h in history] == [r0["alert_id"], r1["alert_id"]]
+    assert dispositions == []
+    assert (
+        stored is not None and json.loads(stored)["entry_revision"] == 1
+    )  # the late rev 0 did not overwrite
+    page = await audit.holds_page(0, 0, 10)
+    assert [rec["alert_id"] for rec, _s in page] == [r0["alert_id"], r1["alert_id"]]
+
+
+async def test_false_positive_disposition_suppresses_the_next_identical_hit(
+    audit: AuditStore, skeleton_context: ScreeningContext
+) -> None:
+    fps = fingerprints(skeleton_context.index._entities)
+    [(_p, hold)] = await finalize([pending(skeleton_context, "E-2", 0, HOSHINE)], fps, audit)
+    d: dict[str, Any] = {
+        "schema_version": 1, "disposition_id": "d-9", "alert_id": hold["alert_id"], "entry_number": "E-2",
+        "outcome": "false_positive", "reviewer": "r", "decided_at": "2026-11-24T10:00:00Z",
+    }  # fmt: skip
+    applied = await apply_disposition(parse_disposition(d), audit, fps)
+    assert applied.alert_found and len(applied.suppressed) == 1
+    [(_p, cleared)] = await finalize([pending(skeleton_context, "E-2", 1, HOSHINE)], fps, audit)
+    assert cleared["decision"] == "CLEAR" and cleared["supersedes"] == hold["alert_id"]
+    assert [r["code"] for r in cleared["reasons"]] == ["SUPPRESSED"]
+    # confirmed lifts it again
+    await apply_disposition(
+        parse_disposition({**d, "disposition_id": "d-10", "outcome": "confirmed"}), audit, fps
+    )
+    [(_p, held)] = await finalize([pending(skeleton_context, "E-2", 2, HOSHINE)], fps, audit)
+    assert held["decision"] == "HOLD"
+    _h, dispositions, _s = await audit.entry("E-2")
+    assert [x["disposition_id"] for x in dispositions] == ["d-9", "d-10"]
+
+
+# (scores of a page read from (start_ms, skip), limit, expected next cursor)
+CURSORS = [
+    ((100, 0), [100, 200, 300], 3, "300:1"),
+    ((100, 0), [100, 100, 100], 3, "100:3"),
+    ((100, 3), [100, 100], 2, "100:5"),
+    ((100, 0), [100, 200], 3, None),
+    ((100, 0), [], 3, None),
+]
+
+
+@pytest.mark.parametrize(("start", "scores", "limit", "expected"), CURSORS)
+def test_next_cursor(start: tuple[int, int], scores: list[int], limit: int, expected: str | None) -> None:
+    assert next_cursor(start[0], start[1], scores, limit) == expected
+    if expected:
+        assert parse_cursor(expected, 0) == tuple(int(x) for x in expected.split(":"))

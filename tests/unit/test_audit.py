@@ -94,3 +94,37 @@ def test_next_cursor(start: tuple[int, int], scores: list[int], limit: int, expe
     assert next_cursor(start[0], start[1], scores, limit) == expected
     if expected:
         assert parse_cursor(expected, 0) == tuple(int(x) for x in expected.split(":"))
+
+
+class FlakyAudit(AuditStore):
+    """Redis refuses the first reads, as if it were down."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__(fakeredis.aioredis.FakeRedis(), "flaky", retention_days=1)
+        self.failures = failures
+        self.reads = 0
+
+    async def read_batch(self, entry_numbers: Any, supp_keys: Any) -> Any:
+        self.reads += 1
+        if self.reads <= self.failures:
+            raise ConnectionError("redis down")
+        return await super().read_batch(entry_numbers, supp_keys)
+
+
+async def test_a_redis_failure_is_retried_and_nothing_is_returned_unaudited(
+    skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]
+) -> None:
+    from streams.contract import audited_outputs
+    from streams.pipeline import Inbound, screen_batch
+    from streams.settings import Settings
+
+    settings = Settings(kafka_bootstrap="127.0.0.1:1", redis_retry_max_s=0.01)
+    batch = [Inbound(b"k", json.dumps(e).encode(), "entries.v1", 0, i) for i, e in enumerate(demo_entries)]
+    batch.append(Inbound(b"k", b"not json", "entries.v1", 0, 99))
+    screened = screen_batch(batch, skeleton_context, settings)
+    audit = FlakyAudit(failures=3)
+    out = await audited_outputs(screened, {}, audit, settings)
+    assert audit.reads == 4  # three refusals, then the batch went through
+    assert [o.topic for o in out][-1] == "entries.dlq.v1" and len(out) == len(batch)
+    history, _d, stored = await audit.entry(demo_entries[0]["entry_number"])
+    assert len(history) == 1 and stored is not None  # audited before being returned

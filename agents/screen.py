@@ -9,7 +9,8 @@ from typing import Any
 import faust
 
 from streams import topics
-from streams.pipeline import Inbound, Outbound, process_batch
+from streams.contract import audited_outputs
+from streams.pipeline import Inbound, Outbound, Screened, screen_batch
 from streams.runtime import Runtime
 
 SLICE = 50  # entries screened between yields to the event loop
@@ -36,17 +37,20 @@ def attach(app: faust.App, rt: Runtime) -> Any:
         # the whole batch in a ``finally``, so a worker stopped mid-batch would commit unprocessed offsets.)
         async for events in stream.noack_take(s.batch_size, within=s.batch_within_s):
             started, stages = time.monotonic(), {"decode": 0.0, "screen": 0.0}  # metrics
-            ctx = await rt.lists.current()
+            ctx, fps = await rt.lists.current_view()
             batch = [
                 Inbound(
                     e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset
                 )
                 for e in events
             ]
-            records: list[Outbound] = []
+            screened: list[Screened] = []
             for i in range(0, len(batch), SLICE):
-                records.extend(process_batch(batch[i : i + SLICE], ctx, s, stages))
+                screened.extend(screen_batch(batch[i : i + SLICE], ctx, s, stages))
                 await asyncio.sleep(0)
+            # Suppressions, supersedes and the audit trail: one Redis read and one write per batch;
+            # retried until Redis answers, so nothing is sent (or acked) unaudited.
+            records = await audited_outputs(screened, fps, rt.audit, s)
             sending = time.perf_counter()
             await send_all(records)
             stages["send"] = time.perf_counter() - sending

@@ -13,9 +13,8 @@ from streams import topics
 from streams.runtime import Runtime
 from streams.settings import Settings
 
-
 # Modules under agents/ attached to every app; each has ``attach(app, runtime)``.
-AGENT_MODULES = ("screen", "lists", "web")
+AGENT_MODULES = ("screen", "lists", "web", "dispositions", "retro", "api")
 
 
 def faust_config(settings: Settings) -> dict[str, object]:

@@ -3,13 +3,17 @@ the agent only feeds it events and sends what it returns."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from time import perf_counter
+from typing import Any
 
+from screening.decision import Decision
+from screening.entry import Entry
 from screening.screen import ScreeningContext, screen_entry
 from streams import topics
-from streams.codecs import Rejected, dead_letter, decode_entry, encode_decision, now_iso
+from streams.codecs import Rejected, dead_letter, decode_entry, now_iso
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,23 +36,32 @@ class Outbound:
     decision: str  # HOLD | REVIEW | CLEAR | DLQ
 
 
-def process_batch(
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """One input after screening: a decision (with its entry), or a dead letter."""
+
+    msg: Inbound
+    entry: Entry | None
+    decision: Decision | None
+    dead_letter: Outbound | None
+
+
+def screen_batch(
     batch: list[Inbound], ctx: ScreeningContext, settings: Settings, timings: dict[str, float] | None = None
-) -> list[Outbound]:
-    """Decode, screen and encode every message of a batch. Exactly one record out per message in:
-    a decision on holds/cleared, or a dead letter with the original bytes. When ``timings`` is given,
-    the seconds spent decoding and screening (with encoding) are added to its "decode"/"screen" keys."""
-    out: list[Outbound] = []
+) -> list[Screened]:
+    """Decode and screen every message of a batch; a message that cannot be screened becomes a dead
+    letter with the original bytes. Exactly one result per message, in order. When ``timings`` is given,
+    the seconds spent decoding and screening are added to its "decode"/"screen" keys."""
+    out: list[Screened] = []
+    dlq = settings.topic(topics.DLQ)
     decode_s, start = 0.0, perf_counter()
-    screened_at = now_iso()
-    holds, cleared, dlq = settings.topic(topics.HOLDS), settings.topic(topics.CLEARED), settings.topic(topics.DLQ)
     for msg in batch:
         t0 = perf_counter()
         entry = decode_entry(msg.value, settings.max_message_bytes)
         decode_s += perf_counter() - t0
         if isinstance(entry, Rejected):
             value = dead_letter(msg.value, msg.key, entry, msg.topic, msg.partition, msg.offset)
-            out.append(Outbound(dlq, msg.key or b"", value, "DLQ"))
+            out.append(Screened(msg, None, None, Outbound(dlq, msg.key or b"", value, "DLQ")))
             continue
         try:
             decision = screen_entry(entry, ctx)
@@ -56,11 +69,40 @@ def process_batch(
             log.exception("screening failed for entry %s", entry.entry_number)
             rejected = Rejected("screening", "$", f"screening failed: {type(exc).__name__}: {exc}")
             value = dead_letter(msg.value, msg.key, rejected, msg.topic, msg.partition, msg.offset)
-            out.append(Outbound(dlq, msg.key or b"", value, "DLQ"))
+            out.append(Screened(msg, None, None, Outbound(dlq, msg.key or b"", value, "DLQ")))
             continue
-        target = cleared if decision.decision == "CLEAR" else holds
-        out.append(Outbound(target, entry.entry_number.encode(), encode_decision(decision, screened_at), decision.decision))
+        out.append(Screened(msg, entry, decision, None))
     if timings is not None:
         timings["decode"] = timings.get("decode", 0.0) + decode_s
         timings["screen"] = timings.get("screen", 0.0) + (perf_counter() - start - decode_s)
+    return out
+
+
+def decision_record(decision: Decision, screened_at: str, supersedes: str | None = None) -> dict[str, Any]:
+    record = decision.to_json(screened_at)
+    if supersedes is not None:
+        record["supersedes"] = supersedes
+    return record
+
+
+def decision_outbound(record: dict[str, Any], settings: Settings) -> Outbound:
+    """A decision record on holds.v1 (HOLD/REVIEW) or cleared.v1 (CLEAR), keyed by entry number."""
+    kind = str(record["decision"])
+    target = settings.topic(topics.CLEARED if kind == "CLEAR" else topics.HOLDS)
+    value = json.dumps(record, ensure_ascii=False).encode()
+    return Outbound(target, str(record["entry_number"]).encode(), value, kind)
+
+
+def process_batch(
+    batch: list[Inbound], ctx: ScreeningContext, settings: Settings, timings: dict[str, float] | None = None
+) -> list[Outbound]:
+    """Decode, screen and encode every message of a batch, without the audit trail. Exactly one record
+    out per message in: a decision on holds/cleared, or a dead letter with the original bytes."""
+    screened_at = now_iso()
+    out: list[Outbound] = []
+    for s in screen_batch(batch, ctx, settings, timings):
+        if s.dead_letter is not None:
+            out.append(s.dead_letter)
+        elif s.decision is not None:
+            out.append(decision_outbound(decision_record(s.decision, screened_at), settings))
     return out

@@ -6,14 +6,18 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import redis.asyncio as aioredis
 
+from entrywatch.audit import AuditStore
 from entrywatch.store import AsyncListStore, Keys
+from screening.entities import Entity
 from screening.matching import Thresholds
 from screening.screen import ScreeningContext
+from screening.suppression import fingerprints
 from streams.activity import Activity
 from streams.metrics import ListInfo, Metrics
 from streams.pipeline import Outbound
@@ -24,6 +28,16 @@ log = logging.getLogger(__name__)
 
 class NoListsLoaded(RuntimeError):
     """Redis holds no live list version: screening must wait rather than clear entries unscreened."""
+@dataclass(frozen=True, slots=True)
+class ListChange:
+    """A swap of the live lists, for listeners (the retro-screen): before and after."""
+
+    old_versions: dict[str, str]
+    old_fingerprints: dict[str, str]
+    new_versions: dict[str, str]
+    new_entities: list[Entity]
+    new_fingerprints: dict[str, str]
+    ctx: ScreeningContext
 
 
 class ListState:
@@ -32,6 +46,7 @@ class ListState:
 
     def __init__(self) -> None:
         self._ctx: ScreeningContext | None = None
+        self._fps: dict[str, str] = {}  # entity id -> content fingerprint, for the context in force
         self._ready = asyncio.Event()
         self.loaded_at: float | None = None
         self.last_error: str | None = None
@@ -45,8 +60,12 @@ class ListState:
     def versions(self) -> dict[str, str]:
         return dict(self._ctx.list_versions) if self._ctx else {}
 
-    def swap(self, ctx: ScreeningContext) -> None:
-        self._ctx = ctx
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        return self._fps
+
+    def swap(self, ctx: ScreeningContext, fps: dict[str, str] | None = None) -> None:
+        self._ctx, self._fps = ctx, fps or {}
         self.loaded_at = time.time()
         self._ready.set()
 
@@ -55,6 +74,13 @@ class ListState:
             await self._ready.wait()
         assert self._ctx is not None
         return self._ctx
+
+    async def current_view(self) -> tuple[ScreeningContext, dict[str, str]]:
+        """The context in force and the fingerprints of its entities, taken together."""
+        if self._ctx is None:
+            await self._ready.wait()
+        assert self._ctx is not None
+        return self._ctx, self._fps
 
 
 class Runtime:
@@ -65,6 +91,7 @@ class Runtime:
         self.lists = ListState()
         self._redis: aioredis.Redis | None = redis_client
         self._reload_lock = asyncio.Lock()
+        self.list_listeners: list[Callable[[ListChange], None]] = []  # called after each swap
         self.counts: dict[str, int] = {"in": 0, "HOLD": 0, "REVIEW": 0, "CLEAR": 0, "DLQ": 0}
         self.started_at = time.time()
         self.metrics = Metrics()
@@ -128,6 +155,10 @@ class Runtime:
     def store(self) -> AsyncListStore:
         return AsyncListStore(self.redis, Keys(self.settings.redis_key_prefix))
 
+    @property
+    def audit(self) -> AuditStore:
+        return AuditStore(self.redis, self.settings.redis_key_prefix, self.settings.audit_retention_days)
+
     def thresholds(self) -> Thresholds:
         return Thresholds(hold=self.settings.hold_threshold, review=self.settings.review_threshold)
 
@@ -146,9 +177,15 @@ class Runtime:
                 ScreeningContext.from_entities, entities, versions, thresholds=self.thresholds()
             )
             meta = await self.store.version_meta(versions)
-            self.lists.swap(ctx)
+            fps = await asyncio.to_thread(fingerprints, entities)
+            change = ListChange(self.lists.versions, self.lists.fingerprints, versions, entities, fps, ctx)
+            was_ready = self.lists.ready
+            self.lists.swap(ctx, fps)
             self.lists.meta = meta
             self.metrics.list_reloads.inc()
+            if was_ready:
+                for listener in self.list_listeners:
+                    listener(change)
             log.warning("lists in force: %s (%d entities)", versions, len(entities))
             return True
 

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from screening.matching import Thresholds
+
 
 class Settings(BaseSettings):
     """EntryWatch configuration. Every field can be set from the environment as ``ENTRYWATCH_<NAME>``;
@@ -36,10 +38,10 @@ class Settings(BaseSettings):
     batch_size: int = Field(500, ge=1, description="Entries taken per agent batch")
     batch_within_s: float = Field(0.05, gt=0, description="Longest wait to fill a batch (seconds)")
     hold_threshold: float = Field(
-        0.92, ge=0, le=1, description="Match score at or above which a party is HOLD"
+        Thresholds().hold, ge=0, le=1, description="Match score at or above which a party is HOLD"
     )
     review_threshold: float = Field(
-        0.80, ge=0, le=1, description="Match score at or above which a party is REVIEW"
+        Thresholds().review, ge=0, le=1, description="Match score at or above which a party is REVIEW"
     )
     max_message_bytes: int = Field(1_000_000, ge=1024, description="Entries larger than this go to the DLQ")
 
@@ -48,6 +50,16 @@ class Settings(BaseSettings):
     list_max_shrink: float = Field(
         0.25, ge=0, le=1, description="Refuse a list version whose entity count falls by more than this share"
     )
+
+    # Audit trail, suppressions and retro-screening (broker-system contract)
+    audit_retention_days: float = Field(
+        400.0, gt=0, description="Days decisions, dispositions and stored entries are kept in Redis"
+    )
+    retro_lookback_days: float = Field(
+        30.0, ge=0, description="Days back (by filed_at, else first seen) re-screened on a list update"
+    )
+    retro_page_size: int = Field(2000, ge=1, description="Stored entries read and re-screened per slice")
+    redis_retry_max_s: float = Field(10.0, gt=0, description="Longest back-off between Redis retries (s)")
 
     # Worker web server
     web_host: str = Field("127.0.0.1", description="Interface the worker's web server binds to")

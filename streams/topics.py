@@ -13,7 +13,8 @@ HOLDS = "holds.v1"
 CLEARED = "cleared.v1"
 DLQ = "entries.dlq.v1"
 LISTS = "lists.v1"
-ALL = (ENTRIES, HOLDS, CLEARED, DLQ, LISTS)
+DISPOSITIONS = "dispositions.v1"
+ALL = (ENTRIES, HOLDS, CLEARED, DLQ, LISTS, DISPOSITIONS)
 
 log = logging.getLogger(__name__)
 

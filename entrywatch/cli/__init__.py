@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Modules under entrywatch.cli that add commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ("screen", "run", "lists", "match", "bench", "dlq")
+COMMAND_MODULES = ("screen", "run", "lists", "match", "bench", "dlq", "holds", "explain", "retro")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ import json
 from typing import Any
 from unittest import mock
 
+import fakeredis
 import pytest
 
 from screening.screen import ScreeningContext
@@ -23,6 +24,7 @@ def app_and_runtime(tmp_path: Any, skeleton_context: ScreeningContext):  # type:
     app.finalize()
     app.conf.store = "memory://"
     rt.lists.swap(skeleton_context)
+    rt._redis = fakeredis.aioredis.FakeRedis()  # the audit trail needs Redis; no server in agent tests
     return app, rt
 
 

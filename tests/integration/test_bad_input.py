@@ -77,8 +77,8 @@ def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Wo
 
     def ours(m: Any) -> bool:
         return (
-            m.key() is not None
-            and m.key().decode().startswith(f"{run}-")
+            (m.key() is not None
+            and m.key().decode().startswith(f"{run}-"))
             or run in json.loads(m.value()).get("entry_number", "")
         )
 

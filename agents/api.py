@@ -1,0 +1,97 @@
+"""The broker-system HTTP API on the worker's web server (answers validate against schemas/api-*.v1.json):
+
+GET /entries/{entry_number}   latest decision, decision history and dispositions of an entry
+GET /holds?since=ISO&limit=N&cursor=C   HOLD/REVIEW decisions screened since a time, oldest first, paged
+GET /lists                    live list versions in Redis and the versions this worker screens with
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from faust.web import Request, Response, View
+
+from entrywatch.audit import epoch, next_cursor, parse_cursor
+from screening.history import HistoryItem, latest
+from streams.runtime import Runtime
+
+MAX_PAGE = 1000
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _s(v: bytes | str) -> str:
+    return v.decode() if isinstance(v, bytes) else v
+
+
+def attach(app: faust.App, rt: Runtime) -> None:
+    @app.page("/entries/{entry_number}")
+    class EntryView(View):
+        async def get(self, request: Request, entry_number: str) -> Response:
+            history, dispositions, stored = await rt.audit.entry(entry_number)
+            if not history:
+                return self.json({"error": "not_found", "entry_number": entry_number}, status=404)
+            current = latest([HistoryItem.from_record(r) for r in history])
+            record = next(r for r in reversed(history) if current and r["alert_id"] == current.alert_id)
+            body: dict[str, Any] = {
+                "schema_version": 1,
+                "entry_number": entry_number,
+                "latest": record,
+                "history": history,
+                "dispositions": dispositions,
+                "entry_stored": stored is not None,
+            }
+            return self.json(body)
+
+    @app.page("/holds")
+    class HoldsView(View):
+        async def get(self, request: Request) -> Response:
+            q = request.query
+            try:
+                since = q.get("since")
+                since_ms = int(epoch(since, float("nan")) * 1000) if since else 0
+                limit = max(1, min(MAX_PAGE, int(q.get("limit", "100"))))
+                start_ms, skip = parse_cursor(q.get("cursor"), since_ms)
+            except ValueError as exc:
+                return self.json({"error": "bad_request", "detail": str(exc)}, status=400)
+            page = await rt.audit.holds_page(start_ms, skip, limit)
+            scores = [score for _r, score in page]
+            body = {
+                "schema_version": 1,
+                "since": iso(since_ms / 1000),
+                "items": [record for record, _s in page if record],
+                "next_cursor": next_cursor(start_ms, skip, scores, limit),
+            }
+            return self.json(body)
+
+    @app.page("/lists")
+    class ListsView(View):
+        async def get(self, request: Request) -> Response:
+            store = rt.store
+            live = await store.live_versions()
+            pipe = rt.redis.pipeline(transaction=False)
+            for source, version in live.items():
+                pipe.hgetall(store.keys.meta(source, version))
+            metas = await pipe.execute()
+            sources: dict[str, Any] = {}
+            for (source, version), meta in zip(live.items(), metas, strict=True):
+                m = {_s(k): _s(v) for k, v in meta.items()}
+                sources[source] = {
+                    "version": version,
+                    "entities": int(m.get("entities", 0)),
+                    "names": int(m.get("names", 0)),
+                    "published": m.get("published") or None,
+                    "loaded_at": m.get("loaded_at") or None,
+                    "in_force": rt.lists.versions.get(source) == version,
+                }
+            body = {
+                "schema_version": 1,
+                "sources": sources,
+                "in_force": rt.lists.versions,
+                "in_force_since": iso(rt.lists.loaded_at) if rt.lists.loaded_at else None,
+            }
+            return self.json(body)

@@ -1,0 +1,121 @@
+"""The retro-screen: when a list load changes a source's live version, re-screen the stored entries of
+the look-back window against only the new or changed entities, and send a LIST_UPDATE decision for each
+entry that now hits. One worker per (source, version) does it (Redis SET NX); it runs as a task in
+slices (Redis pages, CPU in a thread), so the screening agent keeps going meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import faust
+
+from agents.screen import raw_topic
+from entrywatch.audit import DAY
+from entrywatch.retro import RetroStats, retro_scan
+from screening.entry import Entry
+from screening.retro import changed_entities, changed_sources, list_update_decision
+from screening.screen import ScreeningContext, screen_entry
+from streams import topics
+from streams.contract import TRANSIENT, Pending, finalize
+from streams.pipeline import decision_outbound
+from streams.runtime import ListChange, Runtime
+
+log = logging.getLogger(__name__)
+PRUNE_EVERY_S = 3600.0
+
+
+def attach(app: faust.App, rt: Runtime) -> Any:
+    s = rt.settings
+    queue: asyncio.Queue[ListChange] = asyncio.Queue()
+    rt.list_listeners.append(queue.put_nowait)
+    outputs = {s.topic(n): raw_topic(app, s.topic(n)) for n in (topics.HOLDS, topics.CLEARED)}
+
+    async def retry(step: Callable[[], Awaitable[object]]) -> object:
+        delay = 0.1
+        while True:
+            try:
+                return await step()
+            except TRANSIENT as exc:
+                log.warning("Redis unavailable during a retro-screen (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, s.redis_retry_max_s)
+
+    async def rescreen(change: ListChange, source: str, version: str) -> RetroStats | None:
+        stats = RetroStats(source, version)
+        new = [e for e in change.new_entities if e.source == source]
+        delta = changed_entities(change.old_fingerprints, new, change.new_fingerprints)
+        stats.changed_entities = len(delta)
+        if not delta:
+            return None
+        audit = rt.audit
+        lock_ttl = int(max(3600.0, s.retro_lookback_days * DAY))
+        if not await retry(lambda: audit.claim_retro(source, version, lock_ttl)):
+            log.info("retro-screen of %s %s is done by another worker", source, version)
+            return None
+        delta_ctx = await asyncio.to_thread(
+            ScreeningContext.from_entities, delta, change.new_versions, thresholds=rt.thresholds()
+        )
+        changed_ids = {e.id for e in delta}
+        trigger = {"source": source, "version": version, "previous_version": change.old_versions.get(source)}
+
+        async def on_hits(hits: list[tuple[bytes, Entry]]) -> int:
+            numbers = [entry.entry_number for _raw, entry in hits]
+            latest = await retry(lambda: audit.latest_records(numbers))
+            assert isinstance(latest, dict)
+            # An entry already screened against this version (after the swap) needs no LIST_UPDATE.
+            todo = [
+                (raw, e)
+                for raw, e in hits
+                if (latest.get(e.entry_number) or {}).get("list_versions", {}).get(source) != version
+            ]
+            decisions = await asyncio.to_thread(lambda: [screen_entry(e, change.ctx) for _r, e in todo])
+            pending = [Pending(e, d, None) for (_r, e), d in zip(todo, decisions, strict=True)]
+            done = await retry(
+                lambda: finalize(
+                    pending,
+                    change.new_fingerprints,
+                    audit,
+                    transform=lambda d: list_update_decision(d, changed_ids, trigger),
+                )
+            )
+            assert isinstance(done, list)
+            futures = []
+            for _item, record in done:
+                out = decision_outbound(record, s)
+                futures.append(await outputs[out.topic].send(key=out.key, value=out.value))
+            await asyncio.gather(*futures)
+            return len(done)
+
+        since = time.time() - s.retro_lookback_days * DAY
+        await retro_scan(audit, delta_ctx, since, s.retro_page_size, on_hits, stats, retry)
+        log.warning("retro-screen %s", json.dumps(stats.to_json()))
+        await retry(
+            lambda: audit.r.set(f"{s.redis_key_prefix}:retro:last:{source}", json.dumps(stats.to_json()))
+        )
+        return stats
+
+    @app.task
+    async def retro_screen() -> None:
+        while True:
+            change = await queue.get()
+            for source, version in changed_sources(change.old_versions, change.new_versions).items():
+                try:
+                    await rescreen(change, source, version)
+                except Exception:  # keep the task alive for the next list version
+                    log.exception("retro-screen of %s %s failed", source, version)
+
+    @app.timer(PRUNE_EVERY_S)
+    async def prune_entries() -> None:
+        try:
+            removed = await rt.audit.prune_entries()
+            if removed:
+                log.info("pruned %d stored entries past retention", removed)
+        except TRANSIENT as exc:
+            log.warning("could not prune stored entries: %s", exc)
+
+    return retro_screen

@@ -1,0 +1,281 @@
+"""The audit trail, suppressions and stored entries in Redis (async, for the worker and the CLI).
+
+Key layout (prefix ``ew`` by default; every audit key expires after ``audit_retention_days``):
+  {p}:audit:hist:{entry_number}   LIST: the entry's decision records (JSON, with ``supersedes``), oldest first
+  {p}:audit:alert:{alert_id}      STRING: {"record": decision JSON, "fingerprints": {entity id: fingerprint}}
+  {p}:audit:disp:{entry_number}   HASH: disposition id -> disposition JSON
+  {p}:audit:holds                 ZSET: alert id of every HOLD/REVIEW, scored by first screened time (ms)
+  {p}:supp                        HASH: suppression key -> Suppression JSON (see screening.suppression)
+  {p}:entries:data                HASH: entry number -> zlib-compressed original entry JSON (latest revision)
+  {p}:entries:time                ZSET: entry number, scored by filed_at (or first seen) in epoch seconds
+  {p}:retro:lock:{source}:{ver}   STRING: SET NX by the one worker that retro-screens that list version
+
+A batch of the screening agent costs two pipelined round trips: one read (histories and suppressions of
+the whole batch), one write (audit records, stored entries). Nothing here is called per entry.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from screening.history import HistoryItem
+from screening.suppression import Suppression
+
+HISTORY_READ = 100  # most recent decisions of an entry read to place a new one
+DAY = 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class AuditKeys:
+    prefix: str = "ew"
+
+    def hist(self, entry_number: str) -> str:
+        return f"{self.prefix}:audit:hist:{entry_number}"
+
+    def alert(self, alert_id: str) -> str:
+        return f"{self.prefix}:audit:alert:{alert_id}"
+
+    def disp(self, entry_number: str) -> str:
+        return f"{self.prefix}:audit:disp:{entry_number}"
+
+    @property
+    def holds(self) -> str:
+        return f"{self.prefix}:audit:holds"
+
+    @property
+    def supp(self) -> str:
+        return f"{self.prefix}:supp"
+
+    @property
+    def entries_data(self) -> str:
+        return f"{self.prefix}:entries:data"
+
+    @property
+    def entries_time(self) -> str:
+        return f"{self.prefix}:entries:time"
+
+    def retro_lock(self, source: str, version: str) -> str:
+        return f"{self.prefix}:retro:lock:{source}:{version}"
+
+
+def compress(raw: bytes) -> bytes:
+    return zlib.compress(raw, 6)
+
+
+def decompress(blob: bytes) -> bytes:
+    return zlib.decompress(blob)
+
+
+def epoch(iso: str | None, default: float) -> float:
+    if not iso:
+        return default
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class BatchState:
+    """What the read round trip of a batch returns."""
+
+    histories: dict[str, list[HistoryItem]]
+    suppressions: dict[str, Suppression]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditWrite:
+    record: dict[str, Any]  # the decision record as sent (with supersedes)
+    fingerprints: dict[str, str]  # entity id -> fingerprint, for the entities the reasons name
+    repeat: bool  # already in the history (a redelivery): not appended again
+    entry_raw: bytes | None = None  # original entry bytes to store (latest revision only), or None
+    filed_at: str | None = None
+
+
+def parse_cursor(cursor: str | None, since_ms: int) -> tuple[int, int]:
+    """A holds page cursor is ``<score ms>:<members of that score already returned>``."""
+    if not cursor:
+        return since_ms, 0
+    ms, _, skip = cursor.partition(":")
+    return int(ms), int(skip or 0)
+
+
+def next_cursor(start_ms: int, start_skip: int, scores: Sequence[int], limit: int) -> str | None:
+    """The cursor after a page of ``scores`` (ascending) read from (start_ms, start_skip); None at the end."""
+    if len(scores) < limit or not scores:
+        return None
+    last = scores[-1]
+    same = sum(1 for s in scores if s == last)
+    return f"{last}:{start_skip + same if last == start_ms else same}"
+
+
+def _text(v: bytes | str) -> str:
+    return v.decode() if isinstance(v, bytes) else v
+
+
+class AuditStore:
+    def __init__(self, client: aioredis.Redis, prefix: str = "ew", retention_days: float = 400.0) -> None:
+        self.r = client
+        self.keys = AuditKeys(prefix)
+        self.ttl = max(1, int(retention_days * DAY))
+
+    # --- the screening batch path: one read, one write ------------------------------------------
+
+    async def read_batch(self, entry_numbers: Iterable[str], supp_keys: Sequence[str]) -> BatchState:
+        numbers = sorted(set(entry_numbers))
+        pipe = self.r.pipeline(transaction=False)
+        for n in numbers:
+            pipe.lrange(self.keys.hist(n), -HISTORY_READ, -1)
+        if supp_keys:
+            pipe.hmget(self.keys.supp, list(supp_keys))
+        results = await pipe.execute()
+        histories = {
+            n: [HistoryItem.from_record(json.loads(x)) for x in results[i]] for i, n in enumerate(numbers)
+        }
+        suppressions: dict[str, Suppression] = {}
+        if supp_keys:
+            for key, raw in zip(supp_keys, results[len(numbers)], strict=True):
+                if raw is not None:
+                    suppressions[key] = Suppression.from_json(json.loads(raw))
+        return BatchState(histories, suppressions)
+
+    async def write_batch(self, writes: Sequence[AuditWrite], now: float | None = None) -> None:
+        if not writes:
+            return
+        now = time.time() if now is None else now
+        pipe = self.r.pipeline(transaction=False)
+        touched: set[str] = set()
+        for w in writes:
+            rec = w.record
+            number, alert = str(rec["entry_number"]), str(rec["alert_id"])
+            blob = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+            if not w.repeat:
+                pipe.rpush(self.keys.hist(number), blob)
+            touched.add(number)
+            pipe.set(
+                self.keys.alert(alert),
+                json.dumps({"record": rec, "fingerprints": w.fingerprints}, separators=(",", ":")),
+                ex=self.ttl,
+            )
+            if rec["decision"] != "CLEAR":
+                pipe.zadd(self.keys.holds, {alert: int(epoch(str(rec["screened_at"]), now) * 1000)}, nx=True)
+            if w.entry_raw is not None:
+                pipe.hset(self.keys.entries_data, number, compress(w.entry_raw))
+                pipe.zadd(self.keys.entries_time, {number: epoch(w.filed_at, now)})
+        for number in touched:
+            pipe.expire(self.keys.hist(number), self.ttl)
+        pipe.zremrangebyscore(self.keys.holds, "-inf", int((now - self.ttl) * 1000))
+        await pipe.execute()
+
+    # --- dispositions and suppressions ----------------------------------------------------------
+
+    async def alert(self, alert_id: str) -> dict[str, Any] | None:
+        raw = await self.r.get(self.keys.alert(alert_id))
+        return json.loads(raw) if raw is not None else None
+
+    async def record_disposition(
+        self,
+        entry_number: str,
+        disposition_id: str,
+        record: Mapping[str, Any],
+        suppress: Mapping[str, Suppression],
+        lift: Sequence[str],
+    ) -> None:
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hset(self.keys.disp(entry_number), disposition_id, json.dumps(record, ensure_ascii=False))
+        pipe.expire(self.keys.disp(entry_number), self.ttl)
+        if suppress:
+            pipe.hset(self.keys.supp, mapping={k: json.dumps(s.to_json()) for k, s in suppress.items()})
+        if lift:
+            pipe.hdel(self.keys.supp, *lift)
+        await pipe.execute()
+
+    # --- reads for the API and the CLI ----------------------------------------------------------
+
+    async def entry(
+        self, entry_number: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bytes | None]:
+        """(decision history oldest first, dispositions by decided_at, stored original entry bytes)."""
+        pipe = self.r.pipeline(transaction=False)
+        pipe.lrange(self.keys.hist(entry_number), 0, -1)
+        pipe.hvals(self.keys.disp(entry_number))
+        pipe.hget(self.keys.entries_data, entry_number)
+        hist, disps, blob = await pipe.execute()
+        dispositions = sorted(
+            (json.loads(d) for d in disps),
+            key=lambda d: (d.get("decided_at", ""), d.get("received_at", ""), d["disposition_id"]),
+        )
+        return [json.loads(h) for h in hist], dispositions, decompress(blob) if blob is not None else None
+
+    async def holds_page(self, since_ms: int, skip: int, limit: int) -> list[tuple[dict[str, Any], int]]:
+        """HOLD/REVIEW records screened at or after ``since_ms``, oldest first: (record, score)."""
+        members = await self.r.zrangebyscore(
+            self.keys.holds, since_ms, "+inf", start=skip, num=limit, withscores=True
+        )
+        if not members:
+            return []
+        raws = await self.r.mget([self.keys.alert(_text(m)) for m, _s in members])
+        out = []
+        for (_m, score), raw in zip(members, raws, strict=True):
+            if raw is not None:
+                out.append((json.loads(raw)["record"], int(score)))
+            else:  # expired between the two reads: keep the page position right with a stub
+                out.append(({}, int(score)))
+        return out
+
+    async def latest_records(self, entry_numbers: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The last decision record of each entry (one pipelined read)."""
+        pipe = self.r.pipeline(transaction=False)
+        for n in entry_numbers:
+            pipe.lindex(self.keys.hist(n), -1)
+        raws = await pipe.execute()
+        return {n: json.loads(raw) for n, raw in zip(entry_numbers, raws, strict=True) if raw is not None}
+
+    # --- stored entries (retro-screening) -------------------------------------------------------
+
+    async def stored_entries(self, since: float, skip: int, limit: int) -> list[tuple[str, bytes]]:
+        numbers = await self.r.zrangebyscore(self.keys.entries_time, since, "+inf", start=skip, num=limit)
+        if not numbers:
+            return []
+        blobs = await self.r.hmget(self.keys.entries_data, numbers)
+        return [(_text(n), decompress(b)) for n, b in zip(numbers, blobs, strict=True) if b is not None]
+
+    async def store_entries(self, entries: Sequence[tuple[str, bytes, float]], chunk: int = 1000) -> None:
+        """Store (entry number, original bytes, filed epoch seconds) directly (benchmarks, backfills)."""
+        for i in range(0, len(entries), chunk):
+            part = entries[i : i + chunk]
+            pipe = self.r.pipeline(transaction=False)
+            pipe.hset(self.keys.entries_data, mapping={n: compress(raw) for n, raw, _t in part})
+            pipe.zadd(self.keys.entries_time, {n: t for n, _raw, t in part})
+            await pipe.execute()
+
+    async def count_stored(self, since: float) -> int:
+        return int(await self.r.zcount(self.keys.entries_time, since, "+inf"))
+
+    async def prune_entries(self, now: float | None = None, batch: int = 5000) -> int:
+        """Drop stored entries older than the retention period."""
+        cutoff = (time.time() if now is None else now) - self.ttl
+        removed = 0
+        while True:
+            old = await self.r.zrangebyscore(self.keys.entries_time, "-inf", cutoff, start=0, num=batch)
+            if not old:
+                return removed
+            pipe = self.r.pipeline(transaction=False)
+            pipe.hdel(self.keys.entries_data, *old)
+            pipe.zrem(self.keys.entries_time, *old)
+            await pipe.execute()
+            removed += len(old)
+
+    async def claim_retro(self, source: str, version: str, ttl_s: int) -> bool:
+        """True for the one worker that gets to retro-screen this list version."""
+        return bool(
+            await self.r.set(self.keys.retro_lock(source, version), str(time.time()), nx=True, ex=ttl_s)
+        )

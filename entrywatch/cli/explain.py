@@ -1,0 +1,136 @@
+"""``entrywatch explain ENTRY_NUMBER``: the decision in force, its reasons, list and algorithm versions,
+the history and dispositions from the audit trail, and what a re-screen against today's lists would change."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from entrywatch.audit import AuditStore
+from entrywatch.render import decision_line
+from entrywatch.store import AsyncListStore, Keys
+from screening.entry import parse_entry
+from screening.history import HistoryItem, compare, latest
+from screening.matching import Thresholds
+from screening.screen import ScreeningContext, screen_entry
+from screening.suppression import apply_suppressions, decision_keys, fingerprints
+from streams.codecs import now_iso
+from streams.pipeline import decision_record
+from streams.settings import Settings
+
+
+async def gather_explanation(settings: Settings, entry_number: str) -> dict[str, Any] | None:
+    client = aioredis.Redis.from_url(settings.redis_url.get_secret_value(), socket_timeout=30)
+    try:
+        audit = AuditStore(client, settings.redis_key_prefix, settings.audit_retention_days)
+        history, dispositions, stored = await audit.entry(entry_number)
+        if not history:
+            return None
+        current = latest([HistoryItem.from_record(r) for r in history])
+        record = next(r for r in reversed(history) if current and r["alert_id"] == current.alert_id)
+        out: dict[str, Any] = {
+            "latest": record,
+            "history": history,
+            "dispositions": dispositions,
+            "rescreen": None,
+        }
+        if stored is None:
+            return out
+        versions, entities = await AsyncListStore(client, Keys(settings.redis_key_prefix)).load_live()
+        thresholds = Thresholds(hold=settings.hold_threshold, review=settings.review_threshold)
+        ctx = await asyncio.to_thread(
+            ScreeningContext.from_entities, entities, versions, thresholds=thresholds
+        )
+        fps = fingerprints(entities)
+        decision = screen_entry(parse_entry(json.loads(stored)), ctx)
+        state = await audit.read_batch([], decision_keys(decision, fps))
+        rescreen = decision_record(apply_suppressions(decision, fps, state.suppressions), now_iso())
+        changes = compare(record, rescreen)
+        out["rescreen"] = {
+            "decision": rescreen,
+            "unchanged": changes.unchanged,
+            "added": changes.added,
+            "removed": changes.removed,
+        }
+        return out
+    finally:
+        await client.aclose()
+
+
+def _reason_text(r: dict[str, Any]) -> str:
+    where = r.get("party_role") or "?"
+    if r.get("line_number") is not None:
+        where += f" (line {r['line_number']}, tier {r.get('tier')})"
+    score = f" score {r['score']:.2f}" if isinstance(r.get("score"), int | float) else ""
+    listed = (
+        f" ~ {r.get('matched_name')!s} on {r.get('list')!s} ({r.get('entity_id')})"
+        if r.get("entity_id")
+        else ""
+    )
+    extra = ""
+    ev = r.get("evidence") or {}
+    if r.get("code") == "SUPPRESSED":
+        by = f"disposition {ev.get('disposition_id')} of {ev.get('reviewer')}"
+        extra = f" [suppressed {ev.get('suppressed_code')} by {by}]"
+    elif r.get("code") == "LIST_UPDATE":
+        upd = ev.get("list_update") or {}
+        change = f"{upd.get('source')} {upd.get('previous_version')} -> {upd.get('version')}"
+        extra = f" [{ev.get('match_code')} after {change}]"
+    return f"{r.get('decision'):<6} {r.get('code')} {where} {r.get('party_name')!r}{listed}{score}{extra}"
+
+
+def render(entry_number: str, ex: dict[str, Any]) -> str:
+    rec = ex["latest"]
+    lines = [
+        f"Entry {entry_number} revision {rec['entry_revision']}: {rec['decision']}",
+        f"  alert {rec['alert_id']} screened {rec['screened_at']}"
+        + (f", supersedes {rec['supersedes']}" if rec.get("supersedes") else ""),
+        f"  algorithm {rec.get('algorithm')}, engine {rec.get('engine_version')}",
+        "  lists " + ", ".join(f"{s}={v}" for s, v in sorted(rec.get("list_versions", {}).items())),
+        "  reasons:" if rec["reasons"] else "  reasons: none (no listed party)",
+    ]
+    lines += [f"    {_reason_text(r)}" for r in rec["reasons"]]
+    lines.append(f"History ({len(ex['history'])} decisions, oldest first):")
+    lines += [f"  {h['screened_at']}  {decision_line(h)}  [{h['alert_id']}]" for h in ex["history"]]
+    lines.append(f"Dispositions ({len(ex['dispositions'])}):")
+    for d in ex["dispositions"]:
+        scope = f" for {d['party_name']!r} / {d['entity_id']}" if d.get("party_name") else ""
+        note = f": {d['note']}" if d.get("note") else ""
+        lines.append(
+            f"  {d['decided_at']}  {d['outcome']} by {d['reviewer']} on {d['alert_id']}{scope}{note}"
+        )
+    rs = ex.get("rescreen")
+    if rs is None:
+        lines.append("Re-screen: the original entry is not stored (past retention)")
+    else:
+        new = rs["decision"]
+        lists = ", ".join(f"{s}={v}" for s, v in sorted(new.get("list_versions", {}).items()))
+        lines.append(f"Re-screen against today's lists ({lists}):")
+        if rs["unchanged"]:
+            lines.append(f"  unchanged: {new['decision']}")
+        else:
+            lines.append(f"  {rec['decision']} -> {new['decision']}")
+            lines += [f"  + {_reason_text(r)}" for r in rs["added"]]
+            lines += [f"  - {_reason_text(r)}" for r in rs["removed"]]
+    return "\n".join(lines)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    ex = asyncio.run(gather_explanation(Settings.load(), args.entry_number))
+    if ex is None:
+        print(f"no decision recorded for entry {args.entry_number}", file=sys.stderr)
+        return 1
+    print(json.dumps(ex, ensure_ascii=False, indent=2) if args.json else render(args.entry_number, ex))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("explain", help="explain an entry's decision from the audit trail and re-screen it")
+    p.add_argument("entry_number")
+    p.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    p.set_defaults(func=cmd_explain)

@@ -1,0 +1,130 @@
+"""``entrywatch holds tail``: read decisions from holds.v1 (and cleared.v1 with --cleared), one readable
+line or one JSON record per decision. A plain confluent-kafka consumer with manual assignment: no
+consumer group joins, no commits, so it never disturbs the broker systems' own consumers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
+
+from entrywatch.render import decision_line
+from streams import topics
+from streams.kafka import consumer_config
+from streams.settings import Settings
+
+
+def parse_since(text: str) -> int:
+    """ISO 8601 time, or a relative '15m', '2h', '3d' -> epoch milliseconds."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if text[-1:] in units and text[:-1].replace(".", "", 1).isdigit():
+        return int((time.time() - float(text[:-1]) * units[text[-1]]) * 1000)
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp() * 1000)
+
+
+def _assignment(consumer: Consumer, names: list[str], since_ms: int | None) -> list[TopicPartition]:
+    meta = consumer.list_topics(timeout=10)
+    parts = [
+        TopicPartition(n, p, OFFSET_BEGINNING)
+        for n in names
+        if n in meta.topics
+        for p in meta.topics[n].partitions
+    ]
+    if since_ms is None or not parts:
+        return parts
+    try:
+        found = consumer.offsets_for_times(
+            [TopicPartition(tp.topic, tp.partition, since_ms) for tp in parts], timeout=10
+        )
+        return [
+            TopicPartition(tp.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_BEGINNING)
+            for tp in found
+        ]
+    except KafkaException:
+        return parts  # the broker cannot look up by time: read from the start, filter by screened_at
+
+
+def tail(
+    settings: Settings, *, follow: bool, as_json: bool, since_ms: int | None, cleared: bool, idle_s: float
+) -> int:
+    names = [settings.topic(topics.HOLDS)] + ([settings.topic(topics.CLEARED)] if cleared else [])
+    cfg = consumer_config(
+        settings, f"entrywatch-tail-{uuid.uuid4().hex[:8]}", **{"enable.partition.eof": True}
+    )
+    consumer = Consumer(cfg)
+    printed = 0
+    try:
+        parts = _assignment(consumer, names, since_ms)
+        consumer.assign(parts)
+        at_end: set[tuple[str, int]] = set()
+        last_data = time.monotonic()
+        colour = sys.stdout.isatty() and not as_json
+        while True:
+            msg = consumer.poll(0.5)
+            if msg is None:
+                if not follow and time.monotonic() - last_data > idle_s:
+                    break
+                continue
+            if msg.error():
+                if msg.error().code() == -191:  # _PARTITION_EOF
+                    at_end.add((msg.topic(), msg.partition()))
+                    if not follow and len(at_end) >= len(parts):
+                        break
+                continue
+            last_data = time.monotonic()
+            at_end.discard((msg.topic(), msg.partition()))
+            try:
+                record = json.loads(msg.value())
+            except ValueError:
+                continue
+            if (
+                since_ms is not None
+                and parse_since(str(record.get("screened_at", "1970-01-01T00:00:00Z"))) < since_ms
+            ):
+                continue
+            if as_json:
+                print(json.dumps(record, ensure_ascii=False), flush=follow)
+            else:
+                sup = f" (supersedes {record['supersedes']})" if record.get("supersedes") else ""
+                print(decision_line(record, colour) + f" [{record.get('alert_id')}]{sup}", flush=follow)
+            printed += 1
+    finally:
+        consumer.close()
+    return printed
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    since = parse_since(args.since) if args.since else None
+    tail(
+        Settings.load(),
+        follow=args.follow,
+        as_json=args.json,
+        since_ms=since,
+        cleared=args.cleared,
+        idle_s=args.idle,
+    )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    holds = sub.add_parser("holds", help="decisions as broker systems receive them")
+    hsub = holds.add_subparsers(dest="holds_command", metavar="ACTION", required=True)
+    t = hsub.add_parser("tail", help="print one line (or JSON record) per decision on holds.v1")
+    t.add_argument("--follow", "-f", action="store_true", help="keep waiting for new decisions")
+    t.add_argument("--json", action="store_true", help="print each decision record as one JSON line")
+    t.add_argument(
+        "--since", metavar="TIME", help="only decisions screened since TIME (ISO 8601, or 15m, 2h, 3d ago)"
+    )
+    t.add_argument("--cleared", action="store_true", help="also print CLEAR decisions from cleared.v1")
+    t.add_argument(
+        "--idle", type=float, default=3.0, help="without --follow, stop after this many idle seconds"
+    )
+    t.set_defaults(func=cmd_tail)

@@ -1,0 +1,75 @@
+"""Apply a broker system's disposition: keep it in the audit trail, and turn a false positive into a
+suppression scoped to (party name, listed entity, the entity's listed content); confirmed or seized
+lifts such a suppression again."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from entrywatch.audit import AuditStore
+from screening.disposition import CONFIRMING, Disposition, DispositionError, parse_disposition
+from screening.suppression import Suppression, keys_for_disposition
+from streams.codecs import now_iso
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    disposition: Disposition
+    suppressed: list[str]  # suppression keys created
+    lifted: list[str]  # suppression keys removed
+    alert_found: bool
+
+
+def decode_disposition(raw: bytes | None) -> Disposition:
+    """Bytes -> Disposition; raises DispositionError (with a JSON path) on anything else."""
+    if raw is None:
+        raise DispositionError("$", "empty message (null value)")
+    try:
+        value = json.loads(raw)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise DispositionError("$", f"not JSON: {exc}") from None
+    return parse_disposition(value)
+
+
+async def apply_disposition(d: Disposition, audit: AuditStore, live_fps: Mapping[str, str]) -> Applied:
+    """Record ``d`` and update suppressions. Idempotent: a redelivered disposition changes nothing more."""
+    alert = await audit.alert(d.alert_id)
+    reasons: list[Mapping[str, Any]]
+    if alert is not None:
+        reasons, fps = alert["record"].get("reasons", []), alert.get("fingerprints", {})
+    elif d.party_name is not None and d.entity_id is not None:
+        # The alert has left the audit trail: scope the suppression to the entity as listed today.
+        reasons, fps = [{"party_name": d.party_name, "entity_id": d.entity_id}], live_fps
+    else:
+        reasons, fps = [], {}
+    keys: list[str] = []
+    if d.outcome == "false_positive" or d.outcome in CONFIRMING:
+        keys = keys_for_disposition(reasons, fps, d.party_name, d.entity_id)
+        if not keys:
+            log.warning(
+                "disposition %s (%s): no reason of alert %s to apply it to",
+                d.disposition_id,
+                d.outcome,
+                d.alert_id,
+            )
+    suppress: dict[str, Suppression] = {}
+    lift: list[str] = []
+    if d.outcome == "false_positive":
+        by = Suppression(d.disposition_id, d.alert_id, d.reviewer, d.decided_at, d.note)
+        suppress = dict.fromkeys(keys, by)
+    elif d.outcome in CONFIRMING:
+        lift = keys
+    record = {
+        **d.to_json(),
+        "received_at": now_iso(),
+        "suppression_keys": sorted(suppress),
+        "lifted_keys": lift,
+    }
+    await audit.record_disposition(d.entry_number, d.disposition_id, record, suppress, lift)
+    return Applied(d, sorted(suppress), lift, alert is not None)

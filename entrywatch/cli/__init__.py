@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Modules under entrywatch.cli that add commands; each has ``register(subparsers)``.
-COMMAND_MODULES = ("screen", "run")
+COMMAND_MODULES = ("screen", "run", "bench_stream")
 
 
 def build_parser() -> argparse.ArgumentParser:

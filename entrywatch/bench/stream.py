@@ -18,6 +18,7 @@ Latency is output timestamp - entry timestamp, per entry. Peak RSS is each proce
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import platform
@@ -95,6 +96,12 @@ class PhaseResult:
     decisions: dict[str, int] = field(default_factory=dict)
     decisions_by_category: dict[str, dict[str, int]] = field(default_factory=dict)
     timestamp_type: str = ""
+    # Where the machine's CPU went during the measured part: the embedded broker and Redis (None when
+    # external), this harness process, and the whole machine's busy share (1.0 = every core busy).
+    cpu_s_broker: float | None = None
+    cpu_s_redis: float | None = None
+    cpu_s_harness: float = 0.0
+    machine_busy: float = 0.0
 
     @property
     def exactly_once(self) -> bool:
@@ -115,6 +122,16 @@ def _proc_stat(pid: int) -> tuple[float, float]:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return rss, cpu
+
+
+def _machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    try:
+        values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return 0.0, 0.0
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return float(sum(values) - idle), float(sum(values))
 
 
 @dataclass
@@ -223,10 +240,7 @@ class StreamBench:
     def cleanup(self) -> None:
         if not self.cfg.keep_topics and self.created_topics and self.bootstrap:
             with contextlib.suppress(Exception):
-                admin = AdminClient({"bootstrap.servers": self.bootstrap})
-                for fut in admin.delete_topics(self.created_topics, operation_timeout=10).values():
-                    with contextlib.suppress(Exception):
-                        fut.result(10)
+                self._delete_topics(self.created_topics)
         if self.cfg.redis_url and self.redis_url:  # external Redis: remove this run's keys
             with contextlib.suppress(Exception):
                 import redis
@@ -236,11 +250,18 @@ class StreamBench:
                 for i in range(0, len(keys), 500):
                     r.delete(*keys[i : i + 500])
                 r.close()
+        gc.collect()  # close the run's Kafka clients before their broker goes away
         for service in reversed(self.services):
             service.stop()
 
+    def _delete_topics(self, names: Sequence[str]) -> None:
+        admin = AdminClient({"bootstrap.servers": self.bootstrap, "log_level": 4})
+        for fut in admin.delete_topics(list(names), operation_timeout=10).values():
+            with contextlib.suppress(Exception):
+                fut.result(10)
+
     def create_topics(self, names: Sequence[str]) -> None:
-        admin = AdminClient({"bootstrap.servers": self.bootstrap})
+        admin = AdminClient({"bootstrap.servers": self.bootstrap, "log_level": 4})
         futures = admin.create_topics(
             [NewTopic(n, num_partitions=self.cfg.partitions, replication_factor=1) for n in names],
             operation_timeout=30,
@@ -372,7 +393,7 @@ class StreamBench:
         consumer: Consumer,
         wanted: set[bytes],
         progress_label: str,
-        done_event: threading.Event | None = None,
+        on_complete: Callable[[], None] | None = None,
     ) -> tuple[dict[bytes, list[tuple[int, str, bytes]]], Counter[int]]:
         """Read outputs until every wanted key has one (then a short grace for repeats) or nothing new
         arrives for ``idle_timeout_s``. Returns key -> [(timestamp ms, topic, value)]."""
@@ -402,6 +423,8 @@ class StreamBench:
                 last_progress = time.monotonic()
             if not remaining and grace_until is None:
                 grace_until = time.monotonic() + 1.0
+                if on_complete is not None:
+                    on_complete()
             if self.cfg.progress and now - last_report > 1.0:
                 last_report = now
                 self.say(f"  {progress_label}: {len(wanted) - len(remaining)}/{len(wanted)} decided")
@@ -417,13 +440,15 @@ class StreamBench:
             prefix = f"bench-{tag}-"
             settings = self.settings(topic_prefix=prefix)
             topics.ensure_topics(settings)
-            self.created_topics.extend(settings.topic(t) for t in topics.ALL)
+            phase_topics = [settings.topic(t) for t in topics.ALL]
+            self.created_topics.extend(phase_topics)
             source = settings.topic(topics.ENTRIES)
             outputs = [settings.topic(t) for t in (topics.HOLDS, topics.CLEARED, topics.DLQ)]
             procs = self.start_workers(n_procs, prefix, f"bench-{tag}")
         else:
             source, sink = f"bench-{tag}-in", f"bench-{tag}-out"
-            self.create_topics([source, sink])
+            phase_topics = [source, sink]
+            self.create_topics(phase_topics)
             outputs = [sink]
             kind = "faust" if phase == "faust_forward" else "plain"
             procs = self.start_references(kind, n_procs, source, sink, f"bench-{tag}")
@@ -442,11 +467,13 @@ class StreamBench:
                         raise RuntimeError(f"{phase}: only {len(got)}/{len(wkeys)} warm-up entries came back")
                 payloads = [(g.entry_number.encode(), g.encode()) for g in entries]
                 before = [p.stat()[1] for p in procs]
+                services_before = self._service_cpu()
+                harness_before = time.process_time()
+                machine_before = _machine_cpu()
                 produced_at: dict[bytes, int] = {}
                 produce_types: Counter[int] = Counter()
                 self.say(f"{phase} x{n_procs}: producing {len(payloads)} entries" + (
                     f" at {self.cfg.rate:g}/s" if self.cfg.rate else " as fast as possible"))  # fmt: skip
-                t0 = time.perf_counter()
                 errors: list[BaseException] = []
 
                 def produce() -> None:
@@ -457,21 +484,50 @@ class StreamBench:
 
                 thread = threading.Thread(target=produce, name="bench-producer", daemon=True)
                 thread.start()
-                seen, out_types = self._collect(consumer, {k for k, _ in payloads}, f"{phase} x{n_procs}")
+                ends: dict[str, Any] = {}
+
+                def snapshot() -> None:  # when the last output arrives, before the grace period
+                    ends.update(
+                        stats=[p.stat() for p in procs],
+                        machine=_machine_cpu(),
+                        harness=time.process_time(),
+                        services=self._service_cpu(),
+                    )
+
+                seen, out_types = self._collect(
+                    consumer, {k for k, _ in payloads}, f"{phase} x{n_procs}", snapshot
+                )
                 thread.join(120)
-                produce_s = time.perf_counter() - t0
                 if errors:
                     raise errors[0]
-                stats = [p.stat() for p in procs]
+                if not ends:  # some outputs never came: measure now
+                    snapshot()
+                stats = ends["stats"]
+                machine_after = ends["machine"]
+                harness_cpu = ends["harness"] - harness_before
+                services_cpu = {k: v - services_before.get(k, 0.0) for k, v in ends["services"].items()}
             finally:
                 consumer.close()
         finally:
             for p in procs:
                 p.stop()
+            if not self.cfg.keep_topics:  # the embedded broker keeps records in RAM: drop them now
+                with contextlib.suppress(Exception):
+                    self._delete_topics(phase_topics)
+                    self.created_topics = [t for t in self.created_topics if t not in phase_topics]
         cpu = [round(after - b, 2) for (_rss, after), b in zip(stats, before, strict=True)]
-        return self._result(
-            phase, n_procs, entries, produced_at, seen, stats, cpu, produce_types + out_types, produce_s
+        result = self._result(
+            phase, n_procs, entries, produced_at, seen, stats, cpu, produce_types + out_types
         )
+        result.cpu_s_broker = round(services_cpu["broker"], 2) if "broker" in services_cpu else None
+        result.cpu_s_redis = round(services_cpu["redis"], 2) if "redis" in services_cpu else None
+        result.cpu_s_harness = round(harness_cpu, 2)
+        total = machine_after[1] - machine_before[1]
+        result.machine_busy = round((machine_after[0] - machine_before[0]) / total, 3) if total > 0 else 0.0
+        return result
+
+    def _service_cpu(self) -> dict[str, float]:
+        return {s.name: _proc_stat(s.proc.pid)[1] for s in self.services}
 
     def _result(
         self,
@@ -483,7 +539,6 @@ class StreamBench:
         stats: list[tuple[float, float]],
         cpu: list[float],
         ts_types: Counter[int],
-        produce_s: float,
     ) -> PhaseResult:
         latencies = sorted(outs[0][0] - produced_at[k] for k, outs in seen.items() if k in produced_at)
         first_in = min(produced_at.values()) if produced_at else 0
@@ -664,7 +719,7 @@ def build_report(
 
 def render_table(report: dict[str, Any]) -> str:
     head = ("phase", "procs", "entries", "decided", "dup", "miss", "entries/s", "p50 ms", "p95 ms", "p99 ms",
-            "peak RSS MB", "CPU s")  # fmt: skip
+            "peak RSS MB", "CPU s", "broker CPU s", "busy")  # fmt: skip
     rows = [head]
     for p in report["phases"]:
         lat = p["latency_ms"]
@@ -673,6 +728,8 @@ def render_table(report: dict[str, Any]) -> str:
             str(p["missing"]), f"{p['throughput_eps']:,.0f}", f"{lat['p50']:.0f}", f"{lat['p95']:.0f}",
             f"{lat['p99']:.0f}", "/".join(f"{x:.0f}" for x in p["peak_rss_mb"]),
             "/".join(f"{x:.1f}" for x in p["cpu_s"]),
+            "-" if p["cpu_s_broker"] is None else f"{p['cpu_s_broker']:.1f}",
+            f"{p['machine_busy']:.0%}",
         ))  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = [

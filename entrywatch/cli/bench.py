@@ -135,8 +135,12 @@ def cmd_bench_match(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    bench = sub.add_parser("bench", help="benchmarks")
-    group = bench.add_subparsers(dest="bench_command", metavar="BENCH", required=True)
+    """``bench`` (bare: the stream benchmark), ``bench stream`` and ``bench match``."""
+    from entrywatch.cli import bench_stream
+
+    bench_stream.register(sub)
+    group = bench_stream._subparsers_of(sub.choices["bench"])
+    assert group is not None
     m = group.add_parser("match", help="the name matcher against a brute-force rapidfuzz scan")
     m.add_argument("--lists", nargs="+", default=[str(DEFAULT_LISTS)], metavar="PATH")
     m.add_argument("--queries", type=int, default=1000)

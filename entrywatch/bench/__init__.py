@@ -1,0 +1,2 @@
+"""The stream benchmark: realistic entries (``generate``), the measured run (``stream``) and the two
+reference pipelines it is compared with (``references``)."""

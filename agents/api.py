@@ -16,6 +16,7 @@ from faust.web import Request, Response, View
 from entrywatch.audit import epoch, next_cursor, parse_cursor
 from screening.history import HistoryItem, latest
 from streams.runtime import Runtime
+from streams.webauth import protected
 
 MAX_PAGE = 1000
 
@@ -31,6 +32,7 @@ def _s(v: bytes | str) -> str:
 def attach(app: faust.App, rt: Runtime) -> None:
     @app.page("/entries/{entry_number}")
     class EntryView(View):
+        @protected(rt.settings)
         async def get(self, request: Request, entry_number: str) -> Response:
             history, dispositions, stored = await rt.audit.entry(entry_number)
             if not history:
@@ -49,6 +51,7 @@ def attach(app: faust.App, rt: Runtime) -> None:
 
     @app.page("/holds")
     class HoldsView(View):
+        @protected(rt.settings)
         async def get(self, request: Request) -> Response:
             q = request.query
             try:
@@ -70,6 +73,7 @@ def attach(app: faust.App, rt: Runtime) -> None:
 
     @app.page("/lists")
     class ListsView(View):
+        @protected(rt.settings)
         async def get(self, request: Request) -> Response:
             store = rt.store
             live = await store.live_versions()

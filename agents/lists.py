@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaConsumer
 
 from streams import topics
 from streams.runtime import Runtime
+from streams.security import aiokafka_security
 
 log = logging.getLogger(__name__)
 RECHECK_S = 30.0
@@ -43,6 +44,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
             group_id=None,
             auto_offset_reset="latest",
             enable_auto_commit=False,
+            **aiokafka_security(s),
         )
         await consumer.start()
         try:

@@ -24,6 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from streams import topics
 from streams.metrics import PartitionPosition
 from streams.runtime import Runtime
+from streams.webauth import protected
 
 log = logging.getLogger(__name__)
 
@@ -180,11 +181,13 @@ def attach(app: faust.App, rt: Runtime) -> None:
 
     @app.page("/")
     class Index(View):
+        @protected(rt.settings)
         async def get(self, request: Request) -> Response:
             return raw(self, assets["index.html"], STATIC["index.html"])
 
     @app.page("/static/{name}")
     class Static(View):
+        @protected(rt.settings)
         async def get(self, request: Request, name: str) -> Response:
             if name not in assets:
                 return self.text("not found", status=404)
@@ -192,6 +195,7 @@ def attach(app: faust.App, rt: Runtime) -> None:
 
     @app.page("/api/summary")
     class Summary(View):
+        @protected(rt.settings)
         async def get(self, request: Request) -> Response:
             ready = await readiness(app, rt)
             body = {

@@ -15,6 +15,7 @@ from screening.entities import ListSnapshot
 from screening.lists.loader import Skipped, load
 from streams import topics
 from streams.kafka import producer_config
+from streams.security import sync_redis
 from streams.settings import Settings
 
 
@@ -47,7 +48,7 @@ class LoadReport:
 
 
 def redis_client(settings: Settings) -> redis.Redis:
-    return redis.Redis.from_url(settings.redis_url.get_secret_value(), socket_timeout=30)
+    return sync_redis(settings, socket_timeout=30)
 
 
 def list_event(result: LoadResult, event: str = "loaded") -> dict[str, object]:

@@ -11,6 +11,7 @@ import faust
 
 from streams import topics
 from streams.runtime import Runtime
+from streams.security import faust_credentials
 from streams.settings import Settings
 
 # Modules under agents/ attached to every app; each has ``attach(app, runtime)``.
@@ -22,6 +23,7 @@ def faust_config(settings: Settings) -> dict[str, object]:
     os.makedirs(os.path.dirname(datadir.rstrip("/")) or ".", exist_ok=True)
     return {
         "broker": settings.faust_broker,
+        "broker_credentials": faust_credentials(settings),
         "store": "memory://",
         "datadir": datadir,
         "topic_partitions": settings.partitions,

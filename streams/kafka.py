@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from streams.security import librdkafka_security
 from streams.settings import Settings
 
 
 def common_config(settings: Settings) -> dict[str, object]:
-    return {"bootstrap.servers": settings.kafka_bootstrap}
+    return {"bootstrap.servers": settings.kafka_bootstrap, **librdkafka_security(settings)}
 
 
 def producer_config(settings: Settings, **extra: object) -> dict[str, object]:

@@ -21,6 +21,7 @@ from screening.suppression import fingerprints
 from streams.activity import Activity
 from streams.metrics import ListInfo, Metrics
 from streams.pipeline import Outbound
+from streams.security import async_redis
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -146,9 +147,7 @@ class Runtime:
     @property
     def redis(self) -> aioredis.Redis:
         if self._redis is None:
-            self._redis = aioredis.Redis.from_url(
-                self.settings.redis_url.get_secret_value(), socket_timeout=10, health_check_interval=30
-            )
+            self._redis = async_redis(self.settings, socket_timeout=10, health_check_interval=30)
         return self._redis
 
     @property

@@ -28,6 +28,20 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("REDIS_URL", "ENTRYWATCH_REDIS_URL"),
         description="Redis URL (may hold a password, so it is kept secret in logs)",
     )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="Kafka security protocol: TLS (SSL), SASL, or both (SASL_SSL)"
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        "SCRAM-SHA-512", description="SASL mechanism when the protocol is SASL_PLAINTEXT or SASL_SSL"
+    )
+    kafka_sasl_username: str | None = Field(None, description="SASL user name")
+    kafka_sasl_password: SecretStr | None = Field(None, description="SASL password (secret: never logged)")
+    kafka_ssl_cafile: str | None = Field(None, description="CA bundle (PEM) that signs the brokers' certificates")
+    kafka_ssl_certfile: str | None = Field(None, description="Client certificate (PEM), for mutual TLS")
+    kafka_ssl_keyfile: str | None = Field(None, description="Client private key (PEM), for mutual TLS")
+    redis_username: str | None = Field(None, description="Redis ACL user (overrides the URL's)")
+    redis_password: SecretStr | None = Field(None, description="Redis password (secret; overrides the URL's)")
+    redis_ssl_ca_certs: str | None = Field(None, description="CA bundle for Redis over TLS (use a rediss:// URL)")
     app_id: str = Field("entrywatch", description="Faust application id and consumer group")
     topic_prefix: str = Field("", description="Prefix for every topic name (one cluster, many environments)")
     partitions: int = Field(4, ge=1, description="Partitions of the topics created at start")
@@ -63,6 +77,9 @@ class Settings(BaseSettings):
 
     # Worker web server
     web_host: str = Field("127.0.0.1", description="Interface the worker's web server binds to")
+    web_token: SecretStr | None = Field(
+        None, description="If set, the web API and page require `Authorization: Bearer <token>` (or ?token=)"
+    )
     web_port: int = Field(6066, ge=0, le=65535, description="Port of the worker's web server (0: disabled)")
 
     data_dir: str = Field(

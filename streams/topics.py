@@ -6,6 +6,7 @@ import logging
 
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from streams.kafka import common_config
 from streams.settings import Settings
 
 ENTRIES = "entries.v1"
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def admin_config(settings: Settings) -> dict[str, object]:
-    return {"bootstrap.servers": settings.kafka_bootstrap}
+    return common_config(settings)
 
 
 def ensure_topics(settings: Settings, timeout: float = 30.0) -> list[str]:

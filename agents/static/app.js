@@ -88,7 +88,8 @@ function render(s) {
 
 async function poll() {
   try {
-    const resp = await fetch("/api/summary", { cache: "no-store" });
+    const token = new URLSearchParams(window.location.search).get("token");
+    const resp = await fetch("/api/summary" + (token ? "?token=" + encodeURIComponent(token) : ""), { cache: "no-store" });
     render(await resp.json());
   } catch (err) {
     const badge = document.getElementById("status");

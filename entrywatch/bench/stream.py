@@ -237,8 +237,8 @@ class StreamBench:
         from entrywatch.listops import load_lists
 
         # A run-private key prefix: an external Redis's live lists are left alone.
-        results, _skipped = load_lists(self.settings(), list(self.cfg.lists), announce_changes=False)
-        self.list_summary = {r.source: r.entities for r in results}
+        report = load_lists(self.settings(), list(self.cfg.lists), announce_changes=False)
+        self.list_summary = {r.source: r.entities for r in report.loaded}
 
     def cleanup(self) -> None:
         if not self.cfg.keep_topics and self.created_topics and self.bootstrap:

@@ -9,8 +9,6 @@ import json
 import sys
 from typing import Any
 
-import redis.asyncio as aioredis
-
 from entrywatch.audit import AuditStore
 from entrywatch.render import decision_line
 from entrywatch.store import AsyncListStore, Keys
@@ -21,11 +19,12 @@ from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import apply_suppressions, decision_keys, fingerprints
 from streams.codecs import now_iso
 from streams.pipeline import decision_record
+from streams.security import async_redis
 from streams.settings import Settings
 
 
 async def gather_explanation(settings: Settings, entry_number: str) -> dict[str, Any] | None:
-    client = aioredis.Redis.from_url(settings.redis_url.get_secret_value(), socket_timeout=30)
+    client = async_redis(settings, socket_timeout=30)
     try:
         audit = AuditStore(client, settings.redis_key_prefix, settings.audit_retention_days)
         history, dispositions, stored = await audit.entry(entry_number)

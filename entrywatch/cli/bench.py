@@ -18,7 +18,7 @@ from entrywatch.paths import DEFAULT_LISTS
 from screening.entities import Entity
 from screening.matching import NameIndex, Thresholds
 from screening.matching.prepare import prepare
-from screening.matching_eval.readers import entities_for_eval
+from screening.matching_eval.readers import screened_entities
 from screening.normalize import fold
 from screening.normalize_data import LEGAL_FORMS
 
@@ -63,7 +63,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def bench_match(paths: list[str], n: int, seed: int, top: int, thresholds: Thresholds) -> dict[str, Any]:
-    entities = entities_for_eval(paths)
+    entities = screened_entities(paths)
     gc.collect()
     t0 = time.perf_counter()
     index = NameIndex(entities, thresholds)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from screening.matching import Thresholds
 from screening.matching_eval.evalset import build_pairs, evaluate, read_pairs, score_pairs, write_pairs
-from screening.matching_eval.readers import entities_for_eval
+from screening.matching_eval.readers import all_snapshots
 
 DEFAULT_SET = Path("tests/data/match_eval.jsonl")
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--errors", type=int, default=0, help="print this many misclassified pairs")
     args = parser.parse_args(argv)
     if args.cmd == "build":
-        pairs = build_pairs(entities_for_eval(args.lists))
+        pairs = build_pairs(all_snapshots(args.lists))
         write_pairs(pairs, args.out)
         print(f"{len(pairs)} pairs -> {args.out}")
         return 0

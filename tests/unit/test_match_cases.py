@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from screening.matching import NameIndex, Thresholds, compare
-from screening.matching_eval.readers import entities_for_eval
+from screening.matching_eval.readers import screened_entities
 from screening.normalize import name_tokens
 
 REVIEW = Thresholds().review
@@ -85,7 +85,7 @@ def test_name_tokens(text: str, tokens: tuple[str, ...]) -> None:
 
 @pytest.fixture(scope="module")
 def shared_index() -> NameIndex:
-    return NameIndex(entities_for_eval(["data/lists/uflpa", "data/lists/cbp", "data/lists/un"]))
+    return NameIndex(screened_entities(["data/lists/uflpa", "data/lists/cbp", "data/lists/un"]))
 
 
 @pytest.mark.parametrize(

@@ -215,12 +215,41 @@ def canonical_token(tok: str) -> str:
     return tok
 
 
+_ABD_GLUED = re.compile(r"^(abd|abu)(?:ul|al|el|ol|oul|ur|ar|as|ad|an|un|ud)([a-z]{3,})$")
+_DIN_GLUED = re.compile(r"^([a-z]{3,}?)(?:al|el|ul|ud|ed|ad|u)d?(?:din|deen|dine)$")
+_CONNECTORS = frozenset({"al", "el", "ul", "ol", "oul", "ud", "ed", "ad", "ur", "ar", "as", "an", "un"})
+_ABD_ALONE = frozenset({"abdul", "abdel", "abdal", "abdoul", "abdol"})
+_DIN_ALONE = frozenset({"eddine", "uddin", "uddeen", "aldin", "eldin", "addin", "ud din", "edine"})
+
+
+def _arabic_compounds(tokens: list[str]) -> list[str]:
+    """One spelling for Arabic compound names: "abdulrahman" / "abdel rahman" / "abd al-rahman" ->
+    "abd al rahman"; "nasraldine" / "nasr eddine" -> "nasr al din"."""
+    out: list[str] = []
+    for tok in tokens:
+        m = _ABD_GLUED.match(tok)
+        d = _DIN_GLUED.match(tok) if m is None else None
+        if tok in _ABD_ALONE:
+            out.extend(("abd", "al"))
+        elif tok in _DIN_ALONE:
+            out.extend(("al", "din"))
+        elif m is not None:
+            out.extend((m.group(1), "al", m.group(2)))
+        elif d is not None:
+            out.extend((d.group(1), "al", "din"))
+        elif tok in _CONNECTORS and out and out[-1] in ("abd", "abu"):
+            out.append("al")
+        else:
+            out.append(tok)
+    return out
+
+
 def name_tokens(text: str) -> tuple[str, ...]:
     """The matcher's tokens of a name, in order (idempotent: ``name_tokens(" ".join(t)) == t``)."""
     text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text))
     tokens = fold(to_latin(text)).split()
     tokens = _numbers(_merge_initials(tokens))
-    tokens = _phrases(tokens)
+    tokens = _phrases(_arabic_compounds(tokens))
     return tuple(canonical_token(t) for t in tokens)
 
 

@@ -95,6 +95,34 @@ def phonetic_key(tok: str) -> str:
     return key.replace("d", "t").replace("b", "p").replace("g", "k")
 
 
+_TRANSLIT_RULES = (
+    (re.compile(r"(?<=[aeiou])(?:ff|v)$"), "f"),  # -ov / -off, -ev / -eff
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"(?:ou|oo|ow)"), "u"),
+    (re.compile(r"(?:ee|ie|iy|yi)"), "i"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(?:ck|q)"), "k"),
+    (re.compile(r"c(?=[aou]|$)"), "k"),
+    (re.compile(r"(?:dh|th)"), "d"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"dj|zh"), "j"),
+    (re.compile(r"ts"), "c"),
+)
+
+
+def translit_key(tok: str) -> str:
+    """A spelling with the usual transliteration variants folded (kh/h, ou/u, y/i, q/k, dh/d, -ov/-off,
+    doubled letters), vowels kept: "younes"/"yunis" -> "iunes"/"iunis", "iryna"/"irina" -> "irina"."""
+    if not tok.isalpha() or len(tok) < 3:
+        return tok
+    key = tok
+    for pattern, repl in _TRANSLIT_RULES:
+        key = pattern.sub(repl, key)
+    return _DOUBLE.sub(r"\1", key)
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     """A name ready for scoring. ``tokens`` in name order; ``weights`` and ``classes`` per token."""
@@ -104,6 +132,7 @@ class PreparedName:
     weights: tuple[float, ...]
     classes: tuple[int, ...]
     keys: tuple[str, ...]
+    skels: tuple[str, ...]  # translit_key per token
     compact: str  # distinctive tokens glued, in order
     total: float
 
@@ -122,6 +151,7 @@ def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
         weights=weights,
         classes=classes,
         keys=tuple(phonetic_key(t) for t in tokens),
+        skels=tuple(translit_key(t) for t in tokens),
         compact=compact,
         total=sum(weights),
     )

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from screening.entities import Entity
 from screening.matching import Thresholds
-from screening.normalize import name_tokens
 from screening.matching_eval.evalset import build_pairs, evaluate, read_pairs, score_pairs, write_pairs
 from screening.matching_eval.readers import all_snapshots, screened_entities
+from screening.normalize import name_tokens
 
 DEFAULT_SET = Path("tests/data/match_eval.jsonl")
 

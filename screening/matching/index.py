@@ -23,6 +23,8 @@ from screening.matching.prepare import (
     split_against,
 )
 from screening.matching.score import FUZZY_MIN, PairScore, score_pair
+from screening.normalize import name_tokens
+from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
 ALGORITHM_VERSION = "1.0"
@@ -33,6 +35,20 @@ WEAK_ALIAS_PENALTY = -0.05
 KIND_CONFLICT_PENALTY = -0.15
 COUNTRY_AGREE_BONUS = 0.03
 COUNTRY_CONFLICT_PENALTY = -0.06
+CITY_AGREE_BONUS = 0.02  # a word of the party's city/province among the entity's address words
+CITY_CONFLICT_PENALTY = -0.03  # the entity has address cities/provinces and none of them agrees
+# Listed with its subsidiaries (``includes_subsidiaries``, ``subordinate_and_affiliated``): a name with
+# every distinctive word of the listed name plus only a place or branch qualifier scores at HOLD level.
+SUBSIDIARY_FLAGS = frozenset({"includes_subsidiaries", "subordinate_and_affiliated"})
+SUBSIDIARY_MIN_SIM = 0.85  # each listed distinctive word found at least this close
+BRANCH_WORDS = frozenset(
+    {"branch", "subsidiary", "factory", "plant", "office", "division", "representative", "county", "city",
+     "province", "district", "region", "autonomous", "prefecture", "zone", "park"}
+)  # fmt: skip
+ADDRESS_NOISE = frozenset(
+    {"county", "city", "province", "district", "region", "autonomous", "prefecture", "town", "village",
+     "road", "street", "st", "rd", "avenue", "building", "floor", "room", "no", "zone", "area", "new"}
+)  # fmt: skip
 
 CANDIDATES = 25  # at most this many names fully scored per query
 CANDIDATE_SHARE = 0.3  # ... and only those whose blocking weight is at least this share of the best
@@ -71,6 +87,16 @@ class Query:
     name: str
     kind: str | None = None
     country: str | None = None
+    city: str | None = None  # city and/or province of the party's address, free text
+
+
+MAX_BONUS = COUNTRY_AGREE_BONUS + CITY_AGREE_BONUS
+_PARENS = re.compile(r"[(（]([^)）]*)[)）]")
+
+
+def _parenthesised(name: str) -> frozenset[str]:
+    """Words written in parentheses in a name ("Hoshine Silicon Industry (Shanshan) Co." -> shanshan)."""
+    return frozenset(t for part in _PARENS.findall(name) for t in name_tokens(part))
 
 
 def _trigrams(tok: str) -> set[str]:
@@ -78,10 +104,29 @@ def _trigrams(tok: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
+def address_words(text: str | None) -> frozenset[str]:
+    """The place words of a city/province text ("Shanshan County, Turpan" -> {"shanshan", "turpan"})."""
+    if not text:
+        return frozenset()
+    return frozenset(t for t in name_tokens(text) if len(t) > 2 and t not in ADDRESS_NOISE)
+
+
+def _entity_places(entity: Entity) -> frozenset[str]:
+    words: set[str] = set()
+    for a in entity.addresses:
+        for part in (a.city, a.province):
+            words |= address_words(part)
+    return frozenset(words)
+
+
 def corroboration(
-    entity: Entity, name: EntityName, kind: str | None, country: str | None
+    entity: Entity,
+    name: EntityName,
+    kind: str | None,
+    country: str | None,
+    city: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
-    """Adjustments from the listed name's strength, the party kind and the country."""
+    """Adjustments from the listed name's strength, the party kind, the country and the city."""
     out: dict[str, float] = {}
     if name.strength == "weak":
         out["alias_strength"] = WEAK_ALIAS_PENALTY
@@ -93,7 +138,33 @@ def corroboration(
         listed = set(entity.countries) | {a.country for a in entity.addresses if a.country}
         if listed:
             out["country"] = COUNTRY_AGREE_BONUS if country.upper() in listed else COUNTRY_CONFLICT_PENALTY
+    if city:
+        places = _entity_places(entity)
+        if places:
+            out["city"] = CITY_AGREE_BONUS if city & places else CITY_CONFLICT_PENALTY
     return out
+
+
+def subsidiary_of_listed(entity: Entity, pair: PairScore, qualifiers: frozenset[str]) -> bool:
+    """The query names a subsidiary of an entity listed with its subsidiaries: every distinctive word of
+    the listed name is found, and every other word of the query is a place (a known place word, a word
+    written in parentheses in the query, a word of the entity's address) or a branch word."""
+    if not SUBSIDIARY_FLAGS.intersection(entity.flags):
+        return False
+    found = {y: sim for _, y, sim in pair.pairs}
+    listed = [t for t, c in zip(pair.b.tokens, pair.b.classes, strict=True) if c in (DISTINCTIVE, NUMBER)]
+    if not listed or any(found.get(t, 0.0) < SUBSIDIARY_MIN_SIM for t in listed):
+        return False
+    used = {x for x, _, _ in pair.pairs}
+    extra = [
+        t
+        for t, c in zip(pair.a.tokens, pair.a.classes, strict=True)
+        if t not in used and c in (DISTINCTIVE, NUMBER, INITIAL)
+    ]
+    places = _entity_places(entity)
+    return bool(extra) and all(
+        t in PLACE_WORDS or t in qualifiers or t in places or t in BRANCH_WORDS for t in extra
+    )
 
 
 def _score_kind(kind: str | None, entity: Entity) -> str | None:
@@ -250,18 +321,32 @@ class NameIndex:
 
     # -- search ------------------------------------------------------------------------------------
 
-    def _match(self, nid: int, pair: PairScore, kind: str | None, country: str | None) -> Match:
+    def _match(
+        self,
+        nid: int,
+        pair: PairScore,
+        kind: str | None,
+        country: str | None,
+        city: frozenset[str] = frozenset(),
+        qualifiers: frozenset[str] = frozenset(),
+    ) -> Match:
         entity = self._entities[self._owner[nid]]
         name = self._names[nid]
-        adjust = corroboration(entity, name, kind, country)
-        score = min(1.0, max(0.0, pair.score + sum(adjust.values())))
+        adjust = corroboration(entity, name, kind, country, city)
+        name_score = pair.score
+        features = pair.features()
+        if name_score < self.thresholds.hold and subsidiary_of_listed(entity, pair, qualifiers):
+            features["subsidiary_of_listed"] = 1.0
+            adjust = {"subsidiary_of_listed": round(self.thresholds.hold - name_score, 4), **adjust}
+        score = min(1.0, max(0.0, name_score + sum(adjust.values())))
         explain: dict[str, Any] = {
             "algorithm": ALGORITHM_NAME,
             "version": ALGORITHM_VERSION,
             "matched_name": name.value,
             "name_strength": name.strength,
             **pair.explain(),
-            "contributions": {"name": round(pair.score, 4), **adjust},
+            "features": features,
+            "contributions": {"name": round(name_score, 4), **adjust},
             "score": round(score, 4),
         }
         return Match(entity=entity, name=name, score=score, explain=explain)
@@ -274,18 +359,24 @@ class NameIndex:
         limit: int = 5,
         *,
         cutoff: float | None = None,
+        city: str | None = None,
     ) -> list[Match]:
-        """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first."""
+        """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first.
+        ``country`` (ISO alpha-2) and ``city`` (city and/or province, free text) of the party's address
+        corroborate or contradict a match a little."""
         floor = self.thresholds.review if cutoff is None else cutoff
         query = prepare(name)
         if not query.tokens or not self._prepared:
             return []
+        city_words = address_words(city)
+        qualifiers = _parenthesised(name)
         best: dict[int, Match] = {}
         for nid in self.candidates(query):
-            pair = score_pair(query, self._prepared[nid], _score_kind(kind, self._entities[self._owner[nid]]))
-            if pair.score + COUNTRY_AGREE_BONUS < floor:
+            entity = self._entities[self._owner[nid]]
+            pair = score_pair(query, self._prepared[nid], _score_kind(kind, entity))
+            if pair.score + MAX_BONUS < floor and not SUBSIDIARY_FLAGS.intersection(entity.flags):
                 continue
-            match = self._match(nid, pair, kind, country)
+            match = self._match(nid, pair, kind, country, city_words, qualifiers)
             if match.score < floor:
                 continue
             owner = self._owner[nid]
@@ -301,7 +392,7 @@ class NameIndex:
             if isinstance(q, str):
                 out.append(self.search(q, limit=limit))
             else:
-                out.append(self.search(q.name, kind=q.kind, country=q.country, limit=limit))
+                out.append(self.search(q.name, kind=q.kind, country=q.country, limit=limit, city=q.city))
         return out
 
 

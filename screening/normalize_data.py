@@ -127,6 +127,13 @@ LEGAL_PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         ("youxian zeren gongsi", "co ltd"),
         ("gufen youxian gongsi", "co ltd"),
         ("joint venture", "jv"),
+        ("ltd liability co", "llc"),
+        ("ltd liability company", "llc"),
+        ("limited liability co", "llc"),
+        ("public joint stock co", "pjsc"),
+        ("open joint stock co", "ojsc"),
+        ("closed joint stock co", "cjsc"),
+        ("joint stock co", "jsc"),
     )
 )
 

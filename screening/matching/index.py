@@ -22,7 +22,7 @@ from screening.matching.prepare import (
     prepare,
     split_against,
 )
-from screening.matching.score import FUZZY_MIN, PairScore, score_pair
+from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, score_pair
 from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
@@ -55,6 +55,7 @@ CANDIDATE_SHARE = 0.3  # ... and only those whose blocking weight is at least th
 MAX_POSTINGS = 4000  # a token listed under more names than this does not generate candidates alone
 MAX_TRIGRAM_POSTINGS = 3000
 BLOCK_MIN_WEIGHT = 0.35
+SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this much in blocking
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -97,6 +98,13 @@ _PARENS = re.compile(r"[(（]([^)）]*)[)）]")
 def _parenthesised(name: str) -> frozenset[str]:
     """Words written in parentheses in a name ("Hoshine Silicon Industry (Shanshan) Co." -> shanshan)."""
     return frozenset(t for part in _PARENS.findall(name) for t in name_tokens(part))
+
+
+DELETE_MIN_LEN = 4  # words this long or longer are found with one typo
+
+
+def _deletes(tok: str) -> set[str]:
+    return {tok[:i] + tok[i + 1 :] for i in range(len(tok))}
 
 
 def _trigrams(tok: str) -> set[str]:
@@ -196,6 +204,7 @@ class NameIndex:
         self._postings: list[list[int]] = []
         self._by_key: dict[str, list[int]] = {}
         self._by_trigram: dict[str, list[int]] = {}
+        self._by_delete: dict[str, list[int]] = {}
         han: list[int] = []
         for entity in entities:
             owner = len(self._entities)
@@ -221,6 +230,9 @@ class NameIndex:
                 self._post(nid, split.tokens)
         for tid, tok in enumerate(self._tokens):
             self._by_key.setdefault(phonetic_key(tok), []).append(tid)
+            if len(tok) >= DELETE_MIN_LEN and not tok.isdigit():
+                for variant in _deletes(tok):
+                    self._by_delete.setdefault(variant, []).append(tid)
             if len(tok) >= 4 and not tok.isdigit():
                 for tri in _trigrams(tok):
                     self._by_trigram.setdefault(tri, []).append(tid)
@@ -258,12 +270,31 @@ class NameIndex:
         tid = self._vocab.get(tok)
         if tid is not None:
             out[tid] = 1.0
-        if len(tok) >= 3 and not tok.isdigit():
-            for other in self._by_key.get(phonetic_key(tok), ()):
-                out.setdefault(other, 0.9)
-        if len(tok) >= 4 and not tok.isdigit() and tid is None:
-            # a spelling not in the lists: look for close ones (listed variants of a listed token are
-            # reached through the phonetic key)
+        key = phonetic_key(tok)
+        if len(tok) >= 3 and len(key) >= 3 and not tok.isdigit():
+            # the same consonant skeleton and a spelling at least half alike (as in scoring)
+            near = [o for o in self._by_key.get(key, ()) if o not in out]
+            if near:
+                for o in near:
+                    sim = pair_sim(tok, self._tokens[o])
+                    if sim > 0.0:
+                        out[o] = sim
+        if len(tok) >= DELETE_MIN_LEN and not tok.isdigit() and tid is None:
+            # a spelling not in the lists: one letter wrong, missing, extra, or two letters swapped
+            # (the words sharing a one-letter deletion with it; SymSpell's deletion neighbourhood)
+            for variant in (tok, *_deletes(tok)):
+                found = list(self._by_delete.get(variant, ()))
+                vid = self._vocab.get(variant)
+                if vid is not None and len(variant) >= DELETE_MIN_LEN:
+                    found.append(vid)
+                for other in found:
+                    if other not in out:
+                        sim = pair_sim(tok, self._tokens[other])
+                        if sim > 0.0:
+                            out[other] = sim
+        if len(tok) >= 6 and not tok.isdigit() and tid is None and len(out) <= 1:
+            # further away: close spellings through shared trigrams (listed variants of a listed
+            # token are reached through the phonetic key)
             tris = _trigrams(tok)
             counts: dict[int, int] = {}
             for tri in tris:
@@ -285,10 +316,10 @@ class NameIndex:
     def _blocking_tokens(self, query: PreparedName) -> list[tuple[str, float]]:
         split = split_against(query, self._vocab)
         toks: dict[str, float] = {}
-        for prepared in (query, split):
+        for prepared, factor in ((query, 1.0), (split, SPLIT_FACTOR)):
             for tok, w, cls in zip(prepared.tokens, prepared.weights, prepared.classes, strict=True):
                 if cls in (DISTINCTIVE, NUMBER, INITIAL):
-                    toks[tok] = max(toks.get(tok, 0.0), w)
+                    toks[tok] = max(toks.get(tok, 0.0), w if tok in query.tokens else w * factor)
             # adjacent tokens glued ("bao long da" -> "baolongda")
             for x, y in zip(prepared.tokens, prepared.tokens[1:], strict=False):
                 if x + y in self._vocab:

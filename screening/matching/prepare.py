@@ -83,6 +83,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiouyhw]")
 
 
+@lru_cache(maxsize=131072)
 def phonetic_key(tok: str) -> str:
     """A consonant skeleton for transliteration variants: "mohammed"/"muhammad" -> "mhmt"."""
     if not tok.isalpha() or len(tok) < 3:
@@ -112,6 +113,7 @@ _TRANSLIT_RULES = (
 )
 
 
+@lru_cache(maxsize=131072)
 def translit_key(tok: str) -> str:
     """A spelling with the usual transliteration variants folded (kh/h, ou/u, y/i, q/k, dh/d, -ov/-off,
     doubled letters), vowels kept: "younes"/"yunis" -> "iunes"/"iunis", "iryna"/"irina" -> "irina"."""
@@ -157,7 +159,9 @@ def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
     )
 
 
+@lru_cache(maxsize=8192)
 def prepare(name: str) -> PreparedName:
+    """The prepared form of a name (cached: queries repeat, and list names recur across versions)."""
     return from_tokens(name_tokens(name))
 
 

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.fuzz import ratio
 
-from screening.matching.prepare import DISTINCTIVE, INITIAL, LEGAL, NUMBER, STOP, PreparedName, split_against
+from screening.matching.prepare import (
+    DISTINCTIVE,
+    INITIAL,
+    LEGAL,
+    NUMBER,
+    STOP,
+    PreparedName,
+    phonetic_key,
+    split_against,
+    translit_key,
+)
 
 # Weights of the name score (documented in docs/matching.md).
 # Share of the Dice term in the name score; the rest is containment (the shorter name found inside the
@@ -90,6 +101,12 @@ class PairScore:
         }
 
 
+@lru_cache(maxsize=262144)
+def pair_sim(a: str, b: str) -> float:
+    """``token_sim`` of two tokens, cached: the same word pairs recur across candidates and queries."""
+    return token_sim(a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b))
+
+
 def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[str, str, float]]]:
     """Greedy one-to-one alignment of tokens by weighted similarity; returns the matched weight."""
     if not a.tokens or not b.tokens:
@@ -97,7 +114,7 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
     cands: list[tuple[float, float, int, int]] = []
     for i, ta in enumerate(a.tokens):
         for j, tb in enumerate(b.tokens):
-            sim = token_sim(ta, tb, ratio(ta, tb) / 100.0, a.keys[i], b.keys[j], a.skels[i], b.skels[j])
+            sim = 1.0 if ta == tb else pair_sim(ta, tb)
             if sim > 0.0:
                 pair_w = (a.weights[i] + b.weights[j]) / 2.0
                 cands.append((sim * pair_w, sim, i, j))

@@ -27,7 +27,7 @@ from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.0"
+ALGORITHM_VERSION = "1.1"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 # Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).
@@ -50,7 +50,7 @@ ADDRESS_NOISE = frozenset(
      "road", "street", "st", "rd", "avenue", "building", "floor", "room", "no", "zone", "area", "new"}
 )  # fmt: skip
 
-CANDIDATES = 25  # at most this many names fully scored per query
+CANDIDATES = 20  # at most this many names fully scored per query
 CANDIDATE_SHARE = 0.3  # ... and only those whose blocking weight is at least this share of the best
 MAX_POSTINGS = 4000  # a token listed under more names than this does not generate candidates alone
 MAX_TRIGRAM_POSTINGS = 3000

@@ -137,6 +137,8 @@ class PreparedName:
     skels: tuple[str, ...]  # translit_key per token
     compact: str  # distinctive tokens glued, in order
     total: float
+    tokset: frozenset[str]  # the tokens as a set
+    gluable: bool  # a token of five letters or more (only such tokens are split against another name)
 
     @property
     def distinctive_weight(self) -> float:
@@ -156,6 +158,8 @@ def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
         skels=tuple(translit_key(t) for t in tokens),
         compact=compact,
         total=sum(weights),
+        tokset=frozenset(tokens),
+        gluable=any(len(t) >= 5 for t in tokens),
     )
 
 

@@ -213,8 +213,11 @@ def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None) -> PairSc
     """Glued tokens on either side are first split against the other side, then tokens aligned."""
     share = DICE_SHARE.get(kind, DICE_SHARE[None])
     if a.tokens != b.tokens:
-        vocab_a, vocab_b = set(a.tokens), set(b.tokens)
-        a, b = split_against(a, vocab_b), split_against(b, vocab_a)
+        vocab_a, vocab_b = a.tokset, b.tokset
+        if a.gluable and not a.tokset <= vocab_b:
+            a = split_against(a, vocab_b)
+        if b.gluable and not b.tokset <= vocab_a:
+            b = split_against(b, vocab_a)
     if not a.tokens or not b.tokens:
         return PairScore(0.0, 0.0, 0.0, 0.0, False, a, b, (), share)
     if a.tokens == b.tokens:

@@ -21,7 +21,6 @@ from screening.matching import NameIndex, Thresholds
 from screening.matching.prepare import prepare
 from screening.matching_eval.readers import screened_entities
 
-
 _LEGAL_PHRASES = re.compile(
     r"\b(?:(?:public|closed|open)\s+)?joint[- ]stock\s+company\b|\blimited\s+liability\s+company\b"
     r"|\bco(?:mpany)?\.?,?\s+(?:ltd|limited)\b\.?",

@@ -40,6 +40,7 @@ CITY_CONFLICT_PENALTY = -0.03  # the entity has address cities/provinces and non
 # Listed with its subsidiaries (``includes_subsidiaries``, ``subordinate_and_affiliated``): a name with
 # every distinctive word of the listed name plus only a place or branch qualifier scores at HOLD level.
 SUBSIDIARY_FLAGS = frozenset({"includes_subsidiaries", "subordinate_and_affiliated"})
+QUALIFIER_MARGIN = 0.01  # without the flag, a place-qualified name stays this far under HOLD
 SUBSIDIARY_MIN_SIM = 0.85  # each listed distinctive word found at least this close
 BRANCH_WORDS = frozenset(
     {"branch", "subsidiary", "factory", "plant", "office", "division", "representative", "county", "city",
@@ -153,12 +154,10 @@ def corroboration(
     return out
 
 
-def subsidiary_of_listed(entity: Entity, pair: PairScore, qualifiers: frozenset[str]) -> bool:
-    """The query names a subsidiary of an entity listed with its subsidiaries: every distinctive word of
-    the listed name is found, and every other word of the query is a place (a known place word, a word
+def place_qualified(entity: Entity, pair: PairScore, qualifiers: frozenset[str]) -> bool:
+    """The query is the listed name plus a place or branch qualifier: every distinctive word of the
+    listed name is found, and every other word of the query is a place (a known place word, a word
     written in parentheses in the query, a word of the entity's address) or a branch word."""
-    if not SUBSIDIARY_FLAGS.intersection(entity.flags):
-        return False
     found = {y: sim for _, y, sim in pair.pairs}
     listed = [t for t, c in zip(pair.b.tokens, pair.b.classes, strict=True) if c in (DISTINCTIVE, NUMBER)]
     if not listed or any(found.get(t, 0.0) < SUBSIDIARY_MIN_SIM for t in listed):
@@ -366,9 +365,17 @@ class NameIndex:
         adjust = corroboration(entity, name, kind, country, city)
         name_score = pair.score
         features = pair.features()
-        if name_score < self.thresholds.hold and subsidiary_of_listed(entity, pair, qualifiers):
-            features["subsidiary_of_listed"] = 1.0
-            adjust = {"subsidiary_of_listed": round(self.thresholds.hold - name_score, 4), **adjust}
+        if pair.score < 1.0 and place_qualified(entity, pair, qualifiers):
+            hold = self.thresholds.hold
+            if SUBSIDIARY_FLAGS.intersection(entity.flags):
+                # listed with its subsidiaries: "X (Place) Co" is covered by the listing of "X Co"
+                features["subsidiary_of_listed"] = 1.0
+                if name_score < hold:
+                    adjust = {"subsidiary_of_listed": round(hold - name_score, 4), **adjust}
+            elif name_score >= hold:
+                # another legal entity of the same group (a branch, a regional company): REVIEW
+                features["location_qualifier"] = 1.0
+                adjust = {"location_qualifier": round(hold - QUALIFIER_MARGIN - name_score, 4), **adjust}
         score = min(1.0, max(0.0, name_score + sum(adjust.values())))
         explain: dict[str, Any] = {
             "algorithm": ALGORITHM_NAME,

@@ -104,7 +104,9 @@ class PairScore:
 @lru_cache(maxsize=262144)
 def pair_sim(a: str, b: str) -> float:
     """``token_sim`` of two tokens, cached: the same word pairs recur across candidates and queries."""
-    return token_sim(a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b))
+    return token_sim(
+        a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b)
+    )
 
 
 def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[str, str, float]]]:

@@ -210,7 +210,7 @@ class NameIndex:
             self._entities.append(entity)
             seen: set[tuple[str, ...]] = set()
             for name in entity.names:
-                prepared = prepare(name.value)
+                prepared = from_tokens(name_tokens(name.value))  # not through the query cache
                 if not prepared.tokens or prepared.tokens in seen:
                     continue
                 seen.add(prepared.tokens)

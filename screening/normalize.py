@@ -27,7 +27,7 @@ from screening.normalize_data import (
 _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`´](?=\w)")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])")  # "SiemensAG"; not "McDONALD" nor a typo "KHOSReWTAJ"
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _NUMERIC = re.compile(r"^\d+$")
@@ -204,6 +204,38 @@ def _phrases(tokens: list[str]) -> list[str]:
     return out
 
 
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@lru_cache(maxsize=1)
+def _legal_word_slips() -> dict[str, str]:
+    """One-letter slips of the long words of legal forms ("comany", "limted", "liabilty") -> the word."""
+    words = {w for phrase, _ in LEGAL_PHRASES for w in phrase} | {
+        k for k, v in ABBREVIATIONS.items() if v in LEGAL_FORMS
+    }
+    out: dict[str, str] = {}
+    for w in sorted(w for w in words if len(w) >= 6):
+        for d in _deletes(w):
+            out.setdefault(d, w)
+    out.update({w: w for w in words if len(w) >= 6})
+    return out
+
+
+def _legal_slip(tok: str) -> str:
+    """``tok`` if it is a word, else the legal-form word it is one typo away from (deletion neighbour)."""
+    slips = _legal_word_slips()
+    if len(tok) < 5 or tok in ABBREVIATIONS or tok in LEGAL_FORMS or slips.get(tok) == tok:
+        return tok
+    hit = slips.get(tok)
+    if hit is None:
+        for d in _deletes(tok):
+            hit = slips.get(d)
+            if hit is not None:
+                break
+    return hit if hit is not None and abs(len(hit) - len(tok)) <= 1 else tok
+
+
 def canonical_token(tok: str) -> str:
     """Abbreviation map and a light plural stem, so both spellings meet on one token."""
     tok = ABBREVIATIONS.get(tok, tok)
@@ -215,12 +247,41 @@ def canonical_token(tok: str) -> str:
     return tok
 
 
+_ABD_GLUED = re.compile(r"^(abd|abu)(?:ul|al|el|ol|oul|ur|ar|as|ad|an|un|ud)([a-z]{3,})$")
+_DIN_GLUED = re.compile(r"^([a-z]{3,}?)(?:al|el|ul|ud|ed|ad|u)d?(?:din|deen|dine)$")
+_CONNECTORS = frozenset({"al", "el", "ul", "ol", "oul", "ud", "ed", "ad", "ur", "ar", "as", "an", "un"})
+_ABD_ALONE = frozenset({"abdul", "abdel", "abdal", "abdoul", "abdol"})
+_DIN_ALONE = frozenset({"eddine", "uddin", "uddeen", "aldin", "eldin", "addin", "ud din", "edine"})
+
+
+def _arabic_compounds(tokens: list[str]) -> list[str]:
+    """One spelling for Arabic compound names: "abdulrahman" / "abdel rahman" / "abd al-rahman" ->
+    "abd al rahman"; "nasraldine" / "nasr eddine" -> "nasr al din"."""
+    out: list[str] = []
+    for tok in tokens:
+        m = _ABD_GLUED.match(tok)
+        d = _DIN_GLUED.match(tok) if m is None else None
+        if tok in _ABD_ALONE:
+            out.extend(("abd", "al"))
+        elif tok in _DIN_ALONE:
+            out.extend(("al", "din"))
+        elif m is not None:
+            out.extend((m.group(1), "al", m.group(2)))
+        elif d is not None:
+            out.extend((d.group(1), "al", "din"))
+        elif tok in _CONNECTORS and out and out[-1] in ("abd", "abu"):
+            out.append("al")
+        else:
+            out.append(tok)
+    return out
+
+
 def name_tokens(text: str) -> tuple[str, ...]:
     """The matcher's tokens of a name, in order (idempotent: ``name_tokens(" ".join(t)) == t``)."""
     text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text))
-    tokens = fold(to_latin(text)).split()
+    tokens = [_legal_slip(t) for t in fold(to_latin(text)).split()]
     tokens = _numbers(_merge_initials(tokens))
-    tokens = _phrases(tokens)
+    tokens = _phrases(_arabic_compounds(tokens))
     return tuple(canonical_token(t) for t in tokens)
 
 

@@ -45,8 +45,8 @@ class ScreeningContext:
 
 
 def screen_entry(entry: Entry, ctx: ScreeningContext) -> Decision:
-    def search(name: str, country: str | None) -> Sequence[Match]:
-        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT)
+    def search(name: str, country: str | None, city: str | None) -> Sequence[Match]:
+        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city)
 
     reasons = evaluate(entry, search=search, hold=ctx.index.thresholds.hold, rules=ctx.rules, facts=ctx.facts)
     return Decision(

@@ -6,6 +6,7 @@ import argparse
 import gc
 import json
 import random
+import re
 import statistics
 import time
 import tracemalloc
@@ -18,32 +19,78 @@ from entrywatch.paths import DEFAULT_LISTS
 from screening.entities import Entity
 from screening.matching import NameIndex, Thresholds
 from screening.matching.prepare import prepare
-from screening.matching_eval.readers import entities_for_eval
-from screening.normalize import fold
-from screening.normalize_data import LEGAL_FORMS
+from screening.matching_eval.readers import screened_entities
+
+_LEGAL_PHRASES = re.compile(
+    r"\b(?:(?:public|closed|open)\s+)?joint[- ]stock\s+company\b|\blimited\s+liability\s+company\b"
+    r"|\bco(?:mpany)?\.?,?\s+(?:ltd|limited)\b\.?",
+    re.IGNORECASE,
+)
+_ABBREV = {
+    "COMPANY": "CO",
+    "LIMITED": "LTD",
+    "CORPORATION": "CORP",
+    "INTERNATIONAL": "INTL",
+    "GROUP": "GRP",
+    "COMMUNICATIONS": "COMM",
+    "TECHNOLOGY": "TECH",
+    "TECHNOLOGIES": "TECH",
+    "INDUSTRIES": "INDS",
+    "MANUFACTURING": "MFG",
+    "TRADING": "TRDG",
+}
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    """One keyboard slip in a word: two letters swapped, one dropped, one doubled or one replaced."""
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(4)
+    vowel = rng.choice("aeiou")
+    vowel = vowel.upper() if word.isupper() else vowel
+    if kind == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == 1:
+        return word[:i] + word[i + 1 :]
+    if kind == 2:
+        return word[:i] + word[i] + word[i:]
+    return word[:i] + vowel + word[i + 1 :]
 
 
 def perturb(name: str, kind: str, rng: random.Random) -> str:
-    """A realistic variant of a listed name: reordered, legal form dropped or abbreviated, a typo."""
-    tokens = name.replace(",", " ").split()
-    choice = rng.randrange(5)
-    if choice == 0 and len(tokens) > 1:
-        tokens = tokens[1:] + tokens[:1]  # "LAST, First" -> "First LAST" and company reorders
-    elif choice == 1:
-        kept = [t for t in tokens if fold(t) not in LEGAL_FORMS and fold(t) not in ("company", "limited")]
-        tokens = kept or tokens
-    elif choice == 2:
-        longest = max(range(len(tokens)), key=lambda i: len(tokens[i]))
-        word = tokens[longest]
-        if len(word) > 4:
-            i = rng.randrange(1, len(word) - 2)
-            tokens[longest] = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    elif choice == 3:
-        tokens = [
-            {"COMPANY": "CO", "LIMITED": "LTD", "CORPORATION": "CORP"}.get(t.upper(), t) for t in tokens
-        ]
-    out = " ".join(tokens)
-    return out.lower() if rng.random() < 0.3 else out
+    """A variant of a listed name as it appears on trade documents: "LAST, First" written "First LAST",
+    a middle name left out, the legal form dropped or abbreviated, common words abbreviated, a typo in
+    one word, lower case and no punctuation; one or two of these."""
+    text = name
+    for _ in range(1 + (rng.random() < 0.3)):
+        choice = rng.randrange(5)
+        if choice == 0:
+            if "," in text:
+                last, _, first = text.partition(",")
+                text = f"{first.strip()} {last.strip()}"
+            else:
+                words = text.split()
+                text = " ".join(words[1:] + words[:1]) if len(words) > 1 else text
+        elif choice == 1:
+            if kind == "person":
+                words = text.replace(",", " ,").split()
+                given = [i for i, w in enumerate(words) if i > 0 and w != "," and words[i - 1] != ","]
+                if len(words) >= 4 and given:
+                    del words[rng.choice(given)]
+                text = " ".join(words).replace(" ,", ",")
+            else:
+                text = _LEGAL_PHRASES.sub(" ", text).strip(" ,.") or text
+        elif choice == 2:
+            words = text.split()
+            long = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+            if long:
+                i = rng.choice(long)
+                words[i] = _typo(words[i], rng)
+            text = " ".join(words)
+        elif choice == 3:
+            text = " ".join(_ABBREV.get(w.upper().strip(",."), w) for w in text.split())
+        else:
+            text = re.sub(r"[.,]", "", text).lower()
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def query_set(entities: list[Entity], n: int, seed: int) -> list[tuple[str, str, str]]:
@@ -63,7 +110,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def bench_match(paths: list[str], n: int, seed: int, top: int, thresholds: Thresholds) -> dict[str, Any]:
-    entities = entities_for_eval(paths)
+    entities = screened_entities(paths)
     gc.collect()
     t0 = time.perf_counter()
     index = NameIndex(entities, thresholds)

@@ -68,8 +68,10 @@ def match_stream(index: NameIndex, lines: IO[str], out: IO[str], top: int) -> in
             name = obj.get("name")
             if not isinstance(name, str):
                 raise ValueError("'name' must be a string")
-            country = obj.get("country")
-            matches = index.search(name, kind=_kind(obj), country=country, limit=top)
+            country, city = obj.get("country"), obj.get("city")
+            if city is not None and not isinstance(city, str):
+                raise ValueError("'city' must be a string or null")
+            matches = index.search(name, kind=_kind(obj), country=country, limit=top, city=city)
         except ValueError as exc:
             bad += 1
             out.write(json.dumps({"error": str(exc), "line": n}) + "\n")

@@ -22,10 +22,12 @@ from screening.matching.prepare import (
     prepare,
     split_against,
 )
-from screening.matching.score import FUZZY_MIN, PairScore, score_pair
+from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, score_pair
+from screening.normalize import name_tokens
+from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.0"
+ALGORITHM_VERSION = "1.1"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 # Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).
@@ -33,12 +35,28 @@ WEAK_ALIAS_PENALTY = -0.05
 KIND_CONFLICT_PENALTY = -0.15
 COUNTRY_AGREE_BONUS = 0.03
 COUNTRY_CONFLICT_PENALTY = -0.06
+CITY_AGREE_BONUS = 0.02  # a word of the party's city/province among the entity's address words
+CITY_CONFLICT_PENALTY = -0.03  # the entity has address cities/provinces and none of them agrees
+# Listed with its subsidiaries (``includes_subsidiaries``, ``subordinate_and_affiliated``): a name with
+# every distinctive word of the listed name plus only a place or branch qualifier scores at HOLD level.
+SUBSIDIARY_FLAGS = frozenset({"includes_subsidiaries", "subordinate_and_affiliated"})
+QUALIFIER_MARGIN = 0.01  # without the flag, a place-qualified name stays this far under HOLD
+SUBSIDIARY_MIN_SIM = 0.85  # each listed distinctive word found at least this close
+BRANCH_WORDS = frozenset(
+    {"branch", "subsidiary", "factory", "plant", "office", "division", "representative", "county", "city",
+     "province", "district", "region", "autonomous", "prefecture", "zone", "park"}
+)  # fmt: skip
+ADDRESS_NOISE = frozenset(
+    {"county", "city", "province", "district", "region", "autonomous", "prefecture", "town", "village",
+     "road", "street", "st", "rd", "avenue", "building", "floor", "room", "no", "zone", "area", "new"}
+)  # fmt: skip
 
-CANDIDATES = 25  # at most this many names fully scored per query
+CANDIDATES = 20  # at most this many names fully scored per query
 CANDIDATE_SHARE = 0.3  # ... and only those whose blocking weight is at least this share of the best
 MAX_POSTINGS = 4000  # a token listed under more names than this does not generate candidates alone
 MAX_TRIGRAM_POSTINGS = 3000
 BLOCK_MIN_WEIGHT = 0.35
+SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this much in blocking
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -71,6 +89,23 @@ class Query:
     name: str
     kind: str | None = None
     country: str | None = None
+    city: str | None = None  # city and/or province of the party's address, free text
+
+
+MAX_BONUS = COUNTRY_AGREE_BONUS + CITY_AGREE_BONUS
+_PARENS = re.compile(r"[(（]([^)）]*)[)）]")
+
+
+def _parenthesised(name: str) -> frozenset[str]:
+    """Words written in parentheses in a name ("Hoshine Silicon Industry (Shanshan) Co." -> shanshan)."""
+    return frozenset(t for part in _PARENS.findall(name) for t in name_tokens(part))
+
+
+DELETE_MIN_LEN = 4  # words this long or longer are found with one typo
+
+
+def _deletes(tok: str) -> set[str]:
+    return {tok[:i] + tok[i + 1 :] for i in range(len(tok))}
 
 
 def _trigrams(tok: str) -> set[str]:
@@ -78,10 +113,29 @@ def _trigrams(tok: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
+def address_words(text: str | None) -> frozenset[str]:
+    """The place words of a city/province text ("Shanshan County, Turpan" -> {"shanshan", "turpan"})."""
+    if not text:
+        return frozenset()
+    return frozenset(t for t in name_tokens(text) if len(t) > 2 and t not in ADDRESS_NOISE)
+
+
+def _entity_places(entity: Entity) -> frozenset[str]:
+    words: set[str] = set()
+    for a in entity.addresses:
+        for part in (a.city, a.province):
+            words |= address_words(part)
+    return frozenset(words)
+
+
 def corroboration(
-    entity: Entity, name: EntityName, kind: str | None, country: str | None
+    entity: Entity,
+    name: EntityName,
+    kind: str | None,
+    country: str | None,
+    city: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
-    """Adjustments from the listed name's strength, the party kind and the country."""
+    """Adjustments from the listed name's strength, the party kind, the country and the city."""
     out: dict[str, float] = {}
     if name.strength == "weak":
         out["alias_strength"] = WEAK_ALIAS_PENALTY
@@ -93,7 +147,31 @@ def corroboration(
         listed = set(entity.countries) | {a.country for a in entity.addresses if a.country}
         if listed:
             out["country"] = COUNTRY_AGREE_BONUS if country.upper() in listed else COUNTRY_CONFLICT_PENALTY
+    if city:
+        places = _entity_places(entity)
+        if places:
+            out["city"] = CITY_AGREE_BONUS if city & places else CITY_CONFLICT_PENALTY
     return out
+
+
+def place_qualified(entity: Entity, pair: PairScore, qualifiers: frozenset[str]) -> bool:
+    """The query is the listed name plus a place or branch qualifier: every distinctive word of the
+    listed name is found, and every other word of the query is a place (a known place word, a word
+    written in parentheses in the query, a word of the entity's address) or a branch word."""
+    found = {y: sim for _, y, sim in pair.pairs}
+    listed = [t for t, c in zip(pair.b.tokens, pair.b.classes, strict=True) if c in (DISTINCTIVE, NUMBER)]
+    if not listed or any(found.get(t, 0.0) < SUBSIDIARY_MIN_SIM for t in listed):
+        return False
+    used = {x for x, _, _ in pair.pairs}
+    extra = [
+        t
+        for t, c in zip(pair.a.tokens, pair.a.classes, strict=True)
+        if t not in used and c in (DISTINCTIVE, NUMBER, INITIAL)
+    ]
+    places = _entity_places(entity)
+    return bool(extra) and all(
+        t in PLACE_WORDS or t in qualifiers or t in places or t in BRANCH_WORDS for t in extra
+    )
 
 
 def _score_kind(kind: str | None, entity: Entity) -> str | None:
@@ -125,13 +203,14 @@ class NameIndex:
         self._postings: list[list[int]] = []
         self._by_key: dict[str, list[int]] = {}
         self._by_trigram: dict[str, list[int]] = {}
+        self._by_delete: dict[str, list[int]] = {}
         han: list[int] = []
         for entity in entities:
             owner = len(self._entities)
             self._entities.append(entity)
             seen: set[tuple[str, ...]] = set()
             for name in entity.names:
-                prepared = prepare(name.value)
+                prepared = from_tokens(name_tokens(name.value))  # not through the query cache
                 if not prepared.tokens or prepared.tokens in seen:
                     continue
                 seen.add(prepared.tokens)
@@ -150,6 +229,9 @@ class NameIndex:
                 self._post(nid, split.tokens)
         for tid, tok in enumerate(self._tokens):
             self._by_key.setdefault(phonetic_key(tok), []).append(tid)
+            if len(tok) >= DELETE_MIN_LEN and not tok.isdigit():
+                for variant in _deletes(tok):
+                    self._by_delete.setdefault(variant, []).append(tid)
             if len(tok) >= 4 and not tok.isdigit():
                 for tri in _trigrams(tok):
                     self._by_trigram.setdefault(tri, []).append(tid)
@@ -187,12 +269,31 @@ class NameIndex:
         tid = self._vocab.get(tok)
         if tid is not None:
             out[tid] = 1.0
-        if len(tok) >= 3 and not tok.isdigit():
-            for other in self._by_key.get(phonetic_key(tok), ()):
-                out.setdefault(other, 0.9)
-        if len(tok) >= 4 and not tok.isdigit() and tid is None:
-            # a spelling not in the lists: look for close ones (listed variants of a listed token are
-            # reached through the phonetic key)
+        key = phonetic_key(tok)
+        if len(tok) >= 3 and len(key) >= 3 and not tok.isdigit():
+            # the same consonant skeleton and a spelling at least half alike (as in scoring)
+            near = [o for o in self._by_key.get(key, ()) if o not in out]
+            if near:
+                for o in near:
+                    sim = pair_sim(tok, self._tokens[o])
+                    if sim > 0.0:
+                        out[o] = sim
+        if len(tok) >= DELETE_MIN_LEN and not tok.isdigit() and tid is None:
+            # a spelling not in the lists: one letter wrong, missing, extra, or two letters swapped
+            # (the words sharing a one-letter deletion with it; SymSpell's deletion neighbourhood)
+            for variant in (tok, *_deletes(tok)):
+                found = list(self._by_delete.get(variant, ()))
+                vid = self._vocab.get(variant)
+                if vid is not None and len(variant) >= DELETE_MIN_LEN:
+                    found.append(vid)
+                for other in found:
+                    if other not in out:
+                        sim = pair_sim(tok, self._tokens[other])
+                        if sim > 0.0:
+                            out[other] = sim
+        if len(tok) >= 6 and not tok.isdigit() and tid is None and len(out) <= 1:
+            # further away: close spellings through shared trigrams (listed variants of a listed
+            # token are reached through the phonetic key)
             tris = _trigrams(tok)
             counts: dict[int, int] = {}
             for tri in tris:
@@ -214,10 +315,10 @@ class NameIndex:
     def _blocking_tokens(self, query: PreparedName) -> list[tuple[str, float]]:
         split = split_against(query, self._vocab)
         toks: dict[str, float] = {}
-        for prepared in (query, split):
+        for prepared, factor in ((query, 1.0), (split, SPLIT_FACTOR)):
             for tok, w, cls in zip(prepared.tokens, prepared.weights, prepared.classes, strict=True):
                 if cls in (DISTINCTIVE, NUMBER, INITIAL):
-                    toks[tok] = max(toks.get(tok, 0.0), w)
+                    toks[tok] = max(toks.get(tok, 0.0), w if tok in query.tokens else w * factor)
             # adjacent tokens glued ("bao long da" -> "baolongda")
             for x, y in zip(prepared.tokens, prepared.tokens[1:], strict=False):
                 if x + y in self._vocab:
@@ -250,18 +351,40 @@ class NameIndex:
 
     # -- search ------------------------------------------------------------------------------------
 
-    def _match(self, nid: int, pair: PairScore, kind: str | None, country: str | None) -> Match:
+    def _match(
+        self,
+        nid: int,
+        pair: PairScore,
+        kind: str | None,
+        country: str | None,
+        city: frozenset[str] = frozenset(),
+        qualifiers: frozenset[str] = frozenset(),
+    ) -> Match:
         entity = self._entities[self._owner[nid]]
         name = self._names[nid]
-        adjust = corroboration(entity, name, kind, country)
-        score = min(1.0, max(0.0, pair.score + sum(adjust.values())))
+        adjust = corroboration(entity, name, kind, country, city)
+        name_score = pair.score
+        features = pair.features()
+        if pair.score < 1.0 and place_qualified(entity, pair, qualifiers):
+            hold = self.thresholds.hold
+            if SUBSIDIARY_FLAGS.intersection(entity.flags):
+                # listed with its subsidiaries: "X (Place) Co" is covered by the listing of "X Co"
+                features["subsidiary_of_listed"] = 1.0
+                if name_score < hold:
+                    adjust = {"subsidiary_of_listed": round(hold - name_score, 4), **adjust}
+            elif name_score >= hold:
+                # another legal entity of the same group (a branch, a regional company): REVIEW
+                features["location_qualifier"] = 1.0
+                adjust = {"location_qualifier": round(hold - QUALIFIER_MARGIN - name_score, 4), **adjust}
+        score = min(1.0, max(0.0, name_score + sum(adjust.values())))
         explain: dict[str, Any] = {
             "algorithm": ALGORITHM_NAME,
             "version": ALGORITHM_VERSION,
             "matched_name": name.value,
             "name_strength": name.strength,
             **pair.explain(),
-            "contributions": {"name": round(pair.score, 4), **adjust},
+            "features": features,
+            "contributions": {"name": round(name_score, 4), **adjust},
             "score": round(score, 4),
         }
         return Match(entity=entity, name=name, score=score, explain=explain)
@@ -274,18 +397,24 @@ class NameIndex:
         limit: int = 5,
         *,
         cutoff: float | None = None,
+        city: str | None = None,
     ) -> list[Match]:
-        """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first."""
+        """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first.
+        ``country`` (ISO alpha-2) and ``city`` (city and/or province, free text) of the party's address
+        corroborate or contradict a match a little."""
         floor = self.thresholds.review if cutoff is None else cutoff
         query = prepare(name)
         if not query.tokens or not self._prepared:
             return []
+        city_words = address_words(city)
+        qualifiers = _parenthesised(name)
         best: dict[int, Match] = {}
         for nid in self.candidates(query):
-            pair = score_pair(query, self._prepared[nid], _score_kind(kind, self._entities[self._owner[nid]]))
-            if pair.score + COUNTRY_AGREE_BONUS < floor:
+            entity = self._entities[self._owner[nid]]
+            pair = score_pair(query, self._prepared[nid], _score_kind(kind, entity))
+            if pair.score + MAX_BONUS < floor and not SUBSIDIARY_FLAGS.intersection(entity.flags):
                 continue
-            match = self._match(nid, pair, kind, country)
+            match = self._match(nid, pair, kind, country, city_words, qualifiers)
             if match.score < floor:
                 continue
             owner = self._owner[nid]
@@ -301,7 +430,7 @@ class NameIndex:
             if isinstance(q, str):
                 out.append(self.search(q, limit=limit))
             else:
-                out.append(self.search(q.name, kind=q.kind, country=q.country, limit=limit))
+                out.append(self.search(q.name, kind=q.kind, country=q.country, limit=limit, city=q.city))
         return out
 
 

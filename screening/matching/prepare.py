@@ -83,6 +83,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiouyhw]")
 
 
+@lru_cache(maxsize=131072)
 def phonetic_key(tok: str) -> str:
     """A consonant skeleton for transliteration variants: "mohammed"/"muhammad" -> "mhmt"."""
     if not tok.isalpha() or len(tok) < 3:
@@ -95,6 +96,35 @@ def phonetic_key(tok: str) -> str:
     return key.replace("d", "t").replace("b", "p").replace("g", "k")
 
 
+_TRANSLIT_RULES = (
+    (re.compile(r"(?<=[aeiou])(?:ff|v)$"), "f"),  # -ov / -off, -ev / -eff
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"(?:ou|oo|ow)"), "u"),
+    (re.compile(r"(?:ee|ie|iy|yi)"), "i"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(?:ck|q)"), "k"),
+    (re.compile(r"c(?=[aou]|$)"), "k"),
+    (re.compile(r"(?:dh|th)"), "d"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"dj|zh"), "j"),
+    (re.compile(r"ts"), "c"),
+)
+
+
+@lru_cache(maxsize=131072)
+def translit_key(tok: str) -> str:
+    """A spelling with the usual transliteration variants folded (kh/h, ou/u, y/i, q/k, dh/d, -ov/-off,
+    doubled letters), vowels kept: "younes"/"yunis" -> "iunes"/"iunis", "iryna"/"irina" -> "irina"."""
+    if not tok.isalpha() or len(tok) < 3:
+        return tok
+    key = tok
+    for pattern, repl in _TRANSLIT_RULES:
+        key = pattern.sub(repl, key)
+    return _DOUBLE.sub(r"\1", key)
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     """A name ready for scoring. ``tokens`` in name order; ``weights`` and ``classes`` per token."""
@@ -104,8 +134,11 @@ class PreparedName:
     weights: tuple[float, ...]
     classes: tuple[int, ...]
     keys: tuple[str, ...]
+    skels: tuple[str, ...]  # translit_key per token
     compact: str  # distinctive tokens glued, in order
     total: float
+    tokset: frozenset[str]  # the tokens as a set
+    gluable: bool  # a token of five letters or more (only such tokens are split against another name)
 
     @property
     def distinctive_weight(self) -> float:
@@ -122,12 +155,17 @@ def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
         weights=weights,
         classes=classes,
         keys=tuple(phonetic_key(t) for t in tokens),
+        skels=tuple(translit_key(t) for t in tokens),
         compact=compact,
         total=sum(weights),
+        tokset=frozenset(tokens),
+        gluable=any(len(t) >= 5 for t in tokens),
     )
 
 
+@lru_cache(maxsize=8192)
 def prepare(name: str) -> PreparedName:
+    """The prepared form of a name (cached: queries repeat, and list names recur across versions)."""
     return from_tokens(name_tokens(name))
 
 

@@ -3,30 +3,50 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.fuzz import ratio
 
-from screening.matching.prepare import DISTINCTIVE, INITIAL, NUMBER, PreparedName, split_against
+from screening.matching.prepare import (
+    DISTINCTIVE,
+    INITIAL,
+    LEGAL,
+    NUMBER,
+    STOP,
+    PreparedName,
+    phonetic_key,
+    split_against,
+    translit_key,
+)
 
 # Weights of the name score (documented in docs/matching.md).
 # Share of the Dice term in the name score; the rest is containment (the shorter name found inside the
 # longer one). Persons are often listed with more given names and patronymics than a document shows;
 # a company name with extra words is more often a related but different company.
-DICE_SHARE = {"person": 0.5, "company": 0.75, None: 0.65}
+DICE_SHARE = {"person": 0.35, "company": 0.5, None: 0.45}
 NUMBER_CONFLICT_CAP = 0.6  # both names carry a number the other lacks ("33rd" / "99th Division")
 FUZZY_MIN = 0.78  # least rapidfuzz ratio for two tokens to count as the same word
 FUZZY_MIN_SHORT = 0.86  # the same for tokens of four letters or fewer
-PHONETIC_SIM = 0.9  # two tokens with the same phonetic key
+PHONETIC_SIM = 0.9  # two tokens with the same phonetic key ...
+PHONETIC_MIN_RATIO = 0.5  # ... and at least this spelling similarity ("bushra" / "bashar" are not one name)
+TRANSLIT_SIM = 0.95  # the most a transliteration variant counts ("younes" / "yunis", "iryna" / "irina")
+ACRONYM_SIM = 0.85  # a word spelled by the initials of a run of the other name's words
 INITIAL_SIM = 0.6  # an initial against a word starting with it
 PREFIX_SIM = 0.8  # an abbreviation (prefix of four letters or more) against the word
 COMPACT_MIN = 0.92  # least similarity of the glued forms for that feature to count
 NO_DISTINCTIVE_CAP = 0.5  # ceiling when no distinctive word is shared
 CONFLICT_WEIGHT = 0.5  # unmatched distinctive weight on both sides that turns containment off
+# Containment counts in full only when the shorter name carries this much distinctive weight (about two
+# uncommon words); a sub-name of one common word ("KIM, Song" in "KIM, Song Chol") is weak evidence.
+INFO_FULL = 1.6
 
 
-def token_sim(a: str, b: str, ratio: float, key_a: str, key_b: str) -> float:
-    """Similarity of two tokens, given rapidfuzz's ratio of them in [0, 1]."""
+def token_sim(
+    a: str, b: str, ratio: float, key_a: str, key_b: str, skel_a: str = "", skel_b: str = ""
+) -> float:
+    """Similarity of two tokens, given rapidfuzz's ratio of them in [0, 1], their phonetic keys and
+    their transliteration keys."""
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit():
@@ -37,8 +57,15 @@ def token_sim(a: str, b: str, ratio: float, key_a: str, key_b: str) -> float:
     sim = 0.0
     if ratio >= (FUZZY_MIN_SHORT if short <= 4 else FUZZY_MIN):
         sim = ratio
-    if short >= 3 and key_a == key_b:
+    if short >= 3 and key_a == key_b and ratio >= PHONETIC_MIN_RATIO:
         sim = max(sim, PHONETIC_SIM)
+    if skel_a and skel_b and (skel_a != a or skel_b != b):
+        if skel_a == skel_b:
+            sim = max(sim, TRANSLIT_SIM)
+        elif sim < TRANSLIT_SIM:
+            skel_ratio = fuzz.ratio(skel_a, skel_b) / 100.0
+            if skel_ratio >= (FUZZY_MIN_SHORT if short <= 4 else FUZZY_MIN):
+                sim = max(sim, min(skel_ratio, TRANSLIT_SIM))
     if short >= 4 and (a.startswith(b) or b.startswith(a)):
         sim = max(sim, PREFIX_SIM)
     return sim
@@ -74,6 +101,14 @@ class PairScore:
         }
 
 
+@lru_cache(maxsize=262144)
+def pair_sim(a: str, b: str) -> float:
+    """``token_sim`` of two tokens, cached: the same word pairs recur across candidates and queries."""
+    return token_sim(
+        a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b)
+    )
+
+
 def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[str, str, float]]]:
     """Greedy one-to-one alignment of tokens by weighted similarity; returns the matched weight."""
     if not a.tokens or not b.tokens:
@@ -81,7 +116,7 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
     cands: list[tuple[float, float, int, int]] = []
     for i, ta in enumerate(a.tokens):
         for j, tb in enumerate(b.tokens):
-            sim = token_sim(ta, tb, ratio(ta, tb) / 100.0, a.keys[i], b.keys[j])
+            sim = 1.0 if ta == tb else pair_sim(ta, tb)
             if sim > 0.0:
                 pair_w = (a.weights[i] + b.weights[j]) / 2.0
                 cands.append((sim * pair_w, sim, i, j))
@@ -100,7 +135,53 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
         if a.classes[i] in (DISTINCTIVE, NUMBER) and b.classes[j] in (DISTINCTIVE, NUMBER):
             shared = True
         pairs.append((a.tokens[i], b.tokens[j], sim))
+    for short, long, flip in ((a, b, False), (b, a, True)):
+        used_s, used_l = (used_b, used_a) if flip else (used_a, used_b)
+        for i, tok in enumerate(short.tokens):
+            if i in used_s or short.classes[i] != DISTINCTIVE or not 2 <= len(tok) <= 6 or not tok.isalpha():
+                continue
+            run = _initials_run(tok, long, used_l)
+            if run is None:
+                continue
+            used_s.add(i)
+            used_l.update(run)
+            run_w = sum(long.weights[j] for j in run)
+            matched += ACRONYM_SIM * (short.weights[i] + run_w) / 2.0
+            shared = True
+            expansion = " ".join(long.tokens[j] for j in run)
+            pairs.append((expansion, tok, ACRONYM_SIM) if flip else (tok, expansion, ACRONYM_SIM))
     return matched, shared, pairs
+
+
+def _initials_run(acronym: str, name: PreparedName, used: set[int]) -> list[int] | None:
+    """Indices of consecutive unused words of ``name`` whose initials spell ``acronym`` (stopwords and
+    legal forms may sit between them without a letter), or None."""
+    n = len(name.tokens)
+    for start in range(n):
+        if start in used or name.tokens[start][0] != acronym[0] or name.classes[start] in (LEGAL, STOP):
+            continue
+        run: list[int] = []
+        k = 0
+        j = start
+        while j < n and k < len(acronym):
+            if j in used:
+                break
+            tok, cls = name.tokens[j], name.classes[j]
+            if cls in (LEGAL, STOP) and tok[0] != acronym[k]:
+                j += 1
+                continue
+            if tok[0] != acronym[k] or cls == NUMBER:
+                break
+            run.append(j)
+            k += 1
+            j += 1
+        if k == len(acronym) and len(run) >= 2:
+            return run
+    return None
+
+
+def _word_count(name: PreparedName) -> int:
+    return sum(1 for c in name.classes if c in (DISTINCTIVE, NUMBER, INITIAL))
 
 
 def _unmatched(name: PreparedName, pairs: list[tuple[str, str, float]], side: int) -> float:
@@ -134,22 +215,30 @@ def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None) -> PairSc
     """Glued tokens on either side are first split against the other side, then tokens aligned."""
     share = DICE_SHARE.get(kind, DICE_SHARE[None])
     if a.tokens != b.tokens:
-        vocab_a, vocab_b = set(a.tokens), set(b.tokens)
-        a, b = split_against(a, vocab_b), split_against(b, vocab_a)
+        vocab_a, vocab_b = a.tokset, b.tokset
+        if a.gluable and not a.tokset <= vocab_b:
+            a = split_against(a, vocab_b)
+        if b.gluable and not b.tokset <= vocab_a:
+            b = split_against(b, vocab_a)
     if not a.tokens or not b.tokens:
         return PairScore(0.0, 0.0, 0.0, 0.0, False, a, b, (), share)
     if a.tokens == b.tokens:
         return PairScore(1.0, 1.0, 1.0, 1.0, True, a, b, tuple((t, t, 1.0) for t in a.tokens), share)
     matched, shared, pairs = _align(a, b)
-    dice = 2.0 * matched / (a.total + b.total)
-    containment = matched / min(a.total, b.total)
-    score = share * dice + (1.0 - share) * containment
+    dice = min(1.0, 2.0 * matched / (a.total + b.total))
+    shorter = a if a.total <= b.total else b
+    containment = min(1.0, matched / shorter.total)
+    info = min(1.0, shorter.distinctive_weight / INFO_FULL)
+    score = share * dice + (1.0 - share) * (dice + max(0.0, containment - dice) * info)
     if _unmatched(a, pairs, 0) >= CONFLICT_WEIGHT and _unmatched(b, pairs, 1) >= CONFLICT_WEIGHT:
         score = dice  # each side has a distinctive word the other lacks: not a sub-name
     compact = 0.0
     if a.compact and b.compact:
         compact = fuzz.ratio(a.compact, b.compact) / 100.0
-        if compact >= COMPACT_MIN and min(len(a.compact), len(b.compact)) >= 6:
+        # the glued form settles words written together on one side and apart on the other; names
+        # with as many words on both sides are compared word by word
+        glued = _word_count(a) != _word_count(b)
+        if glued and compact >= COMPACT_MIN and min(len(a.compact), len(b.compact)) >= 6:
             score = max(score, compact)
             shared = True
     has_distinctive = any(c in (DISTINCTIVE, NUMBER) for c in a.classes) and any(

@@ -7,11 +7,22 @@ import json
 import sys
 from pathlib import Path
 
+from screening.entities import Entity
 from screening.matching import Thresholds
 from screening.matching_eval.evalset import build_pairs, evaluate, read_pairs, score_pairs, write_pairs
-from screening.matching_eval.readers import entities_for_eval
+from screening.matching_eval.readers import all_snapshots, screened_entities
+from screening.normalize import name_tokens
 
 DEFAULT_SET = Path("tests/data/match_eval.jsonl")
+
+
+def token_df(entities: list[Entity], least: int = 21) -> dict[str, int]:
+    """Tokens listed by ``least`` entities or more, with their entity count (the rest weigh 1.0)."""
+    counts: dict[str, int] = {}
+    for e in entities:
+        for tok in {t for n in e.names for t in name_tokens(n.value)}:
+            counts[tok] = counts.get(tok, 0) + 1
+    return {t: n for t, n in counts.items() if n >= least}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="build the labelled pair set from the shared lists")
     b.add_argument("--lists", nargs="+", default=["data/lists"])
     b.add_argument("--out", type=Path, default=DEFAULT_SET)
+    d = sub.add_parser("df", help="rewrite screening/matching/token_df.tsv from the live lists")
+    d.add_argument("--lists", nargs="+", default=["data/lists"])
+    d.add_argument("--out", type=Path, default=Path("screening/matching/token_df.tsv"))
     r = sub.add_parser("report", help="precision, recall and F1 per kind at the REVIEW threshold")
     r.add_argument("--set", type=Path, default=DEFAULT_SET)
     r.add_argument("--split", choices=("dev", "heldout", "all"), default="heldout")
@@ -27,9 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--errors", type=int, default=0, help="print this many misclassified pairs")
     args = parser.parse_args(argv)
     if args.cmd == "build":
-        pairs = build_pairs(entities_for_eval(args.lists))
+        pairs = build_pairs(all_snapshots(args.lists))
         write_pairs(pairs, args.out)
         print(f"{len(pairs)} pairs -> {args.out}")
+        return 0
+    if args.cmd == "df":
+        counts = token_df(screened_entities(args.lists))
+        with args.out.open("w", encoding="utf-8") as f:
+            f.write("# token\tentities listing it (live lists; entity-level document frequency)\n")
+            for tok, n in sorted(counts.items()):
+                f.write(f"{tok}\t{n}\n")
+        print(f"{len(counts)} tokens -> {args.out}")
         return 0
     chosen = [p for p in read_pairs(args.set) if args.split == "all" or p.split == args.split]
     pairs = [p for p in chosen if not p.origin.endswith("_unrelated")]

@@ -22,7 +22,8 @@ from screening.rules.mid import MidParts, compare_mid, derive_mid, normalize_mid
 from screening.rules.products import ScopeCheck
 from screening.rules.ruleset import RuleSet
 
-SearchFn = Callable[[str, str | None], Sequence[Match]]
+# search(name, country, city): city is the city and province of the party's address, or None
+SearchFn = Callable[[str, str | None, str | None], Sequence[Match]]
 
 WRO_HOLD = "WRO_ENTITY"
 WRO_OTHER_GOODS = "WRO_ENTITY_OTHER_GOODS"
@@ -363,6 +364,12 @@ def _mid(b: _Builder, facts: ListFacts) -> None:
             )
 
 
+def _city(address: Address | None) -> str | None:
+    if address is None:
+        return None
+    return " ".join(p for p in (address.city, address.province) if p) or None
+
+
 def evaluate(
     entry: Entry,
     *,
@@ -371,12 +378,13 @@ def evaluate(
     rules: RuleSet,
     facts: ListFacts | None = None,
 ) -> list[Reason]:
-    """Every reason for one entry, most severe first. ``search(name, country)`` returns name matches."""
+    """Every reason for one entry, most severe first. ``search(name, country, city)`` returns name
+    matches (``city``: the city and province of the party's address, which corroborate a match)."""
     facts = facts or ListFacts()
     b = _Builder(entry, rules)
     evidence_of: dict[Subject, list[region.RegionEvidence]] = {}
     for subject in subjects(entry):
-        for match in search(subject.name, subject.country):
+        for match in search(subject.name, subject.country, _city(subject.address)):
             if match.entity.entity_type == "region":
                 continue  # a region-wide order is applied by WRO_REGION, not by name
             _list_match(

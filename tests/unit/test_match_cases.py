@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from screening.matching import NameIndex, Thresholds, compare
-from screening.matching_eval.readers import entities_for_eval
+from screening.entities import Entity, EntityAddress, EntityName
+from screening.matching import NameIndex, Query, Thresholds, compare
+from screening.matching_eval.readers import screened_entities
 from screening.normalize import name_tokens
 
 REVIEW = Thresholds().review
@@ -30,6 +31,20 @@ MUST_MATCH = [
     ("VTB BANK PUBLIC JOINT STOCK COMPANY", "VTB BANK PJSC", "company"),
     ("BANK VTB PAO", "VTB BANK PJSC", "company"),
     ("Mohammed Omar", "OMAR, Muhammad", "person"),
+    # acronym against the initials of the distinctive words
+    ("AGD BANK", "ASIA GREEN DEVELOPMENT BANK LTD", "company"),
+    # transliteration variants, glued Arabic compounds, -ov/-off, y/i
+    ("Jaffar Abdulrahman Muhammad", "JAFFAR ALI, Abd al-Rahman Muhammad", "person"),
+    ("Sergei IVANOFF", "IVANOV, Sergei", "person"),
+    ("TSELIKOVETS, Iryna", "TSELIKAVIETS, Irina", "person"),
+    ("Nasreddine GHAZI", "GHAZI, Nasr al-Din", "person"),
+    # a missing patronymic/middle names when the shorter name is itself distinctive
+    ("HELAL, Mounir", "HELAL, Mounir Ben Dhaou Ben Brahim", "person"),
+    # typos, abbreviated legal forms, a typo in the legal form
+    ("Mojtaba KHOSREWTAJ", "KHOSROWTAJ, Mojtaba", "person"),
+    ("ltd liability co kryazh invest", "LIMITED LIABILITY COMPANY KRYAZH INVEST", "company"),
+    ("LIMITED LIABILITY COOMPANY AK MICROTECH", "LIMITED LIABILITY COMPANY AK MICROTECH", "company"),
+    ("Guangzhou Haige Comm Grp Co", "广州海格通信集团有限公司", "company"),
 ]
 
 MUST_NOT_MATCH = [
@@ -43,6 +58,15 @@ MUST_NOT_MATCH = [
     ("Bank Melli", "Bank Mellat", "company"),
     ("Mohammed Ali", "Muhammad Ali Hassan Jafari", "person"),
     ("China Telecom Corporation Limited", "China Mobile Communications Corporation", "company"),
+    ("EMMA LLC", "EMMA TRADING CO", "company"),
+    ("11420 CORP.", "CORP", "company"),
+    ("ABC Company", "Asia Bank Company", "company"),  # initials of generic words only: no acronym
+    (
+        "SERVICIOS ADMINISTRATIVOS FORDTWOO, S.A. DE C.V.",
+        "SERVICIOS ADMINISTRATIVOS DANTWOO, S.A. DE C.V.",
+        "company",
+    ),
+    ("VELINVESTMENT D.O.O.", "DAY INVESTMENT", "company"),
 ]
 
 
@@ -85,7 +109,7 @@ def test_name_tokens(text: str, tokens: tuple[str, ...]) -> None:
 
 @pytest.fixture(scope="module")
 def shared_index() -> NameIndex:
-    return NameIndex(entities_for_eval(["data/lists/uflpa", "data/lists/cbp", "data/lists/un"]))
+    return NameIndex(screened_entities(["data/lists/uflpa", "data/lists/cbp", "data/lists/un"]))
 
 
 @pytest.mark.parametrize(
@@ -126,6 +150,60 @@ def test_country_conflict_lowers_and_agreement_raises(shared_index: NameIndex) -
     none = shared_index.search(q, cutoff=0.0)[0]
     assert agree.score > none.score > conflict.score
     assert agree.explain["contributions"]["country"] > 0 > conflict.explain["contributions"]["country"]
+
+
+@pytest.fixture(scope="module")
+def product_index() -> NameIndex:
+    return NameIndex(screened_entities(["data/lists"]))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Hoshine Silicon Industry (Shanshan) Co., Ltd", "Hoshine Silicon Industry Shanshan Co Ltd"],
+)
+def test_subsidiary_of_an_entity_listed_with_subsidiaries_holds(product_index: NameIndex, query: str) -> None:
+    found = {m.entity.id: m for m in product_index.search(query, cutoff=0.5, limit=10)}
+    parent = found["cbp_wro:hoshine-silicon-industry-co-ltd"]
+    assert parent.entity.flags == ("includes_subsidiaries",)
+    assert parent.score >= HOLD
+    assert parent.explain["features"]["subsidiary_of_listed"] == 1.0
+    contributions = parent.explain["contributions"]
+    assert contributions["name"] >= HOLD or "subsidiary_of_listed" in contributions
+
+
+def test_subsidiary_needs_the_flag_and_a_place_qualifier(product_index: NameIndex) -> None:
+    # a non-place extra word is not a subsidiary qualifier
+    trading = {m.entity.id: m for m in product_index.search("Hoshine Silicon Industry Solar Co Ltd")}
+    m = trading.get("cbp_wro:hoshine-silicon-industry-co-ltd")
+    assert m is None or "subsidiary_of_listed" not in m.explain["features"]
+    # without the flag: the same shape of name against an unflagged entity stays a plain name score
+    plain = NameIndex(
+        [Entity("t:1", "t", "t", "1", "organization", (EntityName("Hoshine Silicon Industry Co. Ltd."),))]
+    )
+    (only,) = plain.search("Hoshine Silicon Industry (Shanshan) Co., Ltd")
+    assert "subsidiary_of_listed" not in only.explain["features"] and only.score < HOLD
+    assert only.explain["features"]["location_qualifier"] == 1.0 and only.score >= REVIEW
+
+
+def test_city_agreement_raises_and_conflict_lowers() -> None:
+    entity = Entity(
+        "t:2",
+        "t",
+        "t",
+        "1",
+        "organization",
+        (EntityName("Zhongda Jin Trading Co"),),
+        addresses=(EntityAddress(city="Changshu", province="Jiangsu", country="CN"),),
+    )
+    index = NameIndex([entity])
+    q = "Zhongda Jin Trading"
+    none = index.search(q, cutoff=0.0)[0]
+    agree = index.search(q, cutoff=0.0, city="Changshu, Jiangsu Province")[0]
+    conflict = index.search(q, cutoff=0.0, city="Hangzhou")[0]
+    assert agree.score > none.score > conflict.score
+    assert agree.explain["contributions"]["city"] > 0 > conflict.explain["contributions"]["city"]
+    many = index.search_many([Query(q, city="Changshu")])[0][0]
+    assert many.score == agree.score
 
 
 def test_search_many_matches_search(shared_index: NameIndex) -> None:

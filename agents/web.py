@@ -66,6 +66,16 @@ def assigned_count(app: faust.App) -> int:
         return 0
 
 
+def assigned_entry_partitions(app: faust.App, entries_topic: str) -> int:
+    """Partitions of entries.v1 this worker screens (the assignment also holds other topics')."""
+    if app._consumer is None:
+        return 0
+    try:
+        return sum(1 for tp in app.consumer.assignment() if tp.topic == entries_topic)
+    except Exception:  # not started yet / rebalancing
+        return 0
+
+
 def static_file(name: str) -> bytes:
     return resources.files("agents").joinpath("static", name).read_bytes()
 
@@ -170,6 +180,7 @@ async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
         "lists": lists,
         "lists_error": rt.lists.last_error,
         "assigned_partitions": assigned,
+        "assigned_entry_partitions": assigned_entry_partitions(app, s.topic(topics.ENTRIES)),
         "counts": rt.counts,
     }
 

@@ -128,25 +128,23 @@ def start_broker(port: int | None = None, log_dir: Path | None = None) -> Servic
     return service
 
 
-def start_redis(port: int | None = None, log_dir: Path | None = None, password: str | None = None) -> Service:
-    """A throw-away redis-server: loopback only, no persistence."""
+def start_redis(
+    port: int | None = None,
+    log_dir: Path | None = None,
+    password: str | None = None,
+    data_dir: Path | None = None,
+) -> Service:
+    """A redis-server on loopback. Without ``data_dir`` it is throw-away (no persistence); with it, every
+    write is appended to a file there, so a restart on the same port and folder keeps the data."""
     port = port or free_port()
     log = _log_file(log_dir, "redis")
-    args = [
-        str(redis_server_binary()),
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--protected-mode",
-        "yes",
-        "--daemonize",
-        "no",
-    ]
+    args = [str(redis_server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        args += ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", str(data_dir)]
+    else:
+        args += ["--appendonly", "no"]
+    args += ["--protected-mode", "yes", "--daemonize", "no"]
     if password:
         args += ["--requirepass", password]
     proc = subprocess.Popen(

@@ -36,9 +36,7 @@ def add_stream_arguments(p: argparse.ArgumentParser) -> None:
         help="produce at a steady R entries/s (default: as fast as possible, a backlog)",
     )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout (table on stderr)")
-    p.add_argument(
-        "--no-references", action="store_true", help="skip the Faust-forward and plain-loop references"
-    )
+    p.add_argument("--no-references", action="store_true", help="skip the Faust-forward and plain-loop references")
     p.add_argument("--bootstrap", help="an external Kafka cluster (default: the embedded broker)")
     p.add_argument("--redis-url", help="an external Redis (default: an embedded redis-server)")
     p.add_argument(
@@ -46,18 +44,21 @@ def add_stream_arguments(p: argparse.ArgumentParser) -> None:
         help="list files to screen against and to build entries from (default: the bundled lists)",
     )  # fmt: skip
     p.add_argument("--seed", type=int, default=7, help="seed of the entry generator (default 7)")
-    p.add_argument(
-        "--warmup", type=int, default=50, help="warm-up entries before each measured phase (default 50)"
-    )
-    p.add_argument(
-        "--idle-timeout", type=float, default=120.0, help="give up after this long without an output (s)"
-    )
+    p.add_argument("--warmup", type=int, default=50, help="warm-up entries before each measured phase (default 50)")
+    p.add_argument("--idle-timeout", type=float, default=120.0, help="give up after this long without an output (s)")
     p.add_argument("--log-dir", help="where the broker, Redis and the processes write their logs")
     p.add_argument("--keep-topics", action="store_true", help="do not delete the run's topics afterwards")
+    p.add_argument(
+        "--soak", type=float, default=0, metavar="MINUTES",
+        help="steady load at --rate (default 200/s) for MINUTES: throughput, latency and RSS over time",
+    )  # fmt: skip
 
 
 def cmd_stream(args: argparse.Namespace) -> int:
     from entrywatch.bench.stream import BenchConfig, StreamBench, render_table
+
+    if args.soak:
+        return cmd_soak(args)
 
     config = BenchConfig(
         entries=args.entries,
@@ -83,6 +84,30 @@ def cmd_stream(args: argparse.Namespace) -> int:
     else:
         print(table)
     return 0 if report["all_decided_exactly_once"] else 1
+
+
+def cmd_soak(args: argparse.Namespace) -> int:
+    from entrywatch.bench.soak import Soak
+    from entrywatch.bench.stream import BenchConfig
+
+    config = BenchConfig(
+        workers=tuple(args.workers[:1]), partitions=args.partitions, bootstrap=args.bootstrap,
+        redis_url=args.redis_url, lists=tuple(args.lists), seed=args.seed, idle_timeout_s=args.idle_timeout,
+        log_dir=args.log_dir, progress=True,
+    )  # fmt: skip
+    report = Soak(config, args.soak, args.rate or 200.0).run()
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{'t (s)':>8} {'entries/s':>10} {'p50 ms':>8} {'p99 ms':>8}  rss MB")
+        for w in report["windows"]:
+            lat = w["latency_ms"]
+            print(f"{w['t_s']:>8.0f} {w['entries_per_s']:>10.1f} {lat.get('p50', 0):>8.0f} {lat.get('p99', 0):>8.0f}  "
+                  f"{w['rss_mb']}")  # fmt: skip
+        print(f"decided {report['decided']}/{report['produced']} (repeats {report['repeats']}); RSS "
+              f"{report['rss_baseline_mb']} -> max {report['rss_max_mb']} MB ({report['rss_growth']:+.1%}): "
+              f"{'flat' if report['memory_flat'] else 'GROWING'}")  # fmt: skip
+    return 0 if report["all_decided"] and report["memory_flat"] else 1
 
 
 def add_stream_bench(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -72,6 +72,16 @@ class Stack:
     log_dir: Path
     workers: list[Worker] = field(default_factory=list)
 
+    def stop_redis(self) -> None:
+        """Stop Redis (a clean shutdown writes its append-only file)."""
+        self.redis.stop()
+
+    def start_redis_again(self) -> None:
+        """Start Redis on the same port and data folder: its data is back, clients reconnect."""
+        self.redis = embedded.start_redis(
+            port=self.redis.port, log_dir=self.log_dir, data_dir=self.log_dir / "redis-data"
+        )
+
     def start_worker(self, **env: str) -> Worker:
         port = embedded.free_port()
         log = self.log_dir / f"worker-{len(self.workers)}.log"
@@ -136,7 +146,7 @@ def list_snapshots() -> list[ListSnapshot]:
 def running_stack(log_dir: Path, snapshots: list[ListSnapshot], **overrides: Any) -> Iterator[Stack]:
     """Broker and Redis on free ports, topics created, lists stored; everything stopped on exit."""
     broker = embedded.start_broker(log_dir=log_dir)
-    redis = embedded.start_redis(log_dir=log_dir)
+    redis = embedded.start_redis(log_dir=log_dir, data_dir=log_dir / "redis-data")
     settings = Settings(
         kafka_bootstrap=broker.address,
         redis_url=redis.address,  # type: ignore[arg-type]
@@ -153,7 +163,7 @@ def running_stack(log_dir: Path, snapshots: list[ListSnapshot], **overrides: Any
     finally:
         for w in s.workers:
             w.stop()
-        redis.stop()
+        s.redis.stop()
         broker.stop()
 
 

@@ -4,6 +4,7 @@ once in every phase and the report carries every field. No timed assertions."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,18 @@ def test_the_run_left_the_shared_redis_lists_alone(stack: Stack, report: dict) -
         assert r.exists("ew:lists:sources")  # the session's lists are still there
     finally:
         r.close()
+
+
+def test_short_soak_reports_windows_and_decides_everything(tmp_path: Path) -> None:
+    """CI's share of the soak: a few seconds of steady load (the 10-minute run is in docs/benchmarks.md)."""
+    from entrywatch.bench.soak import Soak
+
+    lists = LISTS
+    config = BenchConfig(
+        workers=(1,), partitions=2, lists=(str(lists / "uflpa"), str(lists / "cbp")), log_dir=str(tmp_path)
+    )
+    report = Soak(config, minutes=0.2, rate=25, window_s=4).run()
+    assert report["produced"] == 300 and report["decided"] == 300 and report["all_decided"]
+    assert len(report["windows"]) >= 2
+    assert all(w["rss_mb"] and w["rss_mb"][0] > 0 for w in report["windows"])
+    assert set(report) >= {"rss_baseline_mb", "rss_max_mb", "rss_growth", "memory_flat"}

@@ -147,4 +147,36 @@ def test_one_of_two_workers_stops_and_the_other_takes_over(fresh_stack: Stack) -
     consumer.close()
     assert_exactly_once_in_effect(decided, wanted)
     survivor = workers[0].ready()
-    assert survivor is not None and survivor["assigned_partitions"] == fresh_stack.settings.partitions
+    assert survivor is not None and survivor["assigned_entry_partitions"] == fresh_stack.settings.partitions
+
+
+def test_redis_down_fails_closed_then_catches_up(fresh_stack: Stack) -> None:
+    """With Redis gone the worker clears nothing unscreened: it sends no decision, reports itself not
+    ready (redis_unreachable), retries with backoff, and catches up when Redis is back. Nothing lost."""
+    run = uuid.uuid4().hex[:6]
+    before, during = entries(run, 100), entries(run, 200, start=100)
+    worker = fresh_stack.start_worker()
+    worker.wait_ready()
+    consumer = fresh_stack.consumer("holds.v1", "cleared.v1")
+    fresh_stack.produce(before)
+    decided = Decisions()
+    read_until(fresh_stack, consumer, decided, {k.decode() for k, _ in before}, len(before), timeout=120)
+
+    fresh_stack.stop_redis()
+    try:
+        fresh_stack.produce(during)
+        outage = Decisions()
+        read_until(fresh_stack, consumer, outage, {k.decode() for k, _ in during}, 1, timeout=12)
+        assert not outage.ids, f"decisions sent while Redis was down: {sorted(outage.ids)[:5]}"
+        body = worker.ready()
+        assert body is not None and body["status"] != "ready"
+        assert "redis_unreachable" in json.dumps(body), body
+        assert worker.proc.poll() is None, "the worker died while Redis was down"
+    finally:
+        fresh_stack.start_redis_again()
+
+    wanted = {k.decode() for k, _ in before + during}
+    read_until(fresh_stack, consumer, decided, wanted, len(wanted), timeout=240)
+    consumer.close()
+    assert_exactly_once_in_effect(decided, wanted)
+    assert worker.wait_ready(timeout=60)["status"] == "ready"

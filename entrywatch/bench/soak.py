@@ -1,0 +1,149 @@
+"""``entrywatch bench --soak MINUTES``: steady load for a while, reporting throughput, latency and worker
+memory per time window, and whether memory stayed flat. Uses the stream benchmark's stack and workers."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from confluent_kafka import Producer
+
+from entrywatch.bench.generate import EntryGenerator
+from entrywatch.bench.stream import BenchConfig, StreamBench, percentiles
+from streams import topics
+from streams.kafka import producer_config
+
+FLAT_GROWTH = 0.10  # memory is "flat" if RSS grows by less than this share after the first window
+
+
+def current_rss_mb(pid: int) -> float:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+class Soak:
+    def __init__(self, cfg: BenchConfig, minutes: float, rate: float, window_s: float = 30.0) -> None:
+        self.cfg, self.minutes, self.rate, self.window_s = cfg, minutes, rate, window_s
+        self.bench = StreamBench(cfg)
+
+    def run(self) -> dict[str, Any]:
+        b = self.bench
+        tag = f"soak-{b.run_id}"
+        try:
+            b.start_stack()
+            b.load_lists()
+            settings = b.settings(topic_prefix=f"{tag}-")
+            topics.ensure_topics(settings)
+            b.created_topics.extend(settings.topic(t) for t in topics.ALL)
+            procs = b.start_workers(self.cfg.workers[0], f"{tag}-", tag)
+            b.wait_settled(procs)
+            b.say(f"soak: {len(procs)} worker(s) settled; {self.rate:g} entries/s for {self.minutes:g} min")
+            return self._load(settings, procs)
+        finally:
+            for p in locals().get("procs", []):
+                p.stop()
+            b.cleanup()
+
+    def _load(self, settings: Any, procs: list[Any]) -> dict[str, Any]:
+        b = self.bench
+        total = int(self.minutes * 60 * self.rate)
+        gen = EntryGenerator.from_paths(list(self.cfg.lists), seed=self.cfg.seed, prefix=f"S{b.run_id[:6].upper()}")
+        produced_at: dict[bytes, int] = {}
+        lock = threading.Lock()
+        done = threading.Event()
+
+        def delivered(err: Any, msg: Any) -> None:
+            if err is None:
+                with lock:
+                    produced_at[msg.key()] = msg.timestamp()[1]
+
+        def produce() -> None:
+            producer = Producer(producer_config(settings))
+            start = time.perf_counter()
+            for i, g in enumerate(gen.generate(total)):
+                delay = start + i / self.rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                while True:
+                    try:
+                        producer.produce(settings.topic(topics.ENTRIES), key=g.entry_number.encode(),
+                                         value=g.encode(), on_delivery=delivered)  # fmt: skip
+                        break
+                    except BufferError:
+                        producer.poll(0.05)
+                producer.poll(0)
+            producer.flush(60)
+            done.set()
+
+        consumer = b._output_consumer([settings.topic(t) for t in (topics.HOLDS, topics.CLEARED, topics.DLQ)])
+        thread = threading.Thread(target=produce, name="soak-producer", daemon=True)
+        started = time.monotonic()
+        thread.start()
+        decided: dict[bytes, int] = defaultdict(int)
+        windows: list[dict[str, Any]] = []
+        win_start, win_lat, win_count = started, [], 0
+        last_output = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if done.is_set() and (len(decided) >= total or now - last_output > self.cfg.idle_timeout_s):
+                break
+            for msg in consumer.consume(1000, timeout=0.2):
+                if msg.error() or msg.key() is None:
+                    continue
+                key = msg.key()
+                decided[key] += 1
+                last_output = time.monotonic()
+                if decided[key] == 1:
+                    win_count += 1
+                    with lock:
+                        sent = produced_at.get(key)
+                    if sent:
+                        win_lat.append(msg.timestamp()[1] - sent)
+            if now - win_start >= self.window_s:
+                windows.append(self._window(now - started, now - win_start, win_count, win_lat, procs))
+                b.say(f"  t={windows[-1]['t_s']:>6.0f}s {windows[-1]['entries_per_s']:>7.1f}/s "
+                      f"p99 {windows[-1]['latency_ms'].get('p99', 0):>7.0f} ms rss {windows[-1]['rss_mb']}")  # fmt: skip
+                win_start, win_lat, win_count = now, [], 0
+        if win_count:
+            now = time.monotonic()
+            windows.append(self._window(now - started, now - win_start, win_count, win_lat, procs))
+        consumer.close()
+        thread.join(60)
+        return self._report(total, decided, windows, procs)
+
+    def _window(self, t: float, span: float, count: int, lat: list[int], procs: list[Any]) -> dict[str, Any]:
+        return {
+            "t_s": round(t, 1),
+            "entries_per_s": round(count / span, 1) if span > 0 else 0.0,
+            "decided": count,
+            "latency_ms": percentiles(lat),
+            "rss_mb": [round(current_rss_mb(p.popen.pid), 1) for p in procs],
+        }
+
+    def _report(
+        self, total: int, decided: dict[bytes, int], windows: list[dict[str, Any]], procs: list[Any]
+    ) -> dict[str, Any]:
+        rss = [sum(w["rss_mb"]) for w in windows if w["rss_mb"]]
+        baseline = rss[1] if len(rss) > 2 else (rss[0] if rss else 0.0)  # after the first (warming) window
+        growth = (max(rss[1:] or rss) - baseline) / baseline if baseline else 0.0
+        return {
+            "minutes": self.minutes,
+            "rate": self.rate,
+            "workers": len(procs),
+            "produced": total,
+            "decided": len(decided),
+            "repeats": sum(n - 1 for n in decided.values()),
+            "all_decided": len(decided) == total,
+            "windows": windows,
+            "rss_baseline_mb": round(baseline, 1),
+            "rss_max_mb": round(max(rss), 1) if rss else 0.0,
+            "rss_growth": round(growth, 3),
+            "memory_flat": growth < FLAT_GROWTH,
+        }

@@ -14,11 +14,11 @@ import re
 from screening.entities import Entity, EntityAddress, EntityName, EntityType, ListSnapshot
 from screening.lists.common import (
     ListFormatError,
+    build_snapshot,
     checksum,
     clean,
     csv_rows,
     decode_text,
-    formula_warnings,
     iso_date,
     require_header,
     slug,
@@ -149,7 +149,4 @@ def parse(data: bytes, version: str | None = None, *, published: str | None = No
     if not rows:
         raise ListFormatError("BIS DPL: no rows in the file")
     digest = checksum(data)
-    version = version or (f"{published}-{digest[:8]}" if published else f"sha-{digest[:12]}")
-    entities, warnings = map_rows(rows, version)
-    warnings.extend(formula_warnings(entities, SOURCE))
-    return ListSnapshot(SOURCE, version, tuple(entities), published, digest, tuple(warnings))
+    return build_snapshot(SOURCE, rows, digest, published, version, map_rows)

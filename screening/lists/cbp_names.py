@@ -11,7 +11,14 @@ at once without one replacing the other as "newer". Ids are ``cbp_wro_names:<slu
 from __future__ import annotations
 
 from screening.entities import Entity, EntityName, ListSnapshot
-from screening.lists.common import ListFormatError, checksum, csv_rows, decode_text, formula_warnings, slug
+from screening.lists.common import (
+    ListFormatError,
+    build_snapshot,
+    checksum,
+    csv_rows,
+    decode_text,
+    slug,
+)
 
 SOURCE = "cbp_wro_names"
 LIST_NAME = "CBP Withhold Release Orders and Findings"
@@ -21,17 +28,13 @@ HEADER = ("cbp_entity_string", "entity_name", "aliases", "notes", "schema", "oth
 def read(data: bytes) -> list[dict[str, str]]:
     rows = csv_rows(decode_text(data, "CBP WRO entity names"), "CBP WRO entity names")
     if not rows or tuple(c.strip() for c in rows[0]) != HEADER:
-        raise ListFormatError(
-            f"CBP WRO entity names: expected header {HEADER}, got {rows[0] if rows else []}"
-        )
+        raise ListFormatError(f"CBP WRO entity names: expected header {HEADER}, got {rows[0] if rows else []}")
     out = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
         if len(row) != len(HEADER):
-            raise ListFormatError(
-                f"CBP WRO entity names: line {n} has {len(row)} columns, expected {len(HEADER)}"
-            )
+            raise ListFormatError(f"CBP WRO entity names: line {n} has {len(row)} columns, expected {len(HEADER)}")
         out.append(dict(zip(HEADER, row, strict=True)))
     return out
 
@@ -65,7 +68,4 @@ def parse(data: bytes, version: str | None = None, *, published: str | None = No
     if not rows:
         raise ListFormatError("CBP WRO entity names: no rows in the file")
     digest = checksum(data)
-    version = version or (f"{published}-{digest[:8]}" if published else f"sha-{digest[:12]}")
-    entities = to_entities(rows, version)
-    warnings = formula_warnings(entities, SOURCE)
-    return ListSnapshot(SOURCE, version, tuple(entities), published, digest, tuple(warnings))
+    return build_snapshot(SOURCE, rows, digest, published, version, lambda rs, v: (to_entities(rs, v), []))

@@ -16,12 +16,13 @@ from __future__ import annotations
 from screening.entities import Entity, ListSnapshot
 from screening.lists.common import (
     ListFormatError,
+    build_snapshot,
     checksum,
     clean,
     csv_rows,
     decode_text,
-    formula_warnings,
     iso_date,
+    latest_date,
     require_header,
     slug,
     split_list,
@@ -57,9 +58,7 @@ def read(data: bytes) -> list[Row]:
         if not any(c.strip() for c in row):
             continue
         if len(row) != len(header):
-            raise ListFormatError(
-                f"CBP WRO/Findings: line {n} has {len(row)} columns, expected {len(header)}"
-            )
+            raise ListFormatError(f"CBP WRO/Findings: line {n} has {len(row)} columns, expected {len(header)}")
         out.append({h: v.strip() for h, v in zip(header, row, strict=True)})
     return out
 
@@ -120,9 +119,5 @@ def parse(data: bytes, version: str | None = None, *, published: str | None = No
         raise ListFormatError("CBP WRO/Findings: no rows in the file")
     digest = checksum(data)
     if published is None:
-        dates = sorted(d for d in (iso_date(r["Effective Date"]) for r in rows) if d)
-        published = dates[-1] if dates else None
-    version = version or (f"{published}-{digest[:8]}" if published else f"sha-{digest[:12]}")
-    entities, warnings = map_rows(rows, version)
-    warnings.extend(formula_warnings(entities, SOURCE))
-    return ListSnapshot(SOURCE, version, tuple(entities), published, digest, tuple(warnings))
+        published = latest_date(r["Effective Date"] for r in rows)
+    return build_snapshot(SOURCE, rows, digest, published, version, map_rows)

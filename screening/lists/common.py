@@ -6,10 +6,13 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
-from screening.entities import Entity
+from screening.entities import Entity, ListSnapshot
+
+R = TypeVar("R")
 
 # Limits. The largest published list (the full CSL CSV) is a few tens of MB; anything far beyond is
 # refused rather than parsed, and so is a single field no real list row comes close to.
@@ -91,9 +94,7 @@ def _read_csv(text: str, what: str, delimiter: str, *, strict: bool) -> list[lis
     rows: list[list[str]] = []
     for row in reader:
         if row and max(map(len, row)) > MAX_FIELD_CHARS:
-            raise ListFormatError(
-                f"{what}: line {reader.line_num} has a field over {MAX_FIELD_CHARS:,} characters"
-            )
+            raise ListFormatError(f"{what}: line {reader.line_num} has a field over {MAX_FIELD_CHARS:,} characters")
         rows.append(row)
     return rows
 
@@ -161,3 +162,25 @@ def require_header(found: Sequence[str], required: Iterable[str], what: str) -> 
     missing = [c for c in required if c not in have]
     if missing:
         raise ListFormatError(f"{what}: header lacks column(s) {missing}; got {list(found)[:12]}")
+
+
+def latest_date(texts: Iterable[str | None]) -> str | None:
+    """The latest of the ISO dates found in ``texts`` (e.g. effective dates: the list's publication)."""
+    dates = sorted(d for d in (iso_date(t) for t in texts) if d)
+    return dates[-1] if dates else None
+
+
+def build_snapshot(
+    source: str,
+    rows: R,
+    digest: str,
+    published: str | None,
+    version: str | None,
+    map_rows: Callable[[R, str], tuple[list[Entity], list[str]]],
+) -> ListSnapshot:
+    """The tail every parser shares: the version label (given, else publication date + digest, else the
+    digest), the rows mapped to entities, and formula-like names flagged in the warnings."""
+    version = version or (f"{published}-{digest[:8]}" if published else f"sha-{digest[:12]}")
+    entities, warnings = map_rows(rows, version)
+    warnings = [*warnings, *formula_warnings(entities, source)]
+    return ListSnapshot(source, version, tuple(entities), published, digest, tuple(warnings))

@@ -17,11 +17,11 @@ import re
 from screening.entities import Entity, EntityAddress, EntityName, EntityType, ListSnapshot
 from screening.lists.common import (
     ListFormatError,
+    build_snapshot,
     checksum,
     clean,
     csv_records,
     decode_text,
-    formula_warnings,
     iso_date,
     require_header,
     slug,
@@ -145,10 +145,7 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
             continue
         aliases = [re.sub(r"^and\s+", "", a) for a in split_list(row["alt_names"])]
         addrs = _addresses(row["addresses"])
-        nats = [
-            country_code(c)
-            for c in split_list(row.get("citizenships", "") + ";" + row.get("nationalities", ""))
-        ]
+        nats = [country_code(c) for c in split_list(row.get("citizenships", "") + ";" + row.get("nationalities", ""))]
         entities.append(
             Entity(
                 id=entity_id,
@@ -186,7 +183,4 @@ def parse(
     if not rows:
         raise ListFormatError("CSL: no records in the file")
     digest = checksum(data)
-    version = version or (f"{published}-{digest[:8]}" if published else f"sha-{digest[:12]}")
-    entities, warnings = map_rows(rows, version)
-    warnings.extend(formula_warnings(entities, SOURCE))
-    return ListSnapshot(SOURCE, version, tuple(entities), published, digest, tuple(warnings))
+    return build_snapshot(SOURCE, rows, digest, published, version, map_rows)

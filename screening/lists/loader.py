@@ -196,7 +196,5 @@ def load_paths(
     the newest (by published date, then version) is returned. Unknown files are reported as skipped,
     and so are refused files (reason "refused: ..."), which do not stop the others from loading."""
     result = load(paths, allow_truncated=allow_truncated)
-    refused = [
-        Skipped(e.path, f"refused ({e.source or 'unknown source'}): {e.message}") for e in result.errors
-    ]
+    refused = [Skipped(e.path, f"refused ({e.source or 'unknown source'}): {e.message}") for e in result.errors]
     return result.live, [*result.skipped, *refused]

@@ -77,9 +77,7 @@ def read_table(data: bytes, columns: Sequence[str], what: str) -> list[Row]:
             raise ListFormatError(f"{what}: line {n} has {len(row)} columns, expected {len(columns)}")
         if not row[0].strip().isdigit():
             kind = "a header line" if n == 1 else "a non-numeric ent_num"
-            raise ListFormatError(
-                f"{what}: line {n} has {kind} ({row[0][:40]!r}); expected OFAC's headerless layout"
-            )
+            raise ListFormatError(f"{what}: line {n} has {kind} ({row[0][:40]!r}); expected OFAC's headerless layout")
         out.append({c: _null(v) for c, v in zip(columns, row, strict=True)})
     return out
 

@@ -15,9 +15,7 @@ LIST_NAME = "OFAC Non-SDN Consolidated Sanctions List"
 FILES = ("cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv")
 
 
-def read(
-    prim: bytes, alt: bytes | None = None, add: bytes | None = None, comments: bytes | None = None
-) -> OfacRows:
+def read(prim: bytes, alt: bytes | None = None, add: bytes | None = None, comments: bytes | None = None) -> OfacRows:
     return ofac.read(prim, alt, add, comments, what="OFAC non-SDN")
 
 

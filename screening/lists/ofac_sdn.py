@@ -14,9 +14,7 @@ LIST_NAME = "OFAC Specially Designated Nationals and Blocked Persons List (SDN)"
 FILES = ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv")  # primary, aliases, addresses, comments
 
 
-def read(
-    sdn: bytes, alt: bytes | None = None, add: bytes | None = None, comments: bytes | None = None
-) -> OfacRows:
+def read(sdn: bytes, alt: bytes | None = None, add: bytes | None = None, comments: bytes | None = None) -> OfacRows:
     return ofac.read(sdn, alt, add, comments, what="OFAC SDN")
 
 

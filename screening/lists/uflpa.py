@@ -12,11 +12,12 @@ import re
 from screening.entities import Entity, EntityName, ListSnapshot
 from screening.lists.common import (
     ListFormatError,
+    build_snapshot,
     checksum,
     csv_rows,
     decode_text,
-    formula_warnings,
     iso_date,
+    latest_date,
     slug,
 )
 
@@ -163,9 +164,6 @@ def parse(data: bytes, version: str | None = None, *, published: str | None = No
         raise ListFormatError("UFLPA Entity List: no entities in the file")
     digest = checksum(data)
     if published is None:
-        dates = sorted(d for d in (iso_date(e) for _, e in rows) if d)
-        published = dates[-1] if dates else None
+        published = latest_date(e for _, e in rows)
     version = version or f"{published or 'undated'}-{digest[:8]}"
-    entities, warnings = map_rows(rows, version)
-    warnings.extend(formula_warnings(entities, SOURCE))
-    return ListSnapshot(SOURCE, version, tuple(entities), published, digest, tuple(warnings))
+    return build_snapshot(SOURCE, rows, digest, published, version, map_rows)

@@ -17,10 +17,10 @@ from screening.entities import Entity, EntityAddress, EntityName, ListSnapshot
 from screening.lists.common import (
     MAX_FIELD_CHARS,
     ListFormatError,
+    build_snapshot,
     check_size,
     checksum,
     clean,
-    formula_warnings,
     iso_date,
     unique,
 )
@@ -125,9 +125,7 @@ def _strength(quality: str, kind: str) -> tuple[str, str]:
 
 
 def _address(parts: dict[str, str]) -> EntityAddress:
-    text = ", ".join(
-        parts[k] for k in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY") if parts.get(k)
-    )
+    text = ", ".join(parts[k] for k in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY") if parts.get(k))
     return EntityAddress(
         street=parts.get("STREET") or None,
         city=parts.get("CITY") or None,
@@ -148,9 +146,7 @@ def map_rows(rows: UnRows, version: str) -> tuple[list[Entity], list[str]]:
         listed = [clean(n) for n in " ".join(p for p in parts if p).split(";") if clean(n)]
         key = f.get("REFERENCE_NUMBER") or f.get("DATAID") or ""
         if not listed or not key:
-            warnings.append(
-                f"UN SC list: a {rec.kind} record without a name or reference ({key!r}) was skipped"
-            )
+            warnings.append(f"UN SC list: a {rec.kind} record without a name or reference ({key!r}) was skipped")
             continue
         entity_id = f"{SOURCE}:{key}"
         if entity_id in seen:
@@ -209,7 +205,4 @@ def parse(data: bytes, version: str | None = None, *, published: str | None = No
         raise ListFormatError("UN SC list: no INDIVIDUAL or ENTITY records")
     digest = checksum(data)
     published = rows.generated or published
-    version = version or (f"{published}-{digest[:8]}" if published else f"sha-{digest[:12]}")
-    entities, warnings = map_rows(rows, version)
-    warnings.extend(formula_warnings(entities, SOURCE))
-    return ListSnapshot(SOURCE, version, tuple(entities), published, digest, tuple(warnings))
+    return build_snapshot(SOURCE, rows, digest, published, version, map_rows)

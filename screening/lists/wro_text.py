@@ -18,9 +18,7 @@ from screening.lists.common import clean
 
 _REGION = re.compile(r"\s*\(region[- ]wide\)\s*", re.IGNORECASE)
 _SUBSIDIARIES = re.compile(r",?\s+and\s+(?:its\s+)?subsidiaries\.?\s*$", re.IGNORECASE)
-_INCLUDING = re.compile(
-    r"\s*\(including\s+(?!\w+\s+alias)(?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)", re.IGNORECASE
-)
+_INCLUDING = re.compile(r"\s*\(including\s+(?!\w+\s+alias)(?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)", re.IGNORECASE)
 _AKA = re.compile(r"\s+(?:a/k/a|aka|a\.k\.a\.?|also known as)\s+", re.IGNORECASE)
 _ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Z0-9&-]{1,11})\)$")
 # A name that ends like this is complete, so a following " and " starts another party.
@@ -96,8 +94,7 @@ def parse_entity_text(text: str) -> list[Party]:
         return []
     parties = [Party(_names(heads[0], aliases), entity_type, tuple(flags))]
     parties += [
-        Party(_names(h, []), entity_type, tuple(f for f in flags if f != "includes_named_parties"))
-        for h in heads[1:]
+        Party(_names(h, []), entity_type, tuple(f for f in flags if f != "includes_named_parties")) for h in heads[1:]
     ]
     parties += [Party(_names(i, []), "organization", ("named_in_order",)) for i in included]
     return parties

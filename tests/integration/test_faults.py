@@ -180,3 +180,56 @@ def test_redis_down_fails_closed_then_catches_up(fresh_stack: Stack) -> None:
     consumer.close()
     assert_exactly_once_in_effect(decided, wanted)
     assert worker.wait_ready(timeout=60)["status"] == "ready"
+
+
+def test_list_load_failing_half_way_under_load_keeps_the_live_version(
+    stack: Stack, worker: Worker, list_snapshots: list[Any]
+) -> None:
+    """A load of a new OFAC SDN version dies part-way (the Redis connection drops after some chunks)
+    while entries stream through: the live version stays, the worker keeps screening with it."""
+    import dataclasses
+
+    import redis as redis_lib
+
+    from entrywatch.store import Keys, live_versions, save_snapshot
+
+    class DroppingRedis(redis_lib.Redis):
+        calls = 0
+
+        def hset(self, *args: Any, **kwargs: Any) -> Any:
+            DroppingRedis.calls += 1
+            if DroppingRedis.calls == 5:
+                raise redis_lib.ConnectionError("connection dropped mid-load")
+            return super().hset(*args, **kwargs)
+
+    sdn = next(s for s in list_snapshots if s.source == "ofac_sdn")
+    r = DroppingRedis.from_url(stack.redis.address)
+    before = live_versions(r, Keys())
+    run = uuid.uuid4().hex[:6]
+    batch = entries(run, 300)
+    wanted = {k.decode() for k, _ in batch}
+    consumer = stack.consumer("holds.v1", "cleared.v1")
+    producing = threading.Thread(target=stack.produce, args=(batch,), daemon=True)
+    producing.start()
+    new = dataclasses.replace(sdn, version=f"{sdn.version}-reissued-{run}")
+    with pytest.raises(redis_lib.ConnectionError):
+        save_snapshot(r, new, Keys())
+    assert DroppingRedis.calls == 5
+    assert live_versions(r, Keys()) == before
+    producing.join(60)
+    decided: dict[str, dict[str, Any]] = {}
+
+    def done(msgs: list[Any]) -> bool:
+        for m in msgs:
+            rec = json.loads(m.value())
+            if rec["entry_number"] in wanted:
+                decided[rec["entry_number"]] = rec
+        msgs.clear()
+        return len(decided) == len(wanted)
+
+    collect(consumer, done, timeout=240)
+    consumer.close()
+    assert len(decided) == len(wanted)
+    assert {d["list_versions"]["ofac_sdn"] for d in decided.values()} == {before["ofac_sdn"]}
+    body = worker.ready()
+    assert body is not None and body["list_versions"]["ofac_sdn"] == before["ofac_sdn"]

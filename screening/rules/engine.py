@@ -25,6 +25,8 @@ from screening.rules.ruleset import RuleSet
 # search(name, country, city): city is the city and province of the party's address, or None
 SearchFn = Callable[[str, str | None, str | None], Sequence[Match]]
 
+WRO_SOURCE = "cbp_wro"  # CBP's published WRO/Findings CSV (entity and product scope)
+WRO_NAMES_SOURCE = "cbp_wro_names"  # the cleaned entity-name table of the same orders (no scope)
 WRO_HOLD = "WRO_ENTITY"
 WRO_OTHER_GOODS = "WRO_ENTITY_OTHER_GOODS"
 WRO_UNKNOWN = "WRO_SCOPE_UNKNOWN"
@@ -384,9 +386,15 @@ def evaluate(
     b = _Builder(entry, rules)
     evidence_of: dict[Subject, list[region.RegionEvidence]] = {}
     for subject in subjects(entry):
-        for match in search(subject.name, subject.country, _city(subject.address)):
+        matches = search(subject.name, subject.country, _city(subject.address))
+        # The cleaned WRO name table restates CBP's published orders without their product scope: when the
+        # published order itself matched this party, it alone speaks (with its scope), not its copy.
+        published_wro = any(m.entity.source == WRO_SOURCE for m in matches)
+        for match in matches:
             if match.entity.entity_type == "region":
                 continue  # a region-wide order is applied by WRO_REGION, not by name
+            if published_wro and match.entity.source == WRO_NAMES_SOURCE:
+                continue
             _list_match(
                 b,
                 subject,

@@ -12,9 +12,7 @@ from screening.screen import ScreeningContext, screen_entry
 
 def entry(**parties: Any) -> Any:
     lines = parties.pop("lines", [])
-    return parse_entry(
-        {"entry_number": "T-1", "parties": {k: {"name": v} for k, v in parties.items()}, "lines": lines}
-    )
+    return parse_entry({"entry_number": "T-1", "parties": {k: {"name": v} for k, v in parties.items()}, "lines": lines})
 
 
 CASES = [
@@ -62,9 +60,7 @@ def test_supply_chain_tier_two_is_screened(skeleton_context: ScreeningContext) -
         lines=[
             {
                 "line_number": 3,
-                "supply_chain": [
-                    {"tier": 2, "role": "spinner", "name": "Xinjiang Junggar Cotton and Linen Co., Ltd."}
-                ],
+                "supply_chain": [{"tier": 2, "role": "spinner", "name": "Xinjiang Junggar Cotton and Linen Co., Ltd."}],
             }
         ],
     )
@@ -79,3 +75,18 @@ def test_decision_records_list_versions_and_algorithm(skeleton_context: Screenin
     assert skeleton_context.list_versions.items() <= result.list_versions.items()
     assert {"uflpa", "cbp_wro", "cbp_wro_names", "rules:decision-rules"} <= set(result.list_versions)
     assert result.algorithm == skeleton_context.index.algorithm
+
+
+def test_published_wro_speaks_for_its_copy_in_the_name_table(skeleton_context: ScreeningContext) -> None:
+    """Hoshine is on CBP's published WRO (silica-based products) and in the cleaned name table (no scope):
+    polysilicon from it is one in-scope WRO_ENTITY hold, not also a WRO_SCOPE_UNKNOWN review."""
+    e = parse_entry(
+        {
+            "entry_number": "T-WRO",
+            "parties": {"manufacturer": {"name": "Hoshine Silicon Industry Co. Ltd.", "address": {"country": "CN"}}},
+            "lines": [{"line_number": 1, "hts_code": "2804.61.0000", "description": "polysilicon"}],
+        }
+    )
+    reasons = screen_entry(e, skeleton_context).reasons
+    wro = [r for r in reasons if r.code.startswith("WRO_")]
+    assert [(r.code, r.entity_id.split(":")[0] if r.entity_id else None) for r in wro] == [("WRO_ENTITY", "cbp_wro")]

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -35,11 +36,15 @@ class Worker:
     web_port: int
     log: Path
 
-    def ready(self) -> dict[str, Any] | None:
+    def ready(self, timeout: float = 1.0) -> dict[str, Any] | None:
+        """The /ready body, 200 or 503 alike; None if the worker does not answer within ``timeout``."""
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/ready", timeout=1) as resp:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/ready", timeout=timeout) as resp:
                 body: dict[str, Any] = json.load(resp)
                 return body
+        except urllib.error.HTTPError as exc:  # 503: not ready, with the reasons in the body
+            failed: dict[str, Any] = json.load(exc)
+            return failed
         except OSError:
             return None
 

@@ -24,9 +24,12 @@ def decision_line(record: dict[str, Any], colour: bool = False) -> str:
     party = top.get("party_name") or ""
     score = f" score {top['score']:.2f}" if isinstance(top.get("score"), int | float) else ""
     listed = (
-        f"{top.get('matched_name')!s} on {top.get('list')!s}"
-        if top.get("matched_name")
-        else str(top.get("list") or "")
+        f"{top.get('matched_name')!s} on {top.get('list')!s}" if top.get("matched_name") else str(top.get("list") or "")
     )
-    more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+    others = sorted({str(r.get("code")) for r in reasons[1:]} - {str(top.get("code"))})
+    more = (
+        f" (+{len(reasons) - 1} more: {', '.join(others)})"
+        if others
+        else (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else "")
+    )
     return f"{head} {entry}: {top.get('code')} {where} {party!r} ~ {listed}{score}{more}"

@@ -217,8 +217,14 @@ def test_isolated_worker_not_ready_without_lists_then_logs_holds_as_json(stack: 
         assert "lists_not_loaded" in ready["problems"] and ready["list_versions"] == {}
 
         load_lists(settings, [str(LISTS)])
-        ready = iso.wait_ready(90)
-        assert {"uflpa", "cbp_wro"} <= set(ready["list_versions"])
+        iso.wait_ready(90)
+
+        def every_source_in_force() -> dict[str, Any] | None:
+            # sources go live one by one; the worker may take the first before the load's event arrives
+            body = iso.ready()
+            return body if body and {"uflpa", "cbp_wro"} <= set(body["list_versions"]) else None
+
+        wait_for(every_source_in_force, 90, "the worker to take in every loaded source")
 
         entry = hoshine(f"LOG-{tag}")
         consumer = stack.consumer(f"{tag}-{topics.HOLDS}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import heapq
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -57,6 +59,10 @@ MAX_POSTINGS = 4000  # a token listed under more names than this does not genera
 MAX_TRIGRAM_POSTINGS = 3000
 BLOCK_MIN_WEIGHT = 0.35
 SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this much in blocking
+# Search results kept per index (one set of list versions), least recently used dropped first. Party
+# names repeat on real traffic (the same importers, suppliers and manufacturers file entry after entry),
+# so most searches are answered from here; a list swap builds a new index and so discards the cache.
+CACHE_SIZE = 200_000
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -192,8 +198,21 @@ class NameIndex:
     algorithm_name = ALGORITHM_NAME
     algorithm_version = ALGORITHM_VERSION
 
-    def __init__(self, entities: Iterable[Entity], thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        entities: Iterable[Entity],
+        thresholds: Thresholds | None = None,
+        *,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
+        if cache_size < 0:
+            raise ValueError(f"cache_size must be >= 0, got {cache_size}")
         self.thresholds = thresholds or Thresholds()
+        self.cache_size = cache_size
+        self.cache_hits = 0
+        self.cache_misses = 0
+        self._cache: OrderedDict[tuple[Any, ...], tuple[Match, ...]] = OrderedDict()
+        self._cache_lock = threading.Lock()  # a retro-screening thread may search the same index
         self._entities: list[Entity] = []
         self._names: list[EntityName] = []
         self._owner: list[int] = []
@@ -401,8 +420,28 @@ class NameIndex:
     ) -> list[Match]:
         """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first.
         ``country`` (ISO alpha-2) and ``city`` (city and/or province, free text) of the party's address
-        corroborate or contradict a match a little."""
+        corroborate or contradict a match a little. Results are cached per index (``cache_size``)."""
         floor = self.thresholds.review if cutoff is None else cutoff
+        if not self.cache_size:
+            return self._search(name, kind, country, limit, floor, city)
+        key = (name, kind, country, city, limit, floor)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+                return list(hit)
+        found = self._search(name, kind, country, limit, floor, city)
+        with self._cache_lock:
+            self.cache_misses += 1
+            self._cache[key] = tuple(found)
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return found
+
+    def _search(
+        self, name: str, kind: str | None, country: str | None, limit: int, floor: float, city: str | None
+    ) -> list[Match]:
         query = prepare(name)
         if not query.tokens or not self._prepared:
             return []

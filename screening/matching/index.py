@@ -22,6 +22,7 @@ from screening.matching.prepare import (
     from_tokens,
     phonetic_key,
     prepare,
+    segment,
     split_against,
 )
 from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, score_pair
@@ -63,6 +64,7 @@ SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this m
 # names repeat on real traffic (the same importers, suppliers and manufacturers file entry after entry),
 # so most searches are answered from here; a list swap builds a new index and so discards the cache.
 CACHE_SIZE = 200_000
+TOKEN_MEMO_SIZE = 100_000  # query words whose similar vocabulary words and splits are kept per index
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -213,6 +215,8 @@ class NameIndex:
         self.cache_misses = 0
         self._cache: OrderedDict[tuple[Any, ...], tuple[Match, ...]] = OrderedDict()
         self._cache_lock = threading.Lock()  # a retro-screening thread may search the same index
+        self._similar_memo: dict[str, dict[int, float]] = {}
+        self._segment_memo: dict[str, list[str] | None] = {}
         self._entities: list[Entity] = []
         self._names: list[EntityName] = []
         self._owner: list[int] = []
@@ -283,6 +287,15 @@ class NameIndex:
     # -- candidate generation ----------------------------------------------------------------------
 
     def _similar_tokens(self, tok: str) -> dict[int, float]:
+        """Vocabulary tokens like ``tok`` (memoised per index: query words recur even in new names)."""
+        found = self._similar_memo.get(tok)
+        if found is None:
+            if len(self._similar_memo) >= TOKEN_MEMO_SIZE:
+                self._similar_memo.clear()
+            found = self._similar_memo[tok] = self._find_similar_tokens(tok)
+        return found
+
+    def _find_similar_tokens(self, tok: str) -> dict[int, float]:
         """Vocabulary tokens like ``tok``: the same, the same phonetic key, or a close spelling."""
         out: dict[int, float] = {}
         tid = self._vocab.get(tok)
@@ -331,8 +344,29 @@ class NameIndex:
                     out[near[k]] = ratio / 100.0
         return out
 
+    def _split_query(self, query: PreparedName) -> PreparedName:
+        """``split_against(query, vocabulary)``, with the split of each word memoised per index."""
+        out: list[str] = []
+        changed = False
+        for tok in query.tokens:
+            if len(tok) < 5 or tok in self._vocab:
+                out.append(tok)
+                continue
+            if tok in self._segment_memo:
+                parts = self._segment_memo[tok]
+            else:
+                if len(self._segment_memo) >= TOKEN_MEMO_SIZE:
+                    self._segment_memo.clear()
+                parts = self._segment_memo[tok] = segment(tok, self._vocab)
+            if parts:
+                out.extend(parts)
+                changed = True
+            else:
+                out.append(tok)
+        return from_tokens(tuple(out)) if changed else query
+
     def _blocking_tokens(self, query: PreparedName) -> list[tuple[str, float]]:
-        split = split_against(query, self._vocab)
+        split = self._split_query(query)
         toks: dict[str, float] = {}
         for prepared, factor in ((query, 1.0), (split, SPLIT_FACTOR)):
             for tok, w, cls in zip(prepared.tokens, prepared.weights, prepared.classes, strict=True):

@@ -44,8 +44,10 @@ def _fold_once(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """NFKC, strip accents, casefold, punctuation to spaces, collapse whitespace (a fixed point)."""
+    """NFKC, strip accents, casefold, punctuation to spaces, collapse whitespace (a fixed point).
+    Cached: addresses and names repeat from entry to entry."""
     out = _fold_once(text)
     for _ in range(4):
         again = _fold_once(out)

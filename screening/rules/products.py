@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from screening.rules.region import RuleDataError
@@ -18,6 +19,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ALL_PRODUCTS = "*"
 
 
+@lru_cache(maxsize=16384)
 def hts_digits(code: str | None) -> str:
     """'6109.10.0012' -> '6109100012'; None or no digits -> ''."""
     return _NON_DIGIT.sub("", code or "")

@@ -64,7 +64,9 @@ SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this m
 # names repeat on real traffic (the same importers, suppliers and manufacturers file entry after entry),
 # so most searches are answered from here; a list swap builds a new index and so discards the cache.
 CACHE_SIZE = 200_000
+CACHE_MAX_KEY_LEN = 512  # longer names (with the city) are searched but not cached
 TOKEN_MEMO_SIZE = 100_000  # query words whose similar vocabulary words and splits are kept per index
+MEMO_MAX_TOKEN_LEN = 64  # ... when no longer than this
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -288,6 +290,8 @@ class NameIndex:
 
     def _similar_tokens(self, tok: str) -> dict[int, float]:
         """Vocabulary tokens like ``tok`` (memoised per index: query words recur even in new names)."""
+        if len(tok) > MEMO_MAX_TOKEN_LEN:
+            return self._find_similar_tokens(tok)
         found = self._similar_memo.get(tok)
         if found is None:
             if len(self._similar_memo) >= TOKEN_MEMO_SIZE:
@@ -352,7 +356,9 @@ class NameIndex:
             if len(tok) < 5 or tok in self._vocab:
                 out.append(tok)
                 continue
-            if tok in self._segment_memo:
+            if len(tok) > MEMO_MAX_TOKEN_LEN:
+                parts = segment(tok, self._vocab)
+            elif tok in self._segment_memo:
                 parts = self._segment_memo[tok]
             else:
                 if len(self._segment_memo) >= TOKEN_MEMO_SIZE:
@@ -456,7 +462,7 @@ class NameIndex:
         ``country`` (ISO alpha-2) and ``city`` (city and/or province, free text) of the party's address
         corroborate or contradict a match a little. Results are cached per index (``cache_size``)."""
         floor = self.thresholds.review if cutoff is None else cutoff
-        if not self.cache_size:
+        if not self.cache_size or len(name) + len(city or "") > CACHE_MAX_KEY_LEN:
             return self._search(name, kind, country, limit, floor, city)
         key = (name, kind, country, city, limit, floor)
         with self._cache_lock:

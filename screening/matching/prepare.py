@@ -220,7 +220,7 @@ def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[st
             out.append(tok)
             continue
         parts: list[str] | tuple[str, ...] | None
-        if small and isinstance(vocab, frozenset):
+        if small and isinstance(vocab, frozenset) and len(tok) <= 64:
             parts = _split_small(tok, vocab)  # another name's tokens: the same pairs recur, cached
         elif small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
             out.append(tok)  # cheap test first: a split must start with a known token

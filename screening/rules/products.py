@@ -19,10 +19,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ALL_PRODUCTS = "*"
 
 
-@lru_cache(maxsize=16384)
 def hts_digits(code: str | None) -> str:
     """'6109.10.0012' -> '6109100012'; None or no digits -> ''."""
+    if code and len(code) <= 32:
+        return _hts_digits_cached(code)
     return _NON_DIGIT.sub("", code or "")
+
+
+@lru_cache(maxsize=16384)
+def _hts_digits_cached(code: str) -> str:
+    return _NON_DIGIT.sub("", code)
 
 
 def _prefix(code: str, prefixes: Iterable[str]) -> str | None:

@@ -44,8 +44,22 @@ def _fold_once(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+FOLD_CACHE_MAX_LEN = 256  # texts up to this long are cached (names and addresses repeat across entries)
+
+
 def fold(text: str) -> str:
     """NFKC, strip accents, casefold, punctuation to spaces, collapse whitespace (a fixed point)."""
+    if len(text) <= FOLD_CACHE_MAX_LEN:
+        return _fold_cached(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     out = _fold_once(text)
     for _ in range(4):
         again = _fold_once(out)

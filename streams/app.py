@@ -9,7 +9,7 @@ import tempfile
 
 import faust
 
-from streams import topics
+from streams import faust_transport, topics
 from streams.runtime import Runtime
 from streams.security import faust_credentials
 from streams.settings import Settings
@@ -22,7 +22,8 @@ def faust_config(settings: Settings) -> dict[str, object]:
     datadir = settings.data_dir or os.path.join(tempfile.gettempdir(), "entrywatch", settings.app_id)
     os.makedirs(os.path.dirname(datadir.rstrip("/")) or ".", exist_ok=True)
     return {
-        "broker": settings.faust_broker,
+        # the aiokafka driver with the consumer's fetch wait from the settings (streams.faust_transport)
+        "broker": settings.faust_broker.replace("kafka://", f"{faust_transport.SCHEME}://"),
         "broker_credentials": faust_credentials(settings),
         "store": "memory://",
         "datadir": datadir,
@@ -46,6 +47,7 @@ def faust_config(settings: Settings) -> dict[str, object]:
 def create_app(settings: Settings) -> tuple[faust.App, Runtime]:
     """Build the Faust app and the worker's runtime state, with every agent and view attached."""
     app = faust.App(settings.app_id, **faust_config(settings))  # type: ignore[arg-type]
+    setattr(app, faust_transport.APP_ATTRIBUTE, settings.fetch_max_wait_ms)
     runtime = Runtime(settings)
     for name in AGENT_MODULES:
         importlib.import_module(f"agents.{name}").attach(app, runtime)

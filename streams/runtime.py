@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import time
@@ -173,13 +174,18 @@ class Runtime:
                 # (or, at start, nothing: the screening agent waits and acks nothing until lists arrive).
                 raise NoListsLoaded("no entity list is loaded in Redis; load one with `entrywatch lists load`")
             ctx = await asyncio.to_thread(
-                ScreeningContext.from_entities, entities, versions, thresholds=self.thresholds()
+                ScreeningContext.from_entities,
+                entities,
+                versions,
+                thresholds=self.thresholds(),
+                cache_size=self.settings.name_cache_size,
             )
             meta = await self.store.version_meta(versions)
             fps = await asyncio.to_thread(fingerprints, entities)
             change = ListChange(self.lists.versions, self.lists.fingerprints, versions, entities, fps, ctx)
             was_ready = self.lists.ready
             self.lists.swap(ctx, fps)
+            _freeze_heap()
             self.lists.meta = meta
             self.metrics.list_reloads.inc()
             if was_ready:
@@ -192,6 +198,16 @@ class Runtime:
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None
+
+
+def _freeze_heap() -> None:
+    """Move the objects alive now (the name index: ~650,000 objects with all lists) out of the cyclic
+    garbage collector's reach. Without this, each full collection walks the whole index (~0.3 s, every
+    few seconds under load): measured ~15% of a loaded worker's time. Objects of the replaced index are
+    unfrozen first, so a list swap does not keep them."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _epoch(iso: str | None) -> float | None:

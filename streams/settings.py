@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     # Screening
     batch_size: int = Field(500, ge=1, description="Entries taken per agent batch")
     batch_within_s: float = Field(0.05, gt=0, description="Longest wait to fill a batch (seconds)")
+    fetch_max_wait_ms: int = Field(
+        20,
+        ge=0,
+        le=60_000,
+        description="Longest time the broker holds a consumer fetch waiting for data (ms; Faust's own is 1500)",
+    )
+    name_cache_size: int = Field(
+        200_000, ge=0, description="Name searches cached per list version (0: off); see docs/scaling.md"
+    )
     hold_threshold: float = Field(
         Thresholds().hold, ge=0, le=1, description="Match score at or above which a party is HOLD"
     )

@@ -12,6 +12,13 @@ Four categories, mixed by weight:
 Every entry has 1-10 lines and 3-8 screened parties counting the importer, the declared parties
 (manufacturer always, then seller / shipper / consignee) and the supply-chain tiers; each entry
 validates against ``schemas/customs-entry.v1.json``. Generation is deterministic for a seed.
+
+Parties repeat, as on real traffic: the same importers, manufacturers and suppliers file entry after
+entry. Unlisted companies come from a fixed population of ``parties`` established companies (the same
+for every seed, so a warm-up run and the measured run share it), drawn with a skew (a few suppliers
+are very frequent, most are occasional); a share ``fresh`` of them are first-seen companies drawn anew.
+``fresh=1.0`` makes every unlisted company new (the worst case for the matcher's result cache). See
+docs/scaling.md for the assumption and its effect on throughput.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ MIN_PARTIES, MAX_PARTIES = 3, 8
 MIN_LINES, MAX_LINES = 1, 10
 OPTIONAL_ROLES = ("seller", "shipper", "consignee")
 COMPANY_TYPES = frozenset({"organization", "unknown"})
+PARTIES = 6_000  # established unlisted companies (suppliers, manufacturers, shippers) in the population
+FRESH = 0.05  # share of unlisted parties that are first-seen companies
 
 # Cities of the Xinjiang Uyghur Autonomous Region where UFLPA-relevant industries sit.
 XINJIANG_PLACES = (
@@ -285,9 +294,16 @@ class EntryGenerator:
         mix: dict[str, float] | None = None,
         prefix: str = "EWB",
         start: datetime | None = None,
+        parties: int = PARTIES,
+        fresh: float = FRESH,
     ) -> None:
         if not names:
             raise ValueError("no listed names: the benchmark needs at least one list file")
+        if parties < 1 or not 0.0 <= fresh <= 1.0:
+            raise ValueError(f"need parties >= 1 and 0 <= fresh <= 1, got {parties}, {fresh}")
+        self.parties = parties
+        self.fresh = fresh
+        self._population: dict[str, list[tuple[str, dict[str, object], str]]] = {}
         self.names = names
         self.sources = sorted(names)
         self.rng = random.Random(seed)
@@ -310,14 +326,36 @@ class EntryGenerator:
         # A source first, then a name: small lists (UFLPA, WRO) are as present as the large ones.
         return self.rng.choice(self.names[self.rng.choice(self.sources)])
 
-    def _clean_company(self, industry: str) -> tuple[str, dict[str, object]]:
-        country, cities, forms = self.rng.choice(CLEAN_COUNTRIES)
-        city = self.rng.choice(cities)
-        name = f"{city} {self.rng.choice(CLEAN_CORES)} {industry} {self.rng.choice(forms)}"
-        street = f"{self.rng.choice(STREET_NAMES)} {self.rng.choice(('Road', 'Avenue', 'Street'))}"
-        address = {"street": f"{self.rng.randint(1, 999)} {street}",
+    @staticmethod
+    def _new_company(rng: random.Random, industry: str) -> tuple[str, dict[str, object]]:
+        country, cities, forms = rng.choice(CLEAN_COUNTRIES)
+        city = rng.choice(cities)
+        name = f"{city} {rng.choice(CLEAN_CORES)} {industry} {rng.choice(forms)}"
+        street = f"{rng.choice(STREET_NAMES)} {rng.choice(('Road', 'Avenue', 'Street'))}"
+        address = {"street": f"{rng.randint(1, 999)} {street}",
                    "city": city, "country": country}  # fmt: skip
         return name, address
+
+    def _established(self, industry: str) -> list[tuple[str, dict[str, object], str]]:
+        pool = self._population.get(industry)
+        if pool is None:
+            rng = random.Random(f"population:{industry}")  # the same population for every seed
+            size = max(1, self.parties // len(INDUSTRIES))
+            pool = []
+            for _ in range(size):
+                name, address = self._new_company(rng, industry)
+                pool.append((name, address, self._mid(name, address, rng)))
+            self._population[industry] = pool
+        return pool
+
+    def _clean_company(self, industry: str) -> tuple[str, dict[str, object], str]:
+        """An unlisted company with its MID: an established one (frequent ones more often) or a new one."""
+        if self.rng.random() < self.fresh:
+            name, address = self._new_company(self.rng, industry)
+            return name, address, self._mid(name, address, self.rng)
+        pool = self._established(industry)
+        name, address, mid = pool[int(len(pool) * self.rng.random() ** 2)]
+        return name, dict(address), mid
 
     def _xinjiang_company(self, tier_names: Sequence[str]) -> tuple[str, dict[str, object]]:
         city, postcode = self.rng.choice(XINJIANG_PLACES)
@@ -326,12 +364,13 @@ class EntryGenerator:
                    "postal_code": postcode, "country": "CN"}  # fmt: skip
         return name, address
 
-    def _mid(self, name: str, address: dict[str, object]) -> str:
+    @staticmethod
+    def _mid(name: str, address: dict[str, object], rng: random.Random) -> str:
         words = [w for w in name.upper().replace(",", " ").split() if w.isalpha()]
         first = (words[0][:3] if words else "XXX").ljust(3, "X")
         second = (words[1][:3] if len(words) > 1 else "").ljust(3, "X")
         city = "".join(c for c in str(address.get("city", "")).upper() if c.isalpha())[:3].ljust(3, "X")
-        return f"{address.get('country', 'XX')}{first}{second}{self.rng.randint(1, 9999)}{city}"
+        return f"{address.get('country', 'XX')}{first}{second}{rng.randint(1, 9999)}{city}"
 
     # -- one entry --------------------------------------------------------------------------------------
 
@@ -347,9 +386,9 @@ class EntryGenerator:
 
         importer = rng.choice(US_IMPORTERS)
         us_city, us_state = rng.choice(US_CITIES)
-        maker, maker_addr = self._clean_company(industry)
+        maker, maker_addr, maker_mid = self._clean_company(industry)
         parties: dict[str, dict[str, object]] = {
-            "manufacturer": {"name": maker, "address": maker_addr, "mid": self._mid(maker, maker_addr)}
+            "manufacturer": {"name": maker, "address": maker_addr, "mid": maker_mid}
         }
         for role in rng.sample(OPTIONAL_ROLES, n_optional):
             if role == "consignee":
@@ -360,7 +399,7 @@ class EntryGenerator:
             elif role == "seller" and rng.random() < 0.5:
                 parties[role] = {"name": maker, "address": {"country": maker_addr["country"]}}
             else:
-                name, addr = self._clean_company(industry)
+                name, addr, _mid = self._clean_company(industry)
                 parties[role] = {"name": name, "address": addr}
 
         origin = str(maker_addr["country"])
@@ -384,7 +423,7 @@ class EntryGenerator:
             line = rng.choice(lines)
             chain = line.setdefault("supply_chain", [])
             assert isinstance(chain, list)
-            name, addr = self._clean_company(industry)
+            name, addr, _mid = self._clean_company(industry)
             tier = {"tier": len(chain) + 1, "role": rng.choice(roles), "name": name, "address": addr,
                     "country": addr["country"]}  # fmt: skip
             chain.append(tier)

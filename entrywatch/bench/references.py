@@ -37,11 +37,13 @@ def run_faust(settings: Settings, source: str, sink: str, status_file: str | Non
 
     import faust
 
+    from streams import faust_transport
     from streams.app import faust_config
 
     config = faust_config(settings)
     config["web_enabled"] = False
     app = faust.App(settings.app_id, **config)  # type: ignore[arg-type]
+    setattr(app, faust_transport.APP_ATTRIBUTE, settings.fetch_max_wait_ms)  # as the worker's
 
     def raw(name: str) -> Any:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")

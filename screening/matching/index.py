@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import heapq
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -20,6 +22,7 @@ from screening.matching.prepare import (
     from_tokens,
     phonetic_key,
     prepare,
+    segment,
     split_against,
 )
 from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, score_pair
@@ -57,6 +60,13 @@ MAX_POSTINGS = 4000  # a token listed under more names than this does not genera
 MAX_TRIGRAM_POSTINGS = 3000
 BLOCK_MIN_WEIGHT = 0.35
 SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this much in blocking
+# Search results kept per index (one set of list versions), least recently used dropped first. Party
+# names repeat on real traffic (the same importers, suppliers and manufacturers file entry after entry),
+# so most searches are answered from here; a list swap builds a new index and so discards the cache.
+CACHE_SIZE = 200_000
+CACHE_MAX_KEY_LEN = 512  # longer names (with the city) are searched but not cached
+TOKEN_MEMO_SIZE = 100_000  # query words whose similar vocabulary words and splits are kept per index
+MEMO_MAX_TOKEN_LEN = 64  # ... when no longer than this
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -192,8 +202,23 @@ class NameIndex:
     algorithm_name = ALGORITHM_NAME
     algorithm_version = ALGORITHM_VERSION
 
-    def __init__(self, entities: Iterable[Entity], thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        entities: Iterable[Entity],
+        thresholds: Thresholds | None = None,
+        *,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
+        if cache_size < 0:
+            raise ValueError(f"cache_size must be >= 0, got {cache_size}")
         self.thresholds = thresholds or Thresholds()
+        self.cache_size = cache_size
+        self.cache_hits = 0
+        self.cache_misses = 0
+        self._cache: OrderedDict[tuple[Any, ...], tuple[Match, ...]] = OrderedDict()
+        self._cache_lock = threading.Lock()  # a retro-screening thread may search the same index
+        self._similar_memo: dict[str, dict[int, float]] = {}
+        self._segment_memo: dict[str, list[str] | None] = {}
         self._entities: list[Entity] = []
         self._names: list[EntityName] = []
         self._owner: list[int] = []
@@ -264,6 +289,17 @@ class NameIndex:
     # -- candidate generation ----------------------------------------------------------------------
 
     def _similar_tokens(self, tok: str) -> dict[int, float]:
+        """Vocabulary tokens like ``tok`` (memoised per index: query words recur even in new names)."""
+        if len(tok) > MEMO_MAX_TOKEN_LEN:
+            return self._find_similar_tokens(tok)
+        found = self._similar_memo.get(tok)
+        if found is None:
+            if len(self._similar_memo) >= TOKEN_MEMO_SIZE:
+                self._similar_memo.clear()
+            found = self._similar_memo[tok] = self._find_similar_tokens(tok)
+        return found
+
+    def _find_similar_tokens(self, tok: str) -> dict[int, float]:
         """Vocabulary tokens like ``tok``: the same, the same phonetic key, or a close spelling."""
         out: dict[int, float] = {}
         tid = self._vocab.get(tok)
@@ -312,8 +348,31 @@ class NameIndex:
                     out[near[k]] = ratio / 100.0
         return out
 
+    def _split_query(self, query: PreparedName) -> PreparedName:
+        """``split_against(query, vocabulary)``, with the split of each word memoised per index."""
+        out: list[str] = []
+        changed = False
+        for tok in query.tokens:
+            if len(tok) < 5 or tok in self._vocab:
+                out.append(tok)
+                continue
+            if len(tok) > MEMO_MAX_TOKEN_LEN:
+                parts = segment(tok, self._vocab)
+            elif tok in self._segment_memo:
+                parts = self._segment_memo[tok]
+            else:
+                if len(self._segment_memo) >= TOKEN_MEMO_SIZE:
+                    self._segment_memo.clear()
+                parts = self._segment_memo[tok] = segment(tok, self._vocab)
+            if parts:
+                out.extend(parts)
+                changed = True
+            else:
+                out.append(tok)
+        return from_tokens(tuple(out)) if changed else query
+
     def _blocking_tokens(self, query: PreparedName) -> list[tuple[str, float]]:
-        split = split_against(query, self._vocab)
+        split = self._split_query(query)
         toks: dict[str, float] = {}
         for prepared, factor in ((query, 1.0), (split, SPLIT_FACTOR)):
             for tok, w, cls in zip(prepared.tokens, prepared.weights, prepared.classes, strict=True):
@@ -401,8 +460,28 @@ class NameIndex:
     ) -> list[Match]:
         """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first.
         ``country`` (ISO alpha-2) and ``city`` (city and/or province, free text) of the party's address
-        corroborate or contradict a match a little."""
+        corroborate or contradict a match a little. Results are cached per index (``cache_size``)."""
         floor = self.thresholds.review if cutoff is None else cutoff
+        if not self.cache_size or len(name) + len(city or "") > CACHE_MAX_KEY_LEN:
+            return self._search(name, kind, country, limit, floor, city)
+        key = (name, kind, country, city, limit, floor)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+                return list(hit)
+        found = self._search(name, kind, country, limit, floor, city)
+        with self._cache_lock:
+            self.cache_misses += 1
+            self._cache[key] = tuple(found)
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return found
+
+    def _search(
+        self, name: str, kind: str | None, country: str | None, limit: int, floor: float, city: str | None
+    ) -> list[Match]:
         query = prepare(name)
         if not query.tokens or not self._prepared:
             return []

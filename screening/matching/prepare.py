@@ -139,10 +139,12 @@ class PreparedName:
     total: float
     tokset: frozenset[str]  # the tokens as a set
     gluable: bool  # a token of five letters or more (only such tokens are split against another name)
-
-    @property
-    def distinctive_weight(self) -> float:
-        return sum(w for w, c in zip(self.weights, self.classes, strict=True) if c in (DISTINCTIVE, NUMBER))
+    # Computed once here rather than per scored pair:
+    distinctive_weight: float  # summed weight of the distinctive and number tokens
+    word_count: int  # distinctive, number and initial tokens
+    has_distinctive: bool  # a distinctive or number token
+    has_initial: bool
+    digits: tuple[str, ...]  # the tokens that are numbers
 
 
 def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
@@ -160,6 +162,11 @@ def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
         total=sum(weights),
         tokset=frozenset(tokens),
         gluable=any(len(t) >= 5 for t in tokens),
+        distinctive_weight=sum(w for w, c in zip(weights, classes, strict=True) if c in (DISTINCTIVE, NUMBER)),
+        word_count=sum(1 for c in classes if c in (DISTINCTIVE, NUMBER, INITIAL)),
+        has_distinctive=any(c in (DISTINCTIVE, NUMBER) for c in classes),
+        has_initial=INITIAL in classes,
+        digits=tuple(t for t in tokens if t.isdigit()),
     )
 
 
@@ -195,6 +202,14 @@ def segment(
     return parts if parts is not None and len(parts) >= 2 else None
 
 
+@lru_cache(maxsize=65536)
+def _split_small(tok: str, vocab: frozenset[str]) -> tuple[str, ...] | None:
+    if not any(tok.startswith(v) for v in vocab if len(v) >= 2):
+        return None  # cheap test first: a split must start with a known token
+    parts = segment(tok, vocab)
+    return tuple(parts) if parts else None
+
+
 def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[str, int]) -> PreparedName:
     """``name`` with every glued token that is not in ``vocab`` split into tokens that are."""
     out: list[str] = []
@@ -204,10 +219,14 @@ def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[st
         if tok in vocab or len(tok) < 5:
             out.append(tok)
             continue
-        if small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
+        parts: list[str] | tuple[str, ...] | None
+        if small and isinstance(vocab, frozenset) and len(tok) <= 64:
+            parts = _split_small(tok, vocab)  # another name's tokens: the same pairs recur, cached
+        elif small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
             out.append(tok)  # cheap test first: a split must start with a known token
             continue
-        parts = segment(tok, vocab)
+        else:
+            parts = segment(tok, vocab)
         if parts:
             out.extend(parts)
             changed = True

@@ -10,7 +10,6 @@ from rapidfuzz.fuzz import ratio
 
 from screening.matching.prepare import (
     DISTINCTIVE,
-    INITIAL,
     LEGAL,
     NUMBER,
     STOP,
@@ -113,28 +112,36 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
     """Greedy one-to-one alignment of tokens by weighted similarity; returns the matched weight."""
     if not a.tokens or not b.tokens:
         return 0.0, False, []
+    # (-weighted similarity, -similarity, i, j): ascending order is best pair first, ties by position
     cands: list[tuple[float, float, int, int]] = []
+    append = cands.append
+    a_weights, b_weights, b_tokens = a.weights, b.weights, b.tokens
     for i, ta in enumerate(a.tokens):
-        for j, tb in enumerate(b.tokens):
+        wa = a_weights[i]
+        for j, tb in enumerate(b_tokens):
             sim = 1.0 if ta == tb else pair_sim(ta, tb)
             if sim > 0.0:
-                pair_w = (a.weights[i] + b.weights[j]) / 2.0
-                cands.append((sim * pair_w, sim, i, j))
-    cands.sort(key=lambda c: (-c[0], -c[1], c[2], c[3]))
+                append((-(sim * ((wa + b_weights[j]) / 2.0)), -sim, i, j))
+    cands.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
     matched = 0.0
     shared = False
     pairs: list[tuple[str, str, float]] = []
-    for _, sim, i, j in cands:
+    a_classes, b_classes = a.classes, b.classes
+    most = min(len(a.tokens), len(b_tokens))
+    for _, neg_sim, i, j in cands:
         if i in used_a or j in used_b:
             continue
+        sim = -neg_sim
         used_a.add(i)
         used_b.add(j)
-        matched += sim * (a.weights[i] + b.weights[j]) / 2.0
-        if a.classes[i] in (DISTINCTIVE, NUMBER) and b.classes[j] in (DISTINCTIVE, NUMBER):
+        matched += sim * (a_weights[i] + b_weights[j]) / 2.0
+        if a_classes[i] in (DISTINCTIVE, NUMBER) and b_classes[j] in (DISTINCTIVE, NUMBER):
             shared = True
-        pairs.append((a.tokens[i], b.tokens[j], sim))
+        pairs.append((a.tokens[i], b_tokens[j], sim))
+        if len(pairs) == most:
+            break
     for short, long, flip in ((a, b, False), (b, a, True)):
         used_s, used_l = (used_b, used_a) if flip else (used_a, used_b)
         for i, tok in enumerate(short.tokens):
@@ -180,12 +187,7 @@ def _initials_run(acronym: str, name: PreparedName, used: set[int]) -> list[int]
     return None
 
 
-def _word_count(name: PreparedName) -> int:
-    return sum(1 for c in name.classes if c in (DISTINCTIVE, NUMBER, INITIAL))
-
-
-def _unmatched(name: PreparedName, pairs: list[tuple[str, str, float]], side: int) -> float:
-    used = {p[side] for p in pairs}
+def _unmatched(name: PreparedName, used: set[str]) -> float:
     return sum(
         w
         for t, w, c in zip(name.tokens, name.weights, name.classes, strict=True)
@@ -230,27 +232,23 @@ def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None) -> PairSc
     containment = min(1.0, matched / shorter.total)
     info = min(1.0, shorter.distinctive_weight / INFO_FULL)
     score = share * dice + (1.0 - share) * (dice + max(0.0, containment - dice) * info)
-    if _unmatched(a, pairs, 0) >= CONFLICT_WEIGHT and _unmatched(b, pairs, 1) >= CONFLICT_WEIGHT:
+    used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
+    if _unmatched(a, used_a) >= CONFLICT_WEIGHT and _unmatched(b, used_b) >= CONFLICT_WEIGHT:
         score = dice  # each side has a distinctive word the other lacks: not a sub-name
     compact = 0.0
     if a.compact and b.compact:
         compact = fuzz.ratio(a.compact, b.compact) / 100.0
         # the glued form settles words written together on one side and apart on the other; names
         # with as many words on both sides are compared word by word
-        glued = _word_count(a) != _word_count(b)
+        glued = a.word_count != b.word_count
         if glued and compact >= COMPACT_MIN and min(len(a.compact), len(b.compact)) >= 6:
             score = max(score, compact)
             shared = True
-    has_distinctive = any(c in (DISTINCTIVE, NUMBER) for c in a.classes) and any(
-        c in (DISTINCTIVE, NUMBER) for c in b.classes
-    )
+    has_distinctive = a.has_distinctive and b.has_distinctive
     if has_distinctive and not shared:
         score = min(score, NO_DISTINCTIVE_CAP)
-    if not has_distinctive and any(c == INITIAL for c in a.classes + b.classes):
+    if not has_distinctive and (a.has_initial or b.has_initial):
         score = min(score, NO_DISTINCTIVE_CAP)
-    used_a, used_b = {p[0] for p in pairs}, {p[1] for p in pairs}
-    if any(t.isdigit() and t not in used_a for t in a.tokens) and any(
-        t.isdigit() and t not in used_b for t in b.tokens
-    ):
+    if any(t not in used_a for t in a.digits) and any(t not in used_b for t in b.digits):
         score = min(score, NUMBER_CONFLICT_CAP)
     return PairScore(min(1.0, max(0.0, score)), dice, containment, compact, shared, a, b, tuple(pairs), share)

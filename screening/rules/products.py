@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from screening.rules.region import RuleDataError
@@ -20,7 +21,14 @@ ALL_PRODUCTS = "*"
 
 def hts_digits(code: str | None) -> str:
     """'6109.10.0012' -> '6109100012'; None or no digits -> ''."""
+    if code and len(code) <= 32:
+        return _hts_digits_cached(code)
     return _NON_DIGIT.sub("", code or "")
+
+
+@lru_cache(maxsize=16384)
+def _hts_digits_cached(code: str) -> str:
+    return _NON_DIGIT.sub("", code)
 
 
 def _prefix(code: str, prefixes: Iterable[str]) -> str | None:

@@ -105,3 +105,24 @@ def test_an_empty_pool_is_refused() -> None:
         EntryGenerator({})
     with pytest.raises(ValueError):
         EntryGenerator({"x": [ListedName("A Co", "x")]}, mix={"nonsense": 1.0})
+
+
+def test_unlisted_parties_repeat_from_a_population(lists_dir: Path) -> None:
+    def manufacturers(**kw: object) -> list[str]:
+        gen = EntryGenerator.from_paths([lists_dir], seed=5, mix={"clean": 1.0}, **kw)  # type: ignore[arg-type]
+        return [str(g.record["parties"]["manufacturer"]["name"]) for g in gen.generate(300)]  # type: ignore[index]
+
+    pooled, fresh = manufacturers(parties=200, fresh=0.0), manufacturers(fresh=1.0)
+    assert len(set(pooled)) < len(pooled) / 2  # established companies come back
+    assert len(set(fresh)) > len(set(pooled))
+    # the population does not depend on the seed: a warm-up generator shares it
+    other = EntryGenerator.from_paths([lists_dir], seed=6, mix={"clean": 1.0}, parties=200, fresh=0.0)
+    names = {str(g.record["parties"]["manufacturer"]["name"]) for g in other.generate(300)}  # type: ignore[index]
+    assert len(names & set(pooled)) > len(names) / 2
+
+
+def test_population_settings_are_checked(lists_dir: Path) -> None:
+    with pytest.raises(ValueError):
+        EntryGenerator.from_paths([lists_dir], parties=0)
+    with pytest.raises(ValueError):
+        EntryGenerator.from_paths([lists_dir], fresh=1.5)

@@ -1,0 +1,65 @@
+"""The matcher's result cache and per-index memos: the same answers as an uncached search, bounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.matching import NameIndex
+from screening.matching_eval.readers import screened_entities
+
+QUERIES = [
+    ("Hoshine Silicon Industry (Shanshan) Co., Ltd", None, "CN", "Shanshan"),
+    ("Xinjiang Production and Construction Corps", "company", None, None),
+    ("XPCC", None, None, None),
+    ("Guangzhou Evergreen Solar Industrial Co., Ltd.", "company", "CN", "Guangzhou"),
+    ("Hoshine Silicon Industry (Shanshan) Co., Ltd", None, "CN", "Shanshan"),  # again: a cache hit
+    ("Lop County Hair Product Industrial Park", None, "CN", None),
+    ("Baoding LYSZD Trade and Business Co., Ltd.", "company", None, None),
+    ("GUANGZHOU EVERGREEN SOLAR INDUSTRIAL CO LTD", "company", "cn", "Guangzhou"),
+    ("", None, None, None),
+]
+
+
+@pytest.fixture(scope="module")
+def entities():  # type: ignore[no-untyped-def]
+    return screened_entities(["data/lists/uflpa", "data/lists/cbp", "data/lists/un"])
+
+
+def _key(found):  # type: ignore[no-untyped-def]
+    return [(m.entity.id, m.name.value, m.score, m.explain) for m in found]
+
+
+def test_cached_search_returns_what_an_uncached_index_returns(entities) -> None:  # type: ignore[no-untyped-def]
+    cached, plain = NameIndex(entities), NameIndex(entities, cache_size=0)
+    for _ in range(2):  # the second round is answered from the cache
+        for name, kind, country, city in QUERIES:
+            got = cached.search(name, kind=kind, country=country, city=city, limit=3)
+            want = plain.search(name, kind=kind, country=country, city=city, limit=3)
+            assert _key(got) == _key(want), name
+    assert cached.cache_hits >= len(QUERIES)
+    assert plain.cache_hits == plain.cache_misses == 0
+
+
+def test_cache_is_bounded_and_keyed_by_every_argument(entities) -> None:  # type: ignore[no-untyped-def]
+    index = NameIndex(entities, cache_size=2)
+    name = "Hoshine Silicon Industry (Shanshan) Co., Ltd"
+    index.search(name)
+    index.search(name, country="CN")
+    index.search(name, cutoff=0.5)
+    index.search(name, limit=1)
+    assert len(index._cache) == 2 and index.cache_misses == 4 and index.cache_hits == 0
+    index.search(name, limit=1)
+    assert index.cache_hits == 1
+
+
+def test_a_returned_list_can_be_changed_without_changing_the_cache(entities) -> None:  # type: ignore[no-untyped-def]
+    index = NameIndex(entities)
+    first = index.search("Xinjiang Production and Construction Corps")
+    assert first
+    first.clear()
+    assert index.search("Xinjiang Production and Construction Corps")
+
+
+def test_negative_cache_size_is_refused(entities) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError):
+        NameIndex(entities[:1], cache_size=-1)

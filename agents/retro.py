@@ -94,9 +94,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
         since = time.time() - s.retro_lookback_days * DAY
         await retro_scan(audit, delta_ctx, since, s.retro_page_size, on_hits, stats, retry)
         log.warning("retro-screen %s", json.dumps(stats.to_json()))
-        await retry(
-            lambda: audit.r.set(f"{s.redis_key_prefix}:retro:last:{source}", json.dumps(stats.to_json()))
-        )
+        await retry(lambda: audit.r.set(f"{s.redis_key_prefix}:retro:last:{source}", json.dumps(stats.to_json())))
         return stats
 
     @app.task

@@ -39,9 +39,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
             started, stages = time.monotonic(), {"decode": 0.0, "screen": 0.0}  # metrics
             ctx, fps = await rt.lists.current_view()
             batch = [
-                Inbound(
-                    e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset
-                )
+                Inbound(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
                 for e in events
             ]
             screened: list[Screened] = []

@@ -137,9 +137,7 @@ class AuditStore:
         if supp_keys:
             pipe.hmget(self.keys.supp, list(supp_keys))
         results = await pipe.execute()
-        histories = {
-            n: [HistoryItem.from_record(json.loads(x)) for x in results[i]] for i, n in enumerate(numbers)
-        }
+        histories = {n: [HistoryItem.from_record(json.loads(x)) for x in results[i]] for i, n in enumerate(numbers)}
         suppressions: dict[str, Suppression] = {}
         if supp_keys:
             for key, raw in zip(supp_keys, results[len(numbers)], strict=True):
@@ -200,9 +198,7 @@ class AuditStore:
 
     # --- reads for the API and the CLI ----------------------------------------------------------
 
-    async def entry(
-        self, entry_number: str
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bytes | None]:
+    async def entry(self, entry_number: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bytes | None]:
         """(decision history oldest first, dispositions by decided_at, stored original entry bytes)."""
         pipe = self.r.pipeline(transaction=False)
         pipe.lrange(self.keys.hist(entry_number), 0, -1)
@@ -217,9 +213,7 @@ class AuditStore:
 
     async def holds_page(self, since_ms: int, skip: int, limit: int) -> list[tuple[dict[str, Any], int]]:
         """HOLD/REVIEW records screened at or after ``since_ms``, oldest first: (record, score)."""
-        members = await self.r.zrangebyscore(
-            self.keys.holds, since_ms, "+inf", start=skip, num=limit, withscores=True
-        )
+        members = await self.r.zrangebyscore(self.keys.holds, since_ms, "+inf", start=skip, num=limit, withscores=True)
         if not members:
             return []
         raws = await self.r.mget([self.keys.alert(_text(m)) for m, _s in members])
@@ -276,6 +270,4 @@ class AuditStore:
 
     async def claim_retro(self, source: str, version: str, ttl_s: int) -> bool:
         """True for the one worker that gets to retro-screen this list version."""
-        return bool(
-            await self.r.set(self.keys.retro_lock(source, version), str(time.time()), nx=True, ex=ttl_s)
-        )
+        return bool(await self.r.set(self.keys.retro_lock(source, version), str(time.time()), nx=True, ex=ttl_s))

@@ -114,7 +114,7 @@ def start_broker(port: int | None = None, log_dir: Path | None = None) -> Servic
             url,
             "--storage-engine",
             "memory://tansu/",
-        ],  # fmt: skip
+        ],
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         start_new_session=True,

@@ -68,9 +68,7 @@ def announce(settings: Settings, events: Sequence[dict[str, object]]) -> None:
         return
     producer = Producer(producer_config(settings))
     for ev in events:
-        producer.produce(
-            settings.topic(topics.LISTS), key=str(ev["source"]).encode(), value=json.dumps(ev).encode()
-        )
+        producer.produce(settings.topic(topics.LISTS), key=str(ev["source"]).encode(), value=json.dumps(ev).encode())
     if producer.flush(30) != 0:
         raise RuntimeError("could not deliver list events to the broker")
 
@@ -89,9 +87,7 @@ def parse_paths(
     if not snapshots:
         what = f"source {source}" if source else "list files"
         detail = "; ".join(f"{w}: {why}" for w, why in report.refused)
-        raise ListRefused(
-            f"no {what} recognised under {', '.join(paths)}" + (f" ({detail})" if detail else "")
-        )
+        raise ListRefused(f"no {what} recognised under {', '.join(paths)}" + (f" ({detail})" if detail else ""))
     return snapshots, report
 
 

@@ -125,9 +125,7 @@ def save_snapshot(
         raise ListRefused(f"{snap.source}: the new version has no entities")
     if previous is not None and not force:
         try:
-            check_shrink(
-                int(_meta(r, keys, snap.source, previous).get("entities") or 0), len(ids), max_shrink
-            )
+            check_shrink(int(_meta(r, keys, snap.source, previous).get("entities") or 0), len(ids), max_shrink)
         except ListRefused as exc:
             raise ListRefused(f"{snap.source} {snap.version}: {exc}") from None
     ents_key = keys.ents(snap.source, snap.version)

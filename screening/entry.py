@@ -40,9 +40,7 @@ class Address:
     country: str | None = None
 
     def text(self) -> str:
-        return ", ".join(
-            p for p in (self.street, self.city, self.province, self.postal_code, self.country) if p
-        )
+        return ", ".join(p for p in (self.street, self.city, self.province, self.postal_code, self.country) if p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +107,7 @@ class Entry:
         for line in self.lines:
             for tier in line.supply_chain:
                 country = tier.country or (tier.address.country if tier.address else None)
-                out.append(
-                    (tier.role or "supplier", line.line_number, tier.tier, tier.name, tier.address, country)
-                )
+                out.append((tier.role or "supplier", line.line_number, tier.tier, tier.name, tier.address, country))
         return out
 
 
@@ -272,9 +268,7 @@ def parse_entry(value: Any) -> Entry:
     parties: dict[str, Party] = {}
     for role, party in parties_obj.items():
         if role not in PARTY_ROLES:
-            raise EntryError(
-                f"$.parties.{role}", f"unknown party role; expected one of {', '.join(PARTY_ROLES)}"
-            )
+            raise EntryError(f"$.parties.{role}", f"unknown party role; expected one of {', '.join(PARTY_ROLES)}")
         if party is not None:
             parties[role] = _party(party, f"$.parties.{role}", role)
     lines_value = obj.get("lines", [])

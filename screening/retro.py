@@ -33,9 +33,7 @@ def changed_sources(old_versions: Mapping[str, str], new_versions: Mapping[str, 
     return {s: v for s, v in sorted(new_versions.items()) if old_versions.get(s) != v}
 
 
-def list_update_decision(
-    full: Decision, changed_ids: Collection[str], trigger: Mapping[str, Any]
-) -> Decision | None:
+def list_update_decision(full: Decision, changed_ids: Collection[str], trigger: Mapping[str, Any]) -> Decision | None:
     """Relabel the non-CLEAR reasons of ``full`` that name a new or changed entity as LIST_UPDATE
     (the original code kept in the evidence). None if no such reason remains (nothing to report)."""
     reasons: list[Reason] = []

@@ -102,9 +102,7 @@ def suppressed_reason(reason: Reason, by: Suppression) -> Reason:
     return dataclasses.replace(reason, code=SUPPRESSED, decision="CLEAR", evidence=evidence)
 
 
-def apply_suppressions(
-    decision: Decision, fps: Mapping[str, str], active: Mapping[str, Suppression]
-) -> Decision:
+def apply_suppressions(decision: Decision, fps: Mapping[str, str], active: Mapping[str, Suppression]) -> Decision:
     """Rewrite every reason whose key is suppressed as a CLEAR ``SUPPRESSED`` reason; recombine."""
     if not active:
         return decision

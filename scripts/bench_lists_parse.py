@@ -59,32 +59,22 @@ def main() -> int:
         (
             "ofac_sdn 2024-05-03 (sdn+alt+add)",
             lambda: ofac_sdn.parse(
-                *(
-                    d.joinpath("ofac/sdn-2024-05-03", f).read_bytes()
-                    for f in ("sdn.csv", "alt.csv", "add.csv")
-                )
+                *(d.joinpath("ofac/sdn-2024-05-03", f).read_bytes() for f in ("sdn.csv", "alt.csv", "add.csv"))
             ),
         ),
         (
             "ofac_sdn 2022-01-31 (sdn+alt+add)",
             lambda: ofac_sdn.parse(
-                *(
-                    d.joinpath("ofac/sdn-2022-01-31", f).read_bytes()
-                    for f in ("sdn.csv", "alt.csv", "add.csv")
-                )
+                *(d.joinpath("ofac/sdn-2022-01-31", f).read_bytes() for f in ("sdn.csv", "alt.csv", "add.csv"))
             ),
         ),
         (
             "ofac_cons 2025-12-19",
-            lambda: ofac_cons.parse(
-                *(d.joinpath("ofac/non-sdn-2025-12-19", f).read_bytes() for f in ofac_cons.FILES)
-            ),
+            lambda: ofac_cons.parse(*(d.joinpath("ofac/non-sdn-2025-12-19", f).read_bytes() for f in ofac_cons.FILES)),
         ),
         (
             "csl 2023-11-30 partial (allow_truncated)",
-            lambda: csl.parse(
-                d.joinpath("csl/consolidated-2023-11-30-partial.csv").read_bytes(), allow_truncated=True
-            ),
+            lambda: csl.parse(d.joinpath("csl/consolidated-2023-11-30-partial.csv").read_bytes(), allow_truncated=True),
         ),
         ("bis_dpl 2023-11-30", lambda: bis_dpl.parse(d.joinpath("bis/dpl-2023-11-30.txt").read_bytes())),
         (

@@ -63,9 +63,7 @@ def render() -> str:
     for name, field in Settings.model_fields.items():
         envs = ", ".join(f"`{e}`" for e in env_names(name, field.validation_alias))
         desc = (field.description or "").replace("|", "\\|")
-        rows.append(
-            f"| `{name}` | {envs} | {type_name(field.annotation)} | {default_text(field.default)} | {desc} |"
-        )
+        rows.append(f"| `{name}` | {envs} | {type_name(field.annotation)} | {default_text(field.default)} | {desc} |")
     return HEADER + "\n".join(rows) + "\n"
 
 
@@ -77,9 +75,7 @@ def main() -> int:
     if args.check:
         current = TARGET.read_text() if TARGET.exists() else ""
         if current != text:
-            print(
-                f"{TARGET.relative_to(ROOT)} is out of date: run scripts/gen_config_doc.py", file=sys.stderr
-            )
+            print(f"{TARGET.relative_to(ROOT)} is out of date: run scripts/gen_config_doc.py", file=sys.stderr)
             return 1
         return 0
     TARGET.write_text(text)

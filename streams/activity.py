@@ -14,9 +14,7 @@ from urllib.parse import quote
 from rapidfuzz import fuzz
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-FUZZY_TOKEN = (
-    85.0  # rapidfuzz ratio at or above which two words count as the same word (typos, transliteration)
-)
+FUZZY_TOKEN = 85.0  # rapidfuzz ratio at or above which two words count as the same word (typos, transliteration)
 
 Segment = tuple[str, bool]  # (text, matched)
 

@@ -68,9 +68,7 @@ async def finalize(
         lin = lineage(history, decision.alert_id, decision.entry_revision)
         record = decision_record(decision, screened_at, lin.supersedes)
         if not lin.repeat:
-            history.append(
-                HistoryItem(decision.alert_id, decision.entry_revision, decision.decision, lin.supersedes)
-            )
+            history.append(HistoryItem(decision.alert_id, decision.entry_revision, decision.decision, lin.supersedes))
         store = it.raw is not None and decision.entry_revision >= newest
         writes.append(
             AuditWrite(
@@ -92,9 +90,7 @@ async def audited_outputs(
     """The records to send for a screened batch, in input order, once the audit trail is written.
     Retries with back-off while Redis is unreachable; never returns a decision it could not audit."""
     pending = [
-        Pending(s.entry, s.decision, s.msg.value)
-        for s in screened
-        if s.decision is not None and s.entry is not None
+        Pending(s.entry, s.decision, s.msg.value) for s in screened if s.decision is not None and s.entry is not None
     ]
     delay = 0.1
     while True:

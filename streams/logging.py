@@ -43,9 +43,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         event: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
@@ -68,9 +66,7 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
         fields = extra_fields(record)
-        ordered = [k for k in FIELDS_FIRST if k in fields] + sorted(
-            k for k in fields if k not in FIELDS_FIRST
-        )
+        ordered = [k for k in FIELDS_FIRST if k in fields] + sorted(k for k in fields if k not in FIELDS_FIRST)
         if ordered:
             line += "  " + " ".join(f"{k}={fields[k]}" for k in ordered)
         return line

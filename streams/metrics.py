@@ -39,9 +39,7 @@ class PartitionPosition:
 
     @property
     def end(self) -> int | None:
-        candidates = [
-            x for x in (self.highwater, None if self.fetched is None else self.fetched + 1) if x is not None
-        ]
+        candidates = [x for x in (self.highwater, None if self.fetched is None else self.fetched + 1) if x is not None]
         return max(candidates) if candidates else None
 
     @property
@@ -77,9 +75,7 @@ class _LiveCollector(Collector):
             "Seconds since the live list version went live in Redis",
             labels=["source"],
         )
-        ents = GaugeMetricFamily(
-            "entrywatch_list_entities", "Entities of the live list version", labels=["source"]
-        )
+        ents = GaugeMetricFamily("entrywatch_list_entities", "Entities of the live list version", labels=["source"])
         for li in self.m.lists_source():
             info.add_metric([li.source, li.version], 1)
             if li.loaded_at is not None:

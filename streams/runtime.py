@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 class NoListsLoaded(RuntimeError):
     """Redis holds no live list version: screening must wait rather than clear entries unscreened."""
+
+
 @dataclass(frozen=True, slots=True)
 class ListChange:
     """A swap of the live lists, for listeners (the retro-screen): before and after."""

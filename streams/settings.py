@@ -91,9 +91,7 @@ class Settings(BaseSettings):
     )
     web_port: int = Field(6066, ge=0, le=65535, description="Port of the worker's web server (0: disabled)")
 
-    data_dir: str = Field(
-        "", description="Faust's data directory (default: a folder under the system temp dir)"
-    )
+    data_dir: str = Field("", description="Faust's data directory (default: a folder under the system temp dir)")
     log_level: Literal["debug", "info", "warning", "error"] = Field("warning", description="Log level")
     log_format: Literal["auto", "json", "text"] = Field(
         "auto",

@@ -33,9 +33,7 @@ def lists_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_entries() -> list[dict[str, Any]]:
-    return [
-        json.loads(line) for line in (SAMPLES / "demo-entries.jsonl").read_text().splitlines() if line.strip()
-    ]
+    return [json.loads(line) for line in (SAMPLES / "demo-entries.jsonl").read_text().splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="session")

@@ -108,8 +108,11 @@ class Soak:
                         win_lat.append(msg.timestamp()[1] - sent)
             if now - win_start >= self.window_s:
                 windows.append(self._window(now - started, now - win_start, win_count, win_lat, procs))
-                b.say(f"  t={windows[-1]['t_s']:>6.0f}s {windows[-1]['entries_per_s']:>7.1f}/s "
-                      f"p99 {windows[-1]['latency_ms'].get('p99', 0):>7.0f} ms rss {windows[-1]['rss_mb']}")  # fmt: skip
+                w = windows[-1]
+                b.say(
+                    f"  t={w['t_s']:>6.0f}s {w['entries_per_s']:>7.1f}/s "
+                    f"p99 {w['latency_ms'].get('p99', 0):>7.0f} ms rss {w['rss_mb']}"
+                )
                 win_start, win_lat, win_count = now, [], 0
         if win_count:
             now = time.monotonic()

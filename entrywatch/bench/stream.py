@@ -353,15 +353,9 @@ class StreamBench:
 
     def _output_consumer(self, output_topics: Sequence[str]) -> Consumer:
         settings = self.settings()
-        consumer = Consumer(
-            consumer_config(settings, f"bench-collect-{self.run_id}", **{"fetch.wait.max.ms": 20})
-        )
+        consumer = Consumer(consumer_config(settings, f"bench-collect-{self.run_id}", **{"fetch.wait.max.ms": 20}))
         consumer.assign(
-            [
-                TopicPartition(t, p, OFFSET_BEGINNING)
-                for t in output_topics
-                for p in range(self.cfg.partitions)
-            ]
+            [TopicPartition(t, p, OFFSET_BEGINNING) for t in output_topics for p in range(self.cfg.partitions)]
         )
         return consumer
 
@@ -435,9 +429,7 @@ class StreamBench:
 
     # phases ----------------------------------------------------------------------------------------------
 
-    def run_phase(
-        self, phase: str, n_procs: int, entries: list[Generated], warmup: list[Generated]
-    ) -> PhaseResult:
+    def run_phase(self, phase: str, n_procs: int, entries: list[Generated], warmup: list[Generated]) -> PhaseResult:
         tag = f"{self.run_id}-{phase.replace('_', '')}-w{n_procs}"
         if phase == "screen":
             prefix = f"bench-{tag}-"
@@ -498,9 +490,7 @@ class StreamBench:
                         services=self._service_cpu(),
                     )
 
-                seen, out_types = self._collect(
-                    consumer, {k for k, _ in payloads}, f"{phase} x{n_procs}", snapshot
-                )
+                seen, out_types = self._collect(consumer, {k for k, _ in payloads}, f"{phase} x{n_procs}", snapshot)
                 thread.join(120)
                 if errors:
                     raise errors[0]
@@ -520,9 +510,7 @@ class StreamBench:
                     self._delete_topics(phase_topics)
                     self.created_topics = [t for t in self.created_topics if t not in phase_topics]
         cpu = [round(after - b, 2) for (_rss, after), b in zip(stats, before, strict=True)]
-        result = self._result(
-            phase, n_procs, entries, produced_at, seen, stats, cpu, produce_types + out_types
-        )
+        result = self._result(phase, n_procs, entries, produced_at, seen, stats, cpu, produce_types + out_types)
         result.cpu_s_broker = round(services_cpu["broker"], 2) if "broker" in services_cpu else None
         result.cpu_s_redis = round(services_cpu["redis"], 2) if "redis" in services_cpu else None
         result.cpu_s_harness = round(harness_cpu, 2)
@@ -668,9 +656,7 @@ def build_report(
         ratios[f"workers_{n}"] = row
     base = min(cfg.workers)
     scaling = {
-        f"screen_{n}_vs_{base}": round(
-            by[("screen", n)].throughput_eps / by[("screen", base)].throughput_eps, 3
-        )
+        f"screen_{n}_vs_{base}": round(by[("screen", n)].throughput_eps / by[("screen", base)].throughput_eps, 3)
         for n in cfg.workers
         if n != base and by[("screen", base)].throughput_eps
     }
@@ -746,8 +732,7 @@ def render_table(report: dict[str, Any]) -> str:
         ))  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = [
-        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
-        for r in rows
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     cfg = report["config"]
@@ -779,10 +764,7 @@ def render_table(report: dict[str, Any]) -> str:
     for name, t in report["targets"].items():
         state = "n/a" if t["met"] is None else ("met" if t["met"] else "NOT met")
         value = "-" if t["value"] is None else f"{t['value']:g}"
-        out.append(
-            f"target {name}: {value} (target {t['target']}) {state}"
-            + (f" - {t['note']}" if t["note"] else "")
-        )
+        out.append(f"target {name}: {value} (target {t['target']}) {state}" + (f" - {t['note']}" if t["note"] else ""))
     out.append("every entry decided exactly once: " + ("yes" if report["all_decided_exactly_once"] else "NO"))
     out.append(f"logs: {report['log_dir']}")
     return "\n".join(out)

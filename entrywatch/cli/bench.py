@@ -140,9 +140,7 @@ def bench_match(paths: list[str], n: int, seed: int, top: int, thresholds: Thres
     for name, _kind, expected in queries:
         t = time.perf_counter()
         text = prepare(name).text
-        hits = process.extract(
-            text, prepared_texts, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=top * 4
-        )
+        hits = process.extract(text, prepared_texts, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=top * 4)
         ids: list[str] = []
         for _, _, i in hits:
             if owners[i] not in ids:

@@ -21,9 +21,7 @@ from streams.settings import Settings
 IDLE_S = 3.0  # the DLQ is read to its end: stop after this long without a message (Tansu's end offsets are unreliable)
 
 
-def read_dead_letters(
-    settings: Settings, follow: bool = False, idle_s: float = IDLE_S
-) -> Iterator[dict[str, Any]]:
+def read_dead_letters(settings: Settings, follow: bool = False, idle_s: float = IDLE_S) -> Iterator[dict[str, Any]]:
     consumer = Consumer(consumer_config(settings, f"entrywatch-dlq-{uuid.uuid4().hex[:8]}"))
     last = time.monotonic() + 30  # joining the group can take seconds; the idle clock starts on assignment
 
@@ -114,9 +112,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--id", nargs="+", metavar="P:O", help="dead letters by DLQ partition:offset")
-    p.add_argument(
-        "--kind", choices=("decode", "schema", "size", "screening"), help="only this kind of error"
-    )
+    p.add_argument("--kind", choices=("decode", "schema", "size", "screening"), help="only this kind of error")
     p.add_argument("--match", metavar="TEXT", help="only errors containing TEXT")
 
 

@@ -42,9 +42,7 @@ async def gather_explanation(settings: Settings, entry_number: str) -> dict[str,
             return out
         versions, entities = await AsyncListStore(client, Keys(settings.redis_key_prefix)).load_live()
         thresholds = Thresholds(hold=settings.hold_threshold, review=settings.review_threshold)
-        ctx = await asyncio.to_thread(
-            ScreeningContext.from_entities, entities, versions, thresholds=thresholds
-        )
+        ctx = await asyncio.to_thread(ScreeningContext.from_entities, entities, versions, thresholds=thresholds)
         fps = fingerprints(entities)
         decision = screen_entry(parse_entry(json.loads(stored)), ctx)
         state = await audit.read_batch([], decision_keys(decision, fps))
@@ -66,11 +64,7 @@ def _reason_text(r: dict[str, Any]) -> str:
     if r.get("line_number") is not None:
         where += f" (line {r['line_number']}, tier {r.get('tier')})"
     score = f" score {r['score']:.2f}" if isinstance(r.get("score"), int | float) else ""
-    listed = (
-        f" ~ {r.get('matched_name')!s} on {r.get('list')!s} ({r.get('entity_id')})"
-        if r.get("entity_id")
-        else ""
-    )
+    listed = f" ~ {r.get('matched_name')!s} on {r.get('list')!s} ({r.get('entity_id')})" if r.get("entity_id") else ""
     extra = ""
     ev = r.get("evidence") or {}
     if r.get("code") == "SUPPRESSED":
@@ -100,9 +94,7 @@ def render(entry_number: str, ex: dict[str, Any]) -> str:
     for d in ex["dispositions"]:
         scope = f" for {d['party_name']!r} / {d['entity_id']}" if d.get("party_name") else ""
         note = f": {d['note']}" if d.get("note") else ""
-        lines.append(
-            f"  {d['decided_at']}  {d['outcome']} by {d['reviewer']} on {d['alert_id']}{scope}{note}"
-        )
+        lines.append(f"  {d['decided_at']}  {d['outcome']} by {d['reviewer']} on {d['alert_id']}{scope}{note}")
     rs = ex.get("rescreen")
     if rs is None:
         lines.append("Re-screen: the original entry is not stored (past retention)")

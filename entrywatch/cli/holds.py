@@ -33,10 +33,7 @@ def parse_since(text: str) -> int:
 def _assignment(consumer: Consumer, names: list[str], since_ms: int | None) -> list[TopicPartition]:
     meta = consumer.list_topics(timeout=10)
     parts = [
-        TopicPartition(n, p, OFFSET_BEGINNING)
-        for n in names
-        if n in meta.topics
-        for p in meta.topics[n].partitions
+        TopicPartition(n, p, OFFSET_BEGINNING) for n in names if n in meta.topics for p in meta.topics[n].partitions
     ]
     if since_ms is None or not parts:
         return parts
@@ -45,20 +42,15 @@ def _assignment(consumer: Consumer, names: list[str], since_ms: int | None) -> l
             [TopicPartition(tp.topic, tp.partition, since_ms) for tp in parts], timeout=10
         )
         return [
-            TopicPartition(tp.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_BEGINNING)
-            for tp in found
+            TopicPartition(tp.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_BEGINNING) for tp in found
         ]
     except KafkaException:
         return parts  # the broker cannot look up by time: read from the start, filter by screened_at
 
 
-def tail(
-    settings: Settings, *, follow: bool, as_json: bool, since_ms: int | None, cleared: bool, idle_s: float
-) -> int:
+def tail(settings: Settings, *, follow: bool, as_json: bool, since_ms: int | None, cleared: bool, idle_s: float) -> int:
     names = [settings.topic(topics.HOLDS)] + ([settings.topic(topics.CLEARED)] if cleared else [])
-    cfg = consumer_config(
-        settings, f"entrywatch-tail-{uuid.uuid4().hex[:8]}", **{"enable.partition.eof": True}
-    )
+    cfg = consumer_config(settings, f"entrywatch-tail-{uuid.uuid4().hex[:8]}", **{"enable.partition.eof": True})
     consumer = Consumer(cfg)
     printed = 0
     try:
@@ -85,10 +77,7 @@ def tail(
                 record = json.loads(msg.value())
             except ValueError:
                 continue
-            if (
-                since_ms is not None
-                and parse_since(str(record.get("screened_at", "1970-01-01T00:00:00Z"))) < since_ms
-            ):
+            if since_ms is not None and parse_since(str(record.get("screened_at", "1970-01-01T00:00:00Z"))) < since_ms:
                 continue
             if as_json:
                 print(json.dumps(record, ensure_ascii=False), flush=follow)
@@ -120,11 +109,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t = hsub.add_parser("tail", help="print one line (or JSON record) per decision on holds.v1")
     t.add_argument("--follow", "-f", action="store_true", help="keep waiting for new decisions")
     t.add_argument("--json", action="store_true", help="print each decision record as one JSON line")
-    t.add_argument(
-        "--since", metavar="TIME", help="only decisions screened since TIME (ISO 8601, or 15m, 2h, 3d ago)"
-    )
+    t.add_argument("--since", metavar="TIME", help="only decisions screened since TIME (ISO 8601, or 15m, 2h, 3d ago)")
     t.add_argument("--cleared", action="store_true", help="also print CLEAR decisions from cleared.v1")
-    t.add_argument(
-        "--idle", type=float, default=3.0, help="without --follow, stop after this many idle seconds"
-    )
+    t.add_argument("--idle", type=float, default=3.0, help="without --follow, stop after this many idle seconds")
     t.set_defaults(func=cmd_tail)

@@ -74,9 +74,7 @@ NEW_NAMES = (
 
 def synthetic_entry(i: int, rng: random.Random, hit: bool) -> dict[str, Any]:
     def name() -> str:
-        return " ".join(rng.choice(WORDS).title() for _ in range(3)) + rng.choice(
-            [" Co., Ltd.", " LLC", " Inc", ""]
-        )
+        return " ".join(rng.choice(WORDS).title() for _ in range(3)) + rng.choice([" Co., Ltd.", " LLC", " Inc", ""])
 
     maker = NEW_NAMES[i % len(NEW_NAMES)] if hit else name()
     return {
@@ -121,9 +119,7 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
                    list_version="bench-2", entity_type="organization", names=(EntityName(nm),))
             for k, nm in enumerate(NEW_NAMES)
         ]  # fmt: skip
-        new = [
-            dataclasses.replace(e, list_version="bench-2") if e.source == "uflpa" else e for e in old
-        ] + added
+        new = [dataclasses.replace(e, list_version="bench-2") if e.source == "uflpa" else e for e in old] + added
         new_versions = {**versions, "uflpa": "bench-2"}
         t1 = time.perf_counter()
         new_fps = fingerprints(new)
@@ -135,14 +131,10 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
         trigger = {"source": "uflpa", "version": "bench-2", "previous_version": versions.get("uflpa")}
 
         async def on_hits(hits: list[tuple[bytes, Entry]]) -> int:
-            decisions = [
-                list_update_decision(screen_entry(e, full_ctx), changed_ids, trigger) for _r, e in hits
-            ]
+            decisions = [list_update_decision(screen_entry(e, full_ctx), changed_ids, trigger) for _r, e in hits]
             return sum(1 for d in decisions if d is not None)
 
-        stats = await retro_scan(
-            audit, delta_ctx, now - 30 * 86400, page_size, on_hits, RetroStats("uflpa", "bench-2")
-        )
+        stats = await retro_scan(audit, delta_ctx, now - 30 * 86400, page_size, on_hits, RetroStats("uflpa", "bench-2"))
         return {
             "entries": n,
             "stored_bytes_redis": memory,
@@ -184,12 +176,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rsub = retro.add_subparsers(dest="retro_command", metavar="ACTION", required=True)
     b = rsub.add_parser("bench", help="time a retro-screen of N stored entries against a list update")
     b.add_argument("--entries", type=int, default=100_000)
-    b.add_argument(
-        "--hit-rate", type=float, default=0.001, help="share of entries naming a newly listed party"
-    )
+    b.add_argument("--hit-rate", type=float, default=0.001, help="share of entries naming a newly listed party")
     b.add_argument("--page-size", type=int, default=2000)
     b.add_argument("--seed", type=int, default=1)
-    b.add_argument(
-        "--use-redis-url", action="store_true", help="use REDIS_URL instead of a throw-away redis-server"
-    )
+    b.add_argument("--use-redis-url", action="store_true", help="use REDIS_URL instead of a throw-away redis-server")
     b.set_defaults(func=cmd_bench)

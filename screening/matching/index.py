@@ -179,9 +179,7 @@ def place_qualified(entity: Entity, pair: PairScore, qualifiers: frozenset[str])
         if t not in used and c in (DISTINCTIVE, NUMBER, INITIAL)
     ]
     places = _entity_places(entity)
-    return bool(extra) and all(
-        t in PLACE_WORDS or t in qualifiers or t in places or t in BRANCH_WORDS for t in extra
-    )
+    return bool(extra) and all(t in PLACE_WORDS or t in qualifiers or t in places or t in BRANCH_WORDS for t in extra)
 
 
 def _score_kind(kind: str | None, entity: Entity) -> str | None:

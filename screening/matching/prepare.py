@@ -176,9 +176,7 @@ def prepare(name: str) -> PreparedName:
     return from_tokens(name_tokens(name))
 
 
-def segment(
-    tok: str, vocab: frozenset[str] | set[str] | dict[str, int], max_parts: int = 5
-) -> list[str] | None:
+def segment(tok: str, vocab: frozenset[str] | set[str] | dict[str, int], max_parts: int = 5) -> list[str] | None:
     """Split a glued token into known tokens ("siemensag" -> ["siemens", "ag"]), fewest parts first;
     None unless it splits into two or more parts of two letters or more."""
     n = len(tok)

@@ -41,9 +41,7 @@ CONFLICT_WEIGHT = 0.5  # unmatched distinctive weight on both sides that turns c
 INFO_FULL = 1.6
 
 
-def token_sim(
-    a: str, b: str, ratio: float, key_a: str, key_b: str, skel_a: str = "", skel_b: str = ""
-) -> float:
+def token_sim(a: str, b: str, ratio: float, key_a: str, key_b: str, skel_a: str = "", skel_b: str = "") -> float:
     """Similarity of two tokens, given rapidfuzz's ratio of them in [0, 1], their phonetic keys and
     their transliteration keys."""
     if a == b:
@@ -103,9 +101,7 @@ class PairScore:
 @lru_cache(maxsize=262144)
 def pair_sim(a: str, b: str) -> float:
     """``token_sim`` of two tokens, cached: the same word pairs recur across candidates and queries."""
-    return token_sim(
-        a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b)
-    )
+    return token_sim(a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b))
 
 
 def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[str, str, float]]]:

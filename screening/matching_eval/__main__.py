@@ -61,11 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     found = sum(s >= args.threshold for s in un_scores)
     print(json.dumps({"unrelated_aliases": len(unrelated), "matched_by_name": found}))
     report = evaluate(pairs, scores, args.threshold)
-    print(
-        json.dumps(
-            {"split": args.split, "threshold": args.threshold, **{k: v.as_dict() for k, v in report.items()}}
-        )
-    )
+    print(json.dumps({"split": args.split, "threshold": args.threshold, **{k: v.as_dict() for k, v in report.items()}}))
     if args.errors:
         wrong = [(s, p) for p, s in zip(pairs, scores, strict=True) if (s >= args.threshold) != p.label]
         for s, p in wrong[: args.errors]:

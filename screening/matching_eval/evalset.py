@@ -117,9 +117,7 @@ def _ofac_number(entity: Entity) -> str | None:
 def build_pairs(snapshots: Sequence[ListSnapshot], per_kind: int = 2500) -> list[Pair]:
     rng = random.Random(SEED)
     pos: dict[str, list[Pair]] = {"company": [], "person": []}
-    sdn_snaps = sorted(
-        (s for s in snapshots if s.source == "ofac_sdn"), key=lambda s: (s.published or "", s.version)
-    )
+    sdn_snaps = sorted((s for s in snapshots if s.source == "ofac_sdn"), key=lambda s: (s.published or "", s.version))
     sdn_new = {e.id: e for e in sdn_snaps[-1].entities} if sdn_snaps else {}
     sdn_old = {e.id: e for e in sdn_snaps[0].entities} if len(sdn_snaps) > 1 else {}
     old_version = sdn_snaps[0].version if len(sdn_snaps) > 1 else None
@@ -160,9 +158,7 @@ def build_pairs(snapshots: Sequence[ListSnapshot], per_kind: int = 2500) -> list
             continue
         origin = "cross_list_unrelated" if _unrelated(e.primary_name, other.primary_name) else "cross_list"
         pos[kind].append(
-            Pair(
-                e.primary_name, other.primary_name, kind, True, origin, _split(other.id), f"{e.id}|{other.id}"
-            )
+            Pair(e.primary_name, other.primary_name, kind, True, origin, _split(other.id), f"{e.id}|{other.id}")
         )
 
     neg: dict[str, list[Pair]] = {"company": [], "person": []}

@@ -198,9 +198,7 @@ def _wro_reason(entry: Entry, subject: Subject, entity: Entity, rules: RuleSet) 
     ]
     evidence: dict[str, Any] = {
         "product_scope": list(entity.product_scope),
-        "lines": [
-            {"line_number": ln.line_number, "hts_code": ln.hts_code, **c.to_json()} for ln, c in checks
-        ],
+        "lines": [{"line_number": ln.line_number, "hts_code": ln.hts_code, **c.to_json()} for ln, c in checks],
         "scope_rules": f"{rules.products.id}.v{rules.products.version}",
     }
     if entity.status:
@@ -262,9 +260,7 @@ def _region(b: _Builder, subject: Subject, found: list[region.RegionEvidence]) -
     )
 
 
-def _wro_region(
-    b: _Builder, line: Line, producers: list[tuple[Subject, list[region.RegionEvidence]]]
-) -> None:
+def _wro_region(b: _Builder, line: Line, producers: list[tuple[Subject, list[region.RegionEvidence]]]) -> None:
     products = b.rules.products
     scopes = products.region_scopes_for(line.hts_code, b.entry.filed_at)
     if not scopes:
@@ -328,9 +324,7 @@ def _mid(b: _Builder, facts: ListFacts) -> None:
     party = b.entry.parties.get("manufacturer")
     if party is None:
         return
-    subject = Subject(
-        "manufacturer", party.name, address=party.address, registration_id=party.registration_id
-    )
+    subject = Subject("manufacturer", party.name, address=party.address, registration_id=party.registration_id)
     derived = manufacturer_mid(b.entry, party, b.rules)
     mid_rules = f"{b.rules.mid.id}.v{b.rules.mid.version}"
     candidates: dict[str, str] = {}

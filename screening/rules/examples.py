@@ -29,9 +29,7 @@ MEU = ("csl", "Military End User (MEU) List - Bureau of Industry and Security", 
 DPL = ("csl", "Denied Persons List (DPL) - Bureau of Industry and Security", CSL_VERSION)
 UVL = ("csl", "Unverified List (UVL) - Bureau of Industry and Security", CSL_VERSION)
 
-CSL_AC_INTERNATIONAL_ADDRESS = (
-    "Room 1104, North Tower Yueziu City Plaza, No. 445 Dong Feng Zhong Rd., Guangzhou, CN"
-)
+CSL_AC_INTERNATIONAL_ADDRESS = "Room 1104, North Tower Yueziu City Plaza, No. 445 Dong Feng Zhong Rd., Guangzhou, CN"
 LIST_VERSIONS = {
     "uflpa": UFLPA[2],
     "cbp_wro": WRO[2],
@@ -66,9 +64,7 @@ def entities() -> list[Entity]:
             "Hotan Haolin Hair Accessories",
             "Hollin Hair Accessories",
         ),
-        _entity(
-            UFLPA, "hoshine", "Hoshine Silicon Industry (Shanshan) Co., Ltd", flags=("includes_subsidiaries",)
-        ),
+        _entity(UFLPA, "hoshine", "Hoshine Silicon Industry (Shanshan) Co., Ltd", flags=("includes_subsidiaries",)),
         _entity(
             UFLPA,
             "changji-esquel",
@@ -117,9 +113,7 @@ def entities() -> list[Entity]:
             "WSIEC",
             programs=("NPWMD", "IFSR"),
             identifiers=(("uscc", "91420112711981060J"),),
-            addresses=(
-                EntityAddress(street="No. 5647, Dongxihu Ave, Dongxihu District", city="Wuhan", country="CN"),
-            ),
+            addresses=(EntityAddress(street="No. 5647, Dongxihu Ave, Dongxihu District", city="Wuhan", country="CN"),),
         ),
         _entity(
             CONS,
@@ -158,9 +152,7 @@ def entities() -> list[Entity]:
             "fang-liwu",
             "FANG LIWU",
             entity_type="person",
-            addresses=(
-                EntityAddress(text="NAN HU XI YUAN 50505, CHAI YANG DISTRICT, WANG GING, BEIJING, CN"),
-            ),
+            addresses=(EntityAddress(text="NAN HU XI YUAN 50505, CHAI YANG DISTRICT, WANG GING, BEIJING, CN"),),
         ),
         _entity(UVL, "xinjiang-east-hope-new-energy", "Xinjiang East Hope New Energy Company Ltd."),
     ]
@@ -174,9 +166,7 @@ def _entry(number: str, **kw: Any) -> dict[str, Any]:
         "filed_at": "2025-10-01T09:00:00Z",
         "direction": "import",
         "country_of_origin": "CN",
-        "parties": {
-            "consignee": {"name": "Harbor Street Imports LLC", "address": {"city": "Newark", "country": "US"}}
-        },
+        "parties": {"consignee": {"name": "Harbor Street Imports LLC", "address": {"city": "Newark", "country": "US"}}},
         "lines": [],
     }
     base.update(kw)
@@ -306,9 +296,7 @@ EXAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
         "the seller's registration number is the USCC of an SDN (the name alone would not match)",
         _entry(
             "EW-EX-0008",
-            parties={
-                "seller": {"name": "Sanjiang Hardware Trading", "registration_id": "91420112711981060J"}
-            },
+            parties={"seller": {"name": "Sanjiang Hardware Trading", "registration_id": "91420112711981060J"}},
             lines=[_line(1, "8481.80.9050", "valves", GUANGZHOU_MILL)],
         ),
     ),

@@ -145,9 +145,7 @@ class ProductRules:
                     raise RuleDataError(f"{dated[0]}: source {dated[2]!r} is not described in sources")
             for prefixes in (*(s.hts for s in sectors), *(r.hts for r in scopes), *wro.values()):
                 for p in prefixes:
-                    if p != ALL_PRODUCTS and not re.fullmatch(
-                        r"\d{2}(?:\d{2}(?:\.\d{2}(?:\.\d{2,4})?)?)?", p
-                    ):
+                    if p != ALL_PRODUCTS and not re.fullmatch(r"\d{2}(?:\d{2}(?:\.\d{2}(?:\.\d{2,4})?)?)?", p):
                         raise RuleDataError(f"HTS prefix {p!r} is not chapter/heading/subheading")
             return cls(data["id"], str(data["version"]), sectors, scopes, wro, sources)
         except (KeyError, TypeError) as exc:
@@ -164,9 +162,7 @@ class ProductRules:
                 out.append(SectorHit(sector, prefix))
         return out
 
-    def region_scopes_for(
-        self, hts_code: str | None, on_date: str | None = None
-    ) -> list[tuple[RegionScope, str]]:
+    def region_scopes_for(self, hts_code: str | None, on_date: str | None = None) -> list[tuple[RegionScope, str]]:
         out = []
         for scope in self.region_scopes:
             if on_date is not None and on_date[:10] < scope.effective:

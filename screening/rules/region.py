@@ -193,10 +193,7 @@ def _latin_hits(segment: str, rules: PlaceRules) -> list[_Hit]:
             if not c and t not in rules.admin_latin and not t.isdigit()
         ]  # fmt: skip
         if not rest:
-            hits = [
-                h if h.usage == "street" else _Hit(h.place, h.text, "locality", h.script, h.segment)
-                for h in hits
-            ]
+            hits = [h if h.usage == "street" else _Hit(h.place, h.text, "locality", h.script, h.segment) for h in hits]
     return hits
 
 
@@ -221,9 +218,9 @@ def _zh_hits(text: str, rules: PlaceRules) -> list[_Hit]:
         after = text[i + len(name) :].lstrip(" ")
         stripped = after.lstrip(rules.direction_zh)
         usage: Usage
-        if (
-            stripped.startswith(rules.street_zh) and not after.startswith(rules.admin_zh)
-        ) or _latin_street_follows(after, rules):
+        if (stripped.startswith(rules.street_zh) and not after.startswith(rules.admin_zh)) or _latin_street_follows(
+            after, rules
+        ):
             usage = "street"
         elif (
             not after
@@ -263,15 +260,9 @@ def _evidence(hit: _Hit, field: str, strength: Strength, why: str) -> RegionEvid
     return RegionEvidence(kind, field, hit.text, strength, hit.place.id, why, hit.segment or None)
 
 
-def _postal(
-    code: str, field: str, country: str | None, rules: PlaceRules, *, in_street: bool
-) -> list[RegionEvidence]:
+def _postal(code: str, field: str, country: str | None, rules: PlaceRules, *, in_street: bool) -> list[RegionEvidence]:
     digits = re.sub(r"\s+", "", code)
-    if (
-        len(digits) != rules.postal_length
-        or not digits.isdigit()
-        or not digits.startswith(rules.postal_prefixes)
-    ):
+    if len(digits) != rules.postal_length or not digits.isdigit() or not digits.startswith(rules.postal_prefixes):
         return []
     if in_street:
         return [
@@ -286,18 +277,12 @@ def _postal(
         ]
     if country == "CN":
         return [
-            RegionEvidence(
-                "postal_code", field, digits, "strong", REGION_ID, "postal code of the region, country CN"
-            )
+            RegionEvidence("postal_code", field, digits, "strong", REGION_ID, "postal code of the region, country CN")
         ]
-    return [
-        RegionEvidence("postal_code", field, digits, "weak", REGION_ID, "region postal code but no country")
-    ]
+    return [RegionEvidence("postal_code", field, digits, "weak", REGION_ID, "region postal code but no country")]
 
 
-def detect_address(
-    address: Address | None, rules: PlaceRules, country: str | None = None
-) -> list[RegionEvidence]:
+def detect_address(address: Address | None, rules: PlaceRules, country: str | None = None) -> list[RegionEvidence]:
     """Evidence from a structured address. ``country`` overrides the address's own (a tier's country)."""
     if address is None:
         return []
@@ -317,9 +302,7 @@ def detect_address(
             strength = _place_strength(hit.place, country)
             out.append(_evidence(hit, field, strength, f"{hit.place.kind} in the {field} field"))
     if address.street:
-        out.extend(
-            _street(address.street, "street", country, rules, structured_elsewhere=structured_elsewhere)
-        )
+        out.extend(_street(address.street, "street", country, rules, structured_elsewhere=structured_elsewhere))
         if not address.postal_code and country == "CN":
             for number in _DIGITS.findall(address.street):
                 out.extend(_postal(number, "street", country, rules, in_street=True))
@@ -348,9 +331,7 @@ def _street(
                 )
             )
         elif not structured_elsewhere:
-            out.append(
-                _evidence(hit, field, "weak", f"{hit.place.kind} named inside a longer {field} segment")
-            )
+            out.append(_evidence(hit, field, "weak", f"{hit.place.kind} named inside a longer {field} segment"))
     return out
 
 
@@ -392,9 +373,7 @@ def detect_registration(registration_id: str | None, rules: PlaceRules) -> list[
     if uscc_valid(code):
         if code[2:4] == region:
             return [
-                RegionEvidence(
-                    "uscc", "registration_id", code, "strong", REGION_ID, f"USCC division code {code[2:8]}"
-                )
+                RegionEvidence("uscc", "registration_id", code, "strong", REGION_ID, f"USCC division code {code[2:8]}")
             ]
         return []
     if resident_id_valid(code):

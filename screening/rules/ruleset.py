@@ -126,9 +126,7 @@ def _read_dir(directory: Path | None) -> dict[str, dict[str, str]]:
         root = resources.files("screening.rules") / "data"
         entries = [(e.name, e.read_text(encoding="utf-8")) for e in root.iterdir() if _FILE.match(e.name)]
     else:
-        entries = [
-            (p.name, p.read_text(encoding="utf-8")) for p in directory.iterdir() if _FILE.match(p.name)
-        ]
+        entries = [(p.name, p.read_text(encoding="utf-8")) for p in directory.iterdir() if _FILE.match(p.name)]
     for name, text in entries:
         m = _FILE.match(name)
         assert m is not None
@@ -153,9 +151,7 @@ def load_rules(directory: Path | None = None, pins: Mapping[str, str] | None = N
         except json.JSONDecodeError as exc:
             raise RuleDataError(f"{file_id}.v{version}.json: {exc}") from exc
         if data.get("id") != file_id or str(data.get("version")) != version:
-            raise RuleDataError(
-                f"{file_id}.v{version}.json declares id/version {data.get('id')}/{data.get('version')}"
-            )
+            raise RuleDataError(f"{file_id}.v{version}.json declares id/version {data.get('id')}/{data.get('version')}")
         chosen[file_id] = data
         versions[file_id] = version
     return RuleSet(

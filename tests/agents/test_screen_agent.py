@@ -56,9 +56,7 @@ async def test_agent_routes_decisions_and_dead_letters(
     assert len(sent) == len(demo_entries) + 1
     assert topics.count("entries.dlq.v1") == 1
     decisions = {
-        json.loads(v)["entry_number"]: (t, json.loads(v)["decision"])
-        for t, _k, v in sent
-        if t != "entries.dlq.v1"
+        json.loads(v)["entry_number"]: (t, json.loads(v)["decision"]) for t, _k, v in sent if t != "entries.dlq.v1"
     }
     assert decisions["EW1-0000001-1"] == ("holds.v1", "HOLD")
     assert decisions["EW1-0000002-9"] == ("cleared.v1", "CLEAR")

@@ -76,10 +76,8 @@ def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Wo
     assert producer.flush(60) == 0
 
     def ours(m: Any) -> bool:
-        return (
-            (m.key() is not None
-            and m.key().decode().startswith(f"{run}-"))
-            or run in json.loads(m.value()).get("entry_number", "")
+        return (m.key() is not None and m.key().decode().startswith(f"{run}-")) or run in json.loads(m.value()).get(
+            "entry_number", ""
         )
 
     def done(msgs: list[Any]) -> bool:
@@ -102,9 +100,7 @@ def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Wo
             assert letter["error"], label
         else:
             number = json.loads(value)["entry_number"]
-            decided = [
-                m for m in msgs if m.topic() == expected and json.loads(m.value())["entry_number"] == number
-            ]
+            decided = [m for m in msgs if m.topic() == expected and json.loads(m.value())["entry_number"] == number]
             assert len(decided) == 1, f"{label}: {len(decided)} decisions"
             assert_valid("hold-alert.v1.json", json.loads(decided[0].value()))
     assert worker.proc.poll() is None and worker.ready() is not None
@@ -146,9 +142,7 @@ def test_dlq_show_and_replay_after_the_cause_is_fixed(fresh_stack: Stack) -> Non
     strict.stop()  # the cause is fixed: a worker with the default size limit
     fixed = fresh_stack.start_worker()
     fixed.wait_ready()
-    replayed = cli(
-        fresh_stack, "dlq", "replay", "--id", f"{record['dlq']['partition']}:{record['dlq']['offset']}"
-    )
+    replayed = cli(fresh_stack, "dlq", "replay", "--id", f"{record['dlq']['partition']}:{record['dlq']['offset']}")
     assert replayed.returncode == 0 and "replayed 1" in replayed.stdout, replayed.stderr
     after = collect(consumer, lambda ms: any(m.topic() == "holds.v1" for m in ms), timeout=120)
     consumer.close()

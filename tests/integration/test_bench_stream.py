@@ -45,12 +45,7 @@ def test_every_entry_is_decided_exactly_once_in_every_phase(report: dict) -> Non
 def test_the_report_has_every_field(report: dict) -> None:  # type: ignore[type-arg]
     for p in report["phases"]:
         assert set(p["latency_ms"]) == {"p50", "p95", "p99", "max", "mean"}
-        assert (
-            p["latency_ms"]["p50"]
-            <= p["latency_ms"]["p95"]
-            <= p["latency_ms"]["p99"]
-            <= p["latency_ms"]["max"]
-        )
+        assert p["latency_ms"]["p50"] <= p["latency_ms"]["p95"] <= p["latency_ms"]["p99"] <= p["latency_ms"]["max"]
         assert p["throughput_eps"] > 0 and p["duration_s"] > 0
         assert len(p["peak_rss_mb"]) == p["processes"] == 1 and p["peak_rss_mb"][0] > 0
         assert len(p["cpu_s"]) == 1

@@ -168,9 +168,7 @@ def test_false_positive_suppresses_the_same_hit_only(stack: Stack, worker: Worke
     [_h, again] = wait_decisions(consumer, number, 2)
     assert again["decision"] == "CLEAR" and again["supersedes"] == hold["alert_id"]
     [reason] = again["reasons"]
-    assert (
-        reason["code"] == "SUPPRESSED" and reason["decision"] == "CLEAR" and reason["entity_id"] == KHOTAN_ID
-    )
+    assert reason["code"] == "SUPPRESSED" and reason["decision"] == "CLEAR" and reason["entity_id"] == KHOTAN_ID
     assert reason["evidence"]["disposition_id"] == f"disp-{run}"
     assert reason["evidence"]["suppressed_code"] == "UFLPA_ENTITY"
 
@@ -270,9 +268,7 @@ def test_holds_api_pages_and_answers_schema_valid_json(stack: Stack, worker: Wor
     assert status == 400 and bad["error"] == "bad_request"
 
 
-def test_explain_and_holds_tail(
-    stack: Stack, worker: Worker, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
+def test_explain_and_holds_tail(stack: Stack, worker: Worker, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
     from entrywatch.cli import main
 
     number = f"EXPLAIN-{run_id()}"
@@ -302,6 +298,4 @@ def test_explain_and_holds_tail(
     assert main(["holds", "tail", "--idle", "2"]) == 0
     text = capsys.readouterr().out
     [line] = [x for x in text.splitlines() if number in x]
-    assert (
-        line.startswith("HOLD") and HOSHINE in line and "UFLPA Entity List" in line and "score 1.00" in line
-    )
+    assert line.startswith("HOLD") and HOSHINE in line and "UFLPA Entity List" in line and "score 1.00" in line

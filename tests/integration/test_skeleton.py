@@ -51,16 +51,13 @@ def test_entries_in_decisions_out(stack: Stack, worker: Worker, demo_entries: li
         dlq = [
             m
             for m in msgs
-            if m.topic() == "entries.dlq.v1"
-            and run.encode() in base64.b64decode(json.loads(m.value())["original_b64"])
+            if m.topic() == "entries.dlq.v1" and run.encode() in base64.b64decode(json.loads(m.value())["original_b64"])
         ]
         return wanted <= seen and bool(dlq)
 
     msgs = collect(consumer, done, timeout=90)
     consumer.close()
-    ours = [
-        m for m in msgs if m.topic() != "entries.dlq.v1" and json.loads(m.value())["entry_number"] in wanted
-    ]
+    ours = [m for m in msgs if m.topic() != "entries.dlq.v1" and json.loads(m.value())["entry_number"] in wanted]
     decisions = {json.loads(m.value())["entry_number"]: (m.topic(), json.loads(m.value())) for m in ours}
     assert set(decisions) == wanted, f"missing decisions for {wanted - set(decisions)}"
 
@@ -86,8 +83,7 @@ def test_entries_in_decisions_out(stack: Stack, worker: Worker, demo_entries: li
     [letter] = [
         json.loads(m.value())
         for m in msgs
-        if m.topic() == "entries.dlq.v1"
-        and run.encode() in base64.b64decode(json.loads(m.value())["original_b64"])
+        if m.topic() == "entries.dlq.v1" and run.encode() in base64.b64decode(json.loads(m.value())["original_b64"])
     ]
     assert_valid("dead-letter.v1.json", letter)
     assert base64.b64decode(letter["original_b64"]) == malformed

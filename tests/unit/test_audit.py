@@ -32,9 +32,7 @@ def pending(ctx: ScreeningContext, number: str, revision: int, maker: str) -> Pe
     return Pending(entry, screen_entry(entry, ctx), json.dumps(raw).encode())
 
 
-async def test_finalize_places_decisions_and_dedups(
-    audit: AuditStore, skeleton_context: ScreeningContext
-) -> None:
+async def test_finalize_places_decisions_and_dedups(audit: AuditStore, skeleton_context: ScreeningContext) -> None:
     fps = fingerprints(skeleton_context.index._entities)
     first = pending(skeleton_context, "E-1", 0, HOSHINE)
     amended = pending(skeleton_context, "E-1", 1, HOSHINE)
@@ -48,9 +46,7 @@ async def test_finalize_places_decisions_and_dedups(
     history, dispositions, stored = await audit.entry("E-1")
     assert [h["alert_id"] for h in history] == [r0["alert_id"], r1["alert_id"]]
     assert dispositions == []
-    assert (
-        stored is not None and json.loads(stored)["entry_revision"] == 1
-    )  # the late rev 0 did not overwrite
+    assert stored is not None and json.loads(stored)["entry_revision"] == 1  # the late rev 0 did not overwrite
     page = await audit.holds_page(0, 0, 10)
     assert [rec["alert_id"] for rec, _s in page] == [r0["alert_id"], r1["alert_id"]]
 
@@ -72,9 +68,7 @@ async def test_false_positive_disposition_suppresses_the_next_identical_hit(
     assert cleared["decision"] == "CLEAR" and cleared["supersedes"] == hold["alert_id"]
     assert [r["code"] for r in cleared["reasons"]] == ["SUPPRESSED"] * len(hits)
     # confirmed lifts it again
-    await apply_disposition(
-        parse_disposition({**d, "disposition_id": "d-10", "outcome": "confirmed"}), audit, fps
-    )
+    await apply_disposition(parse_disposition({**d, "disposition_id": "d-10", "outcome": "confirmed"}), audit, fps)
     [(_p, held)] = await finalize([pending(skeleton_context, "E-2", 2, HOSHINE)], fps, audit)
     assert held["decision"] == "HOLD"
     _h, dispositions, _s = await audit.entry("E-2")

@@ -9,9 +9,7 @@ from entrywatch.cli.bench_stream import cmd_stream, register
 
 
 def test_bare_bench_runs_the_stream_benchmark() -> None:
-    args = build_parser().parse_args(
-        ["bench", "--entries", "50", "--workers", "1,2", "--rate", "1000", "--json"]
-    )
+    args = build_parser().parse_args(["bench", "--entries", "50", "--workers", "1,2", "--rate", "1000", "--json"])
     assert args.func is cmd_stream
     assert args.entries == 50 and args.workers == (1, 2) and args.rate == 1000.0 and args.json
 

@@ -155,9 +155,7 @@ def test_compose_commands_exist_in_the_cli(compose: dict[str, Any]) -> None:
         assert_cli_accepts(compose["services"][name]["command"])
 
 
-def test_compose_environment_maps_to_settings(
-    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_compose_environment_maps_to_settings(compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     env = compose["services"]["worker"]["environment"]
     assert set(env) <= settings_env_names(), set(env) - settings_env_names()
     for k, v in env.items():

@@ -95,9 +95,7 @@ def test_named_parties_cover_parties_importer_and_every_tier() -> None:
 
 
 @pytest.mark.parametrize(("path", "value", "error_path"), INVALID)
-def test_invalid_entries_are_refused_by_parser_and_schema(
-    path: list[str | int], value: Any, error_path: str
-) -> None:
+def test_invalid_entries_are_refused_by_parser_and_schema(path: list[str | int], value: Any, error_path: str) -> None:
     doc = with_change(path, value)
     with pytest.raises(EntryError) as info:
         parse_entry(doc)
@@ -112,9 +110,7 @@ def test_minimal_entry_defaults() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=20,
 )
 

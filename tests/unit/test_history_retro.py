@@ -26,12 +26,8 @@ LINEAGE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("label", "history", "alert", "rev", "expected"), LINEAGE, ids=[c[0] for c in LINEAGE]
-)
-def test_lineage(
-    label: str, history: list[HistoryItem], alert: str, rev: int, expected: tuple[object, ...]
-) -> None:
+@pytest.mark.parametrize(("label", "history", "alert", "rev", "expected"), LINEAGE, ids=[c[0] for c in LINEAGE])
+def test_lineage(label: str, history: list[HistoryItem], alert: str, rev: int, expected: tuple[object, ...]) -> None:
     lin = lineage(history, alert, rev)
     assert (lin.supersedes, lin.repeat, lin.stale) == expected
 
@@ -45,9 +41,7 @@ def test_latest_is_the_last_of_the_highest_revision() -> None:
 def test_compare_reports_added_and_removed_reasons() -> None:
     r1 = {"code": "UFLPA_ENTITY", "decision": "HOLD", "party_name": "X", "entity_id": "u:1", "score": 0.95}
     r2 = {"code": "LIST_MATCH", "decision": "HOLD", "party_name": "Y", "entity_id": "c:2"}
-    same = compare(
-        {"decision": "HOLD", "reasons": [r1]}, {"decision": "HOLD", "reasons": [{**r1, "score": 0.97}]}
-    )
+    same = compare({"decision": "HOLD", "reasons": [r1]}, {"decision": "HOLD", "reasons": [{**r1, "score": 0.97}]})
     assert same.unchanged
     diff = compare({"decision": "HOLD", "reasons": [r1]}, {"decision": "HOLD", "reasons": [r2]})
     assert not diff.unchanged and diff.added == [r2] and diff.removed == [r1]
@@ -89,7 +83,5 @@ def test_list_update_decision_relabels_only_new_or_changed_hits() -> None:
     assert upd.reasons[1].evidence == {"match_code": "UFLPA_ENTITY", "list_update": trigger}
     assert upd.alert_id != full.alert_id
     assert list_update_decision(full, {"u:other"}, trigger) is None
-    suppressed = dataclasses.replace(
-        full, reasons=(reason("u:new", "CLEAR", "SUPPRESSED"),), decision="CLEAR"
-    )
+    suppressed = dataclasses.replace(full, reasons=(reason("u:new", "CLEAR", "SUPPRESSED"),), decision="CLEAR")
     assert list_update_decision(suppressed, {"u:new"}, trigger) is None

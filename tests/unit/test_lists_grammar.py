@@ -13,8 +13,7 @@ UFLPA_CASES = [
     # (published cell, primary, [(alias, strength, kind)], flags)
     ("Khotan Jiade Hair Product Co. Ltd.", "Khotan Jiade Hair Product Co. Ltd.", [], []),
     (
-        "Changji Esquel Textile Co. Ltd. (and three aliases: Changji Yida Textile; Changji Esquel; "
-        "and Changji Yida)",
+        "Changji Esquel Textile Co. Ltd. (and three aliases: Changji Yida Textile; Changji Esquel; and Changji Yida)",
         "Changji Esquel Textile Co. Ltd.",
         [
             ("Changji Yida Textile", "strong", "aka"),
@@ -77,9 +76,7 @@ UFLPA_CASES = [
 
 
 @pytest.mark.parametrize(("text", "primary", "aliases", "flags"), UFLPA_CASES)
-def test_uflpa_alias_grammar(
-    text: str, primary: str, aliases: list[tuple[str, str, str]], flags: list[str]
-) -> None:
+def test_uflpa_alias_grammar(text: str, primary: str, aliases: list[tuple[str, str, str]], flags: list[str]) -> None:
     got_primary, got_aliases, got_flags = uflpa.parse_name(text)
     assert got_primary == primary
     assert [(a.value, a.strength, a.kind) for a in got_aliases] == aliases

@@ -35,9 +35,7 @@ def test_whole_data_folder() -> None:
 
 def test_truncated_csl_is_an_error_by_default_and_others_still_load() -> None:
     result = load([DATA])
-    assert [(Path(e.path).name, e.source) for e in result.errors] == [
-        ("consolidated-2023-11-30-partial.csv", "csl")
-    ]
+    assert [(Path(e.path).name, e.source) for e in result.errors] == [("consolidated-2023-11-30-partial.csv", "csl")]
     assert "truncated" in result.errors[0].message
     assert {s.source for s in result.live} == {
         "bis_dpl",

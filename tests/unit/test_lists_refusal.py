@@ -112,8 +112,7 @@ def test_truncated_xml_refused() -> None:
         b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
         b"<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&xxe;</FIRST_NAME></INDIVIDUAL>"
         b"</INDIVIDUALS></CONSOLIDATED_LIST>",
-        b'<?xml version="1.0"?><!DOCTYPE CONSOLIDATED_LIST SYSTEM "http://example.invalid/x.dtd">'
-        + UN_OK[21:],
+        b'<?xml version="1.0"?><!DOCTYPE CONSOLIDATED_LIST SYSTEM "http://example.invalid/x.dtd">' + UN_OK[21:],
     ],
     ids=["billion-laughs", "external-entity", "external-dtd"],
 )
@@ -145,11 +144,7 @@ def test_enormous_file_refused() -> None:
 
 
 def test_formula_injection_is_text_and_warned() -> None:
-    data = (
-        b"Name of Entity,Effective Date\n"
-        b'"=cmd|\' /C calc\'!A0","June 21, 2022"\n'
-        b'"@SUM(1+1)","June 21, 2022"\n'
-    )
+    data = b'Name of Entity,Effective Date\n"=cmd|\' /C calc\'!A0","June 21, 2022"\n"@SUM(1+1)","June 21, 2022"\n'
     snap = uflpa.parse(data)
     assert [e.primary_name for e in snap.entities] == ["=cmd|' /C calc'!A0", "@SUM(1+1)"]
     assert len(snap.warnings) == 1 and "2 name(s) look like spreadsheet formulas" in snap.warnings[0]

@@ -15,10 +15,7 @@ DATA = REPO_LISTS if REPO_LISTS.is_dir() else Path("/work/shared/data/lists")
 
 
 def _ofac(folder: str, files: tuple[str, ...]) -> list[bytes | None]:
-    return [
-        (DATA / "ofac" / folder / f).read_bytes() if (DATA / "ofac" / folder / f).exists() else None
-        for f in files
-    ]
+    return [(DATA / "ofac" / folder / f).read_bytes() if (DATA / "ofac" / folder / f).exists() else None for f in files]
 
 
 def _ids_unique(snap: object) -> None:
@@ -30,9 +27,7 @@ def _ids_unique(snap: object) -> None:
     ("folder", "primaries", "persons", "aliases_kept", "orphan_alias_nums"),
     [("sdn-2022-01-31", 9044, 4643, 12409, 0), ("sdn-2024-05-03", 14965, 6854, 19486 - 1468, 945)],
 )
-def test_ofac_sdn_counts(
-    folder: str, primaries: int, persons: int, aliases_kept: int, orphan_alias_nums: int
-) -> None:
+def test_ofac_sdn_counts(folder: str, primaries: int, persons: int, aliases_kept: int, orphan_alias_nums: int) -> None:
     sdn, alt, add, comments = _ofac(folder, ofac_sdn.FILES)
     assert sdn is not None
     snap = ofac_sdn.parse(sdn, alt, add, comments, published=folder[4:])
@@ -77,9 +72,7 @@ def test_ofac_cons_counts_and_comments() -> None:
     assert snap.warnings == ()
     assert sum(1 for e in snap.entities for n in e.names if n.kind in ("aka", "fka")) == 1073
     bank = {e.id: e for e in snap.entities}["ofac_cons:17014"]
-    assert (
-        bank.remarks is not None and "Registration Number 1027700342890" in bank.remarks
-    )  # comment appended
+    assert bank.remarks is not None and "Registration Number 1027700342890" in bank.remarks  # comment appended
     assert ("registration", "1027700342890") in bank.identifiers
     cmic = [e for e in snap.entities if "CMIC-EO13959" in e.programs]
     assert len(cmic) == 68 and any(k == "uscc" for e in cmic for k, _ in e.identifiers)
@@ -139,9 +132,7 @@ def test_un_sc() -> None:
     _ids_unique(snap)
     kinds = Counter(n.kind for e in snap.entities for n in e.names)
     assert kinds["low_quality_aka"] == 615  # QUALITY Low -> weak
-    assert all(
-        n.strength == "weak" for e in snap.entities for n in e.names if n.kind in ("low_quality_aka", "fka")
-    )
+    assert all(n.strength == "weak" for e in snap.entities for n in e.names if n.kind in ("low_quality_aka", "fka"))
     adf = {e.id: e for e in snap.entities}["un_sc:CDe.001"]
     assert ("Allied Democratic Forces", "strong") in [(n.value, n.strength) for n in adf.names]
     assert ("NALU", "weak") in [(n.value, n.strength) for n in adf.names]
@@ -155,9 +146,7 @@ def test_cbp_wro_excerpt() -> None:
     assert region.entity_type == "region" and region.flags == ("region_wide",)
     assert region.product_scope == ("Cotton and cotton products", "tomatoes and tomato products")
     assert region.effective_date == "2021-01-13" and region.status == "Active"
-    assert (
-        by_id["cbp_wro:lop-county-no-4-vocational-skills-education-and-training-center"].product_scope == ()
-    )
+    assert by_id["cbp_wro:lop-county-no-4-vocational-skills-education-and-training-center"].product_scope == ()
     assert snap.published == "2021-06-24"
 
 

@@ -40,11 +40,7 @@ def test_json_lines_carry_entry_number_and_alert_id_as_fields() -> None:
     assert len(lines) == 2  # one event per line, even with newlines in the message and the traceback
     first, second = map(json.loads, lines)
     assert first["msg"] == "HOLD E-1" and first["level"] == "warning" and first["logger"] == "entrywatch.test"
-    assert (
-        first["entry_number"] == "E-1"
-        and first["alert_id"] == "ew-" + "0" * 32
-        and first["decision"] == "HOLD"
-    )
+    assert first["entry_number"] == "E-1" and first["alert_id"] == "ew-" + "0" * 32 and first["decision"] == "HOLD"
     assert first["ts"].endswith("Z")
     assert second["entry_number"] == "E-2" and "ValueError: bad" in second["exc"]
     assert "alert_id" not in second

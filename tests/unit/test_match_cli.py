@@ -12,9 +12,7 @@ from entrywatch.cli import build_parser, main
 from screening.matching import Thresholds
 
 
-def run(
-    argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> list[dict]:
+def run(argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> list[dict]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     assert main(argv) == 0
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -43,9 +41,7 @@ def test_match_contract(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     assert scores == sorted(scores, reverse=True) and len(scores) <= 2
 
 
-def test_match_review_threshold_flag(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_match_review_threshold_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     q = json.dumps({"name": "Meiling Appliance", "kind": None, "country": None})
     strict = run(["match", "--review-threshold", "0.99", "--hold-threshold", "0.995"], q, monkeypatch, capsys)
     loose = run(["match", "--review-threshold", "0.3"], q, monkeypatch, capsys)

@@ -12,9 +12,7 @@ names = st.one_of(
     st.text(max_size=40),
     st.text(alphabet="abcdefghij ABCDEF-.,&'0123456789", max_size=40),
     st.text(alphabet="有限公司集团广州海格通信長安技術 abc", max_size=20),
-    st.sampled_from(
-        ["Hefei Meiling Co. Ltd.", "HANIYA, Ismail", "Газпром", "SiemensAG", "Forty-Four", "1st"]
-    ),
+    st.sampled_from(["Hefei Meiling Co. Ltd.", "HANIYA, Ismail", "Газпром", "SiemensAG", "Forty-Four", "1st"]),
 )
 
 

@@ -118,8 +118,6 @@ def test_example_decisions_follow_the_hold_alert_schema() -> None:
     from screening.screen import ScreeningContext, screen_entry
 
     schema = json.loads((DOCS.parent / "schemas" / "hold-alert.v1.json").read_text(encoding="utf-8"))
-    ctx = ScreeningContext.from_entities(
-        [*examples.entities(), examples.UNKNOWN_SOURCE], examples.LIST_VERSIONS
-    )
+    ctx = ScreeningContext.from_entities([*examples.entities(), examples.UNKNOWN_SOURCE], examples.LIST_VERSIONS)
     for _title, raw in examples.EXAMPLES.values():
         jsonschema.validate(screen_entry(parse_entry(raw), ctx).to_json("2026-02-28T00:00:00Z"), schema)

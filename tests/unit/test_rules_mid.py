@@ -147,9 +147,7 @@ HAND_WORKED = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "street", "city", "country", "province", "expected", "working"), HAND_WORKED
-)
+@pytest.mark.parametrize(("name", "street", "city", "country", "province", "expected", "working"), HAND_WORKED)
 def test_hand_worked_mids(
     name: str, street: str, city: str, country: str, province: str | None, expected: str, working: str
 ) -> None:
@@ -193,9 +191,7 @@ def test_compare_reports_the_differing_parts() -> None:
     st.sampled_from(["CN", "CA", "HK", "VN", "", "cn", "XX1"]),
     st.sampled_from(["Ontario", "BC", "", "Nowhere"]),
 )
-def test_derived_mid_is_short_uppercase_alnum(
-    name: str, street: str, city: str, country: str, province: str
-) -> None:
+def test_derived_mid_is_short_uppercase_alnum(name: str, street: str, city: str, country: str, province: str) -> None:
     parts = derive_mid(name, RULES, street=street, city=city, country=country, province=province)
     assert len(parts.value) <= 15
     assert re.fullmatch(r"[A-Z0-9]*", parts.value)

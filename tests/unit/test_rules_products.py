@@ -70,9 +70,7 @@ def test_every_sector_has_a_source_and_date() -> None:
     }  # fmt: skip
     added = {s.id: s.added for s in PRODUCTS.sectors}
     assert added["pvc"] == added["aluminum"] == added["seafood"] and added["pvc"].startswith("2024-07")
-    assert all(
-        added[s].startswith("2025-08") for s in ("steel", "copper", "lithium", "caustic_soda", "red_dates")
-    )
+    assert all(added[s].startswith("2025-08") for s in ("steel", "copper", "lithium", "caustic_soda", "red_dates"))
     assert all(PRODUCTS.sources[s.source]["title"] for s in PRODUCTS.sectors)
 
 

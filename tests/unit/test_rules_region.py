@@ -200,9 +200,7 @@ def test_never_fires_for_another_country(street: str, city: str, country: str) -
 
 @given(st.text(max_size=80), st.text(max_size=40), st.one_of(st.none(), st.text(max_size=20)))
 def test_detect_is_total_and_strengths_are_known(street: str, city: str, reg: str | None) -> None:
-    evidence = detect(
-        PLACES, address=Address(street, city, None, None, "CN"), registration_id=reg, text=street
-    )
+    evidence = detect(PLACES, address=Address(street, city, None, None, "CN"), registration_id=reg, text=street)
     assert all(e.strength in ("strong", "weak") for e in evidence)
 
 

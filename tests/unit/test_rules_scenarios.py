@@ -220,9 +220,7 @@ ROWS = [
         "SDN by USCC under another name",
         entry(
             line("8481.80.9050", SHANGHAI_TIER),
-            parties={
-                "seller": {"name": "Sanjiang Hardware Trading", "registration_id": "91420112711981060J"}
-            },
+            parties={"seller": {"name": "Sanjiang Hardware Trading", "registration_id": "91420112711981060J"}},
         ),
         "HOLD",
         {"SDN_MATCH"},
@@ -259,9 +257,7 @@ ROWS = [
     ),
     Row(
         "export to an SDN",
-        entry(
-            line("8481.80.9050", origin="US"), direction="export", parties={"consignee": {"name": "WSIEC"}}
-        ),
+        entry(line("8481.80.9050", origin="US"), direction="export", parties={"consignee": {"name": "WSIEC"}}),
         "HOLD",
         {"SDN_MATCH"},
     ),

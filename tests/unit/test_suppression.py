@@ -18,12 +18,8 @@ from screening.suppression import (
     suppression_key,
 )
 
-ACME = Entity(
-    "uflpa:acme", "uflpa", "UFLPA Entity List", "v1", "organization", (EntityName("Acme Silicon Co"),)
-)
-BOLT = Entity(
-    "uflpa:bolt", "uflpa", "UFLPA Entity List", "v1", "organization", (EntityName("Bolt Cotton Ltd"),)
-)
+ACME = Entity("uflpa:acme", "uflpa", "UFLPA Entity List", "v1", "organization", (EntityName("Acme Silicon Co"),))
+BOLT = Entity("uflpa:bolt", "uflpa", "UFLPA Entity List", "v1", "organization", (EntityName("Bolt Cotton Ltd"),))
 FPS = {e.id: entity_fingerprint(e) for e in (ACME, BOLT)}
 BY = Suppression("d-1", "ew-" + "0" * 32, "analyst", "2026-11-24T10:00:00Z", "verified")
 
@@ -50,10 +46,7 @@ def decision(*reasons: Reason) -> Decision:
 def test_fingerprint_ignores_the_list_version_but_not_the_record() -> None:
     assert entity_fingerprint(dataclasses.replace(ACME, list_version="v2")) == FPS[ACME.id]
     assert entity_fingerprint(dataclasses.replace(ACME, countries=("CN",))) != FPS[ACME.id]
-    assert (
-        entity_fingerprint(dataclasses.replace(ACME, names=(EntityName("Acme Silicon Company"),)))
-        != FPS[ACME.id]
-    )
+    assert entity_fingerprint(dataclasses.replace(ACME, names=(EntityName("Acme Silicon Company"),))) != FPS[ACME.id]
 
 
 P = "Acme Silicon Co., Ltd"
@@ -91,9 +84,7 @@ def test_apply_suppressions(
 def test_decision_keys_skip_reasons_without_entity_or_fingerprint() -> None:
     no_entity = Reason(code="REGION_RULE", decision="HOLD", party_name="X")
     d = decision(hit("Acme Silicon Co", ACME), no_entity, hit("Bolt", BOLT))
-    assert decision_keys(d, {ACME.id: FPS[ACME.id]}) == [
-        suppression_key("Acme Silicon Co", ACME.id, FPS[ACME.id])
-    ]
+    assert decision_keys(d, {ACME.id: FPS[ACME.id]}) == [suppression_key("Acme Silicon Co", ACME.id, FPS[ACME.id])]
 
 
 def test_disposition_keys_follow_its_scope() -> None:

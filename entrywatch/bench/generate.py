@@ -32,6 +32,8 @@ from pathlib import Path
 
 from screening.entities import ListSnapshot
 from screening.lists.loader import load_paths
+from screening.rules.mid import derive_mid
+from screening.rules.ruleset import default_rules
 
 CATEGORIES = ("listed", "near_miss", "xinjiang", "clean")
 DEFAULT_MIX: dict[str, float] = {"listed": 0.10, "near_miss": 0.10, "xinjiang": 0.10, "clean": 0.70}
@@ -366,11 +368,17 @@ class EntryGenerator:
 
     @staticmethod
     def _mid(name: str, address: dict[str, object], rng: random.Random) -> str:
-        words = [w for w in name.upper().replace(",", " ").split() if w.isalpha()]
-        first = (words[0][:3] if words else "XXX").ljust(3, "X")
-        second = (words[1][:3] if len(words) > 1 else "").ljust(3, "X")
-        city = "".join(c for c in str(address.get("city", "")).upper() if c.isalpha())[:3].ljust(3, "X")
-        return f"{address.get('country', 'XX')}{first}{second}{rng.randint(1, 9999)}{city}"
+        """The MID a careful filer declares: derived by CBP's rules (the product's own derivation), so
+        clean entries are not all MID_MISMATCH reviews; ``rng`` stays in the signature for the callers."""
+        parts = derive_mid(
+            name,
+            default_rules().mid,
+            street=str(address.get("street") or "") or None,
+            city=str(address.get("city") or "") or None,
+            country=str(address.get("country") or "") or None,
+            province=str(address.get("province") or "") or None,
+        )
+        return parts.value
 
     # -- one entry --------------------------------------------------------------------------------------
 

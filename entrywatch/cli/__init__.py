@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from redis.exceptions import RedisError
+
 # Modules under entrywatch.cli that add commands; each has ``register(subparsers)``.
 COMMAND_MODULES = ("screen", "run", "lists", "match", "bench", "dlq", "holds", "explain", "retro")
 
@@ -31,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except RedisError as exc:  # unreachable, refused credentials, ...: a clear line, not a traceback
+        print(f"entrywatch: cannot use Redis: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

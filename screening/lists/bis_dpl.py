@@ -19,8 +19,8 @@ from screening.lists.common import (
     clean,
     csv_rows,
     decode_text,
+    header_rows,
     iso_date,
-    require_header,
     slug,
 )
 from screening.lists.countries import country_code
@@ -61,19 +61,7 @@ _ORG = re.compile(
 
 def read(data: bytes) -> list[Row]:
     text = decode_text(data, "BIS DPL")
-    rows = csv_rows(text, "BIS DPL", delimiter="\t")
-    if not rows:
-        raise ListFormatError("BIS DPL: no header line")
-    header = [c.strip() for c in rows[0]]
-    require_header(header, HEADER, "BIS DPL")
-    out: list[Row] = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise ListFormatError(f"BIS DPL: line {n} has {len(row)} columns, expected {len(header)}")
-        out.append({h: v.strip() for h, v in zip(header, row, strict=True)})
-    return out
+    return header_rows(csv_rows(text, "BIS DPL", delimiter="\t"), HEADER, "BIS DPL")
 
 
 def guess_type(name: str) -> EntityType:

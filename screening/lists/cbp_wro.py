@@ -21,9 +21,9 @@ from screening.lists.common import (
     clean,
     csv_rows,
     decode_text,
+    header_rows,
     iso_date,
     latest_date,
-    require_header,
     slug,
     split_list,
 )
@@ -49,18 +49,7 @@ Row = dict[str, str]
 
 def read(data: bytes) -> list[Row]:
     rows = csv_rows(decode_text(data, "CBP WRO/Findings"), "CBP WRO/Findings")
-    if not rows:
-        raise ListFormatError("CBP WRO/Findings: no header line")
-    header = [c.strip() for c in rows[0]]
-    require_header(header, HEADER, "CBP WRO/Findings")
-    out: list[Row] = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise ListFormatError(f"CBP WRO/Findings: line {n} has {len(row)} columns, expected {len(header)}")
-        out.append({h: v.strip() for h, v in zip(header, row, strict=True)})
-    return out
+    return header_rows(rows, HEADER, "CBP WRO/Findings")
 
 
 def product_scope(industry: str) -> tuple[str, ...]:

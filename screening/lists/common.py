@@ -164,6 +164,23 @@ def require_header(found: Sequence[str], required: Iterable[str], what: str) -> 
         raise ListFormatError(f"{what}: header lacks column(s) {missing}; got {list(found)[:12]}")
 
 
+def header_rows(rows: list[list[str]], required: Iterable[str], what: str) -> list[dict[str, str]]:
+    """CSV rows whose first row is a header -> one dict per data row (values stripped). Refuses a missing
+    header or required column, and a row with more or fewer cells than the header; blank rows are skipped."""
+    if not rows:
+        raise ListFormatError(f"{what}: no header line")
+    header = [c.strip() for c in rows[0]]
+    require_header(header, required, what)
+    out: list[dict[str, str]] = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise ListFormatError(f"{what}: line {n} has {len(row)} columns, expected {len(header)}")
+        out.append({h: v.strip() for h, v in zip(header, row, strict=True)})
+    return out
+
+
 def latest_date(texts: Iterable[str | None]) -> str | None:
     """The latest of the ISO dates found in ``texts`` (e.g. effective dates: the list's publication)."""
     dates = sorted(d for d in (iso_date(t) for t in texts) if d)

@@ -112,6 +112,23 @@ class Stack:
         self.workers.append(worker)
         return worker
 
+    def cli(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """Run ``entrywatch ARGS`` as a process against this stack."""
+        full_env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP": self.settings.kafka_bootstrap,
+            "REDIS_URL": self.redis.address,
+            **env,
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "entrywatch.cli", *args],
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+
     def producer(self) -> Producer:
         return Producer(producer_config(self.settings))
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import random
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -16,7 +13,7 @@ import pytest
 from confluent_kafka import Producer
 
 from streams.kafka import producer_config
-from tests.conftest import ROOT, assert_valid
+from tests.conftest import assert_valid
 from tests.integration.conftest import Stack, Worker, collect
 
 pytestmark = pytest.mark.integration
@@ -106,18 +103,6 @@ def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Wo
     assert worker.proc.poll() is None and worker.ready() is not None
 
 
-def cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KAFKA_BOOTSTRAP": stack.settings.kafka_bootstrap, "REDIS_URL": stack.redis.address}
-    return subprocess.run(
-        [sys.executable, "-m", "entrywatch.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-
-
 def test_dlq_show_and_replay_after_the_cause_is_fixed(fresh_stack: Stack) -> None:
     run = uuid.uuid4().hex[:8]
     strict = fresh_stack.start_worker(ENTRYWATCH_MAX_MESSAGE_BYTES="2048")
@@ -133,7 +118,7 @@ def test_dlq_show_and_replay_after_the_cause_is_fixed(fresh_stack: Stack) -> Non
     first = collect(consumer, lambda ms: any(m.topic() == "entries.dlq.v1" for m in ms), timeout=90)
     assert [m.topic() for m in first] == ["entries.dlq.v1"]
 
-    shown = cli(fresh_stack, "dlq", "show", "--json", "--kind", "size")
+    shown = fresh_stack.cli("dlq", "show", "--json", "--kind", "size")
     assert shown.returncode == 0, shown.stderr
     [record] = [json.loads(line) for line in shown.stdout.splitlines()]
     assert record["error_kind"] == "size" and "over the limit of 2048" in record["error"]
@@ -142,7 +127,7 @@ def test_dlq_show_and_replay_after_the_cause_is_fixed(fresh_stack: Stack) -> Non
     strict.stop()  # the cause is fixed: a worker with the default size limit
     fixed = fresh_stack.start_worker()
     fixed.wait_ready()
-    replayed = cli(fresh_stack, "dlq", "replay", "--id", f"{record['dlq']['partition']}:{record['dlq']['offset']}")
+    replayed = fresh_stack.cli("dlq", "replay", "--id", f"{record['dlq']['partition']}:{record['dlq']['offset']}")
     assert replayed.returncode == 0 and "replayed 1" in replayed.stdout, replayed.stderr
     after = collect(consumer, lambda ms: any(m.topic() == "holds.v1" for m in ms), timeout=120)
     consumer.close()

@@ -4,9 +4,6 @@ in without a restart, decisions name the new version; `lists rollback` switches 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -14,24 +11,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import LISTS, ROOT
+from tests.conftest import LISTS
 from tests.integration.conftest import Stack, Worker, collect
 
 pytestmark = pytest.mark.integration
 
 NEW_ENTITY = "Kashgar Everbright Photovoltaic Materials Co., Ltd."
-
-
-def cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KAFKA_BOOTSTRAP": stack.settings.kafka_bootstrap, "REDIS_URL": stack.redis.address}
-    return subprocess.run(
-        [sys.executable, "-m", "entrywatch.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
 
 
 def wait_for_version(worker: Worker, source: str, version: str, timeout: float = 60) -> None:
@@ -56,14 +41,14 @@ def screen_one(stack: Stack, name: str) -> dict[str, Any]:
 
 
 def test_new_list_version_is_swapped_in_and_rolled_back(stack: Stack, worker: Worker, tmp_path: Path) -> None:
-    before = json.loads(cli(stack, "lists", "status", "--json").stdout)
+    before = json.loads(stack.cli("lists", "status", "--json").stdout)
     old_version = next(row["version"] for row in before if row["source"] == "uflpa")
     assert screen_one(stack, NEW_ENTITY)["decision"] == "CLEAR"
 
     updated = tmp_path / "uflpa-entity-list-updated.csv"
     original = (LISTS / "uflpa" / "uflpa-entity-list-excerpt.csv").read_text()
     updated.write_text(original.rstrip("\n") + f'\n"{NEW_ENTITY}","November 20, 2026"\n')
-    loaded = cli(stack, "lists", "load", str(updated), "--json")
+    loaded = stack.cli("lists", "load", str(updated), "--json")
     assert loaded.returncode == 0, loaded.stderr
     [result] = json.loads(loaded.stdout)["loaded"]
     assert result["source"] == "uflpa" and result["previous_version"] == old_version and result["changed"]
@@ -75,7 +60,7 @@ def test_new_list_version_is_swapped_in_and_rolled_back(stack: Stack, worker: Wo
     assert decision["list_versions"]["uflpa"] == new_version
     assert decision["reasons"][0]["list_version"] == new_version
 
-    rolled = cli(stack, "lists", "rollback", "uflpa")
+    rolled = stack.cli("lists", "rollback", "uflpa")
     assert rolled.returncode == 0, rolled.stderr
     assert f"now {old_version}" in rolled.stdout
     wait_for_version(worker, "uflpa", old_version)
@@ -83,11 +68,11 @@ def test_new_list_version_is_swapped_in_and_rolled_back(stack: Stack, worker: Wo
 
 
 def test_bad_list_file_is_refused_and_live_version_stays(stack: Stack, tmp_path: Path) -> None:
-    before = json.loads(cli(stack, "lists", "status", "--json").stdout)
+    before = json.loads(stack.cli("lists", "status", "--json").stdout)
     truncated = tmp_path / "uflpa-truncated.csv"
     truncated.write_text("Name of Entity,Effective Date\n")  # header only: an empty list
-    refused = cli(stack, "lists", "load", str(truncated))
+    refused = stack.cli("lists", "load", str(truncated))
     assert refused.returncode != 0
     assert "refused" in refused.stderr.lower() or "REFUSED" in refused.stderr
-    after = json.loads(cli(stack, "lists", "status", "--json").stdout)
+    after = json.loads(stack.cli("lists", "status", "--json").stdout)
     assert [(r["source"], r["version"]) for r in after] == [(r["source"], r["version"]) for r in before]

@@ -99,33 +99,31 @@ def _log_file(log_dir: Path | None, name: str) -> IO[bytes] | None:
     return open(log_dir / f"{name}.log", "ab")
 
 
-def start_broker(port: int | None = None, log_dir: Path | None = None) -> Service:
-    """Tansu with memory storage. The advertised listener must be given or clients time out."""
-    port = port or free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    log = _log_file(log_dir, "tansu")
+def _start(name: str, args: list[str], address: str, port: int, log: IO[bytes] | None) -> Service:
+    """Start a server process in its own session, wait until it listens on ``port``; stop it if it never does."""
     proc = subprocess.Popen(
-        [
-            str(tansu_binary()),
-            "broker",
-            "--listener-url",
-            url,
-            "--advertised-listener-url",
-            url,
-            "--storage-engine",
-            "memory://tansu/",
-        ],
+        args,
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         start_new_session=True,
     )
-    service = Service("broker", proc, f"127.0.0.1:{port}", port, log)
+    service = Service(name, proc, address, port, log)
     try:
         wait_for_port(port)
     except TimeoutError:
         service.stop()
         raise
     return service
+
+
+def start_broker(port: int | None = None, log_dir: Path | None = None) -> Service:
+    """Tansu with memory storage. The advertised listener must be given or clients time out."""
+    port = port or free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    log = _log_file(log_dir, "tansu")
+    args = [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url,
+            "--storage-engine", "memory://tansu/"]  # fmt: skip
+    return _start("broker", args, f"127.0.0.1:{port}", port, log)
 
 
 def start_redis(
@@ -147,17 +145,5 @@ def start_redis(
     args += ["--protected-mode", "yes", "--daemonize", "no"]
     if password:
         args += ["--requirepass", password]
-    proc = subprocess.Popen(
-        args,
-        stdout=log or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
-        start_new_session=True,
-    )
     auth = f":{password}@" if password else ""
-    service = Service("redis", proc, f"redis://{auth}127.0.0.1:{port}/0", port, log)
-    try:
-        wait_for_port(port)
-    except TimeoutError:
-        service.stop()
-        raise
-    return service
+    return _start("redis", args, f"redis://{auth}127.0.0.1:{port}/0", port, log)

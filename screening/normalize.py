@@ -253,7 +253,9 @@ def _legal_slip(tok: str) -> str:
 def canonical_token(tok: str) -> str:
     """Abbreviation map and a light plural stem, so both spellings meet on one token."""
     tok = ABBREVIATIONS.get(tok, tok)
-    if len(tok) > 4 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")) and tok not in LEGAL_FORMS:
+    # Only an English-looking plural: a vowel, "w" or "y" before the "s" marks a name or a transliteration
+    # ("abbas", "carlos", "firdaws", "badaas"), which must keep its letters to meet its other spellings.
+    if len(tok) > 4 and tok.endswith("s") and tok[-2] not in "aiouswy" and tok not in LEGAL_FORMS:
         stem = tok[:-1]
         if stem.endswith("ie") and len(stem) > 4:
             stem = stem[:-2] + "y"

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from rapidfuzz.fuzz import ratio
+
 from screening.normalize import name_tokens
 from screening.normalize_data import GENERIC_WORDS, LEGAL_FORMS, PLACE_WORDS, STOPWORDS
 
@@ -200,12 +202,23 @@ def segment(tok: str, vocab: frozenset[str] | set[str] | dict[str, int], max_par
     return parts if parts is not None and len(parts) >= 2 else None
 
 
+GLUED_REST_MIN = 0.8  # a glued word's remainder after a known first word must be this close to a known word
+
+
 @lru_cache(maxsize=65536)
 def _split_small(tok: str, vocab: frozenset[str]) -> tuple[str, ...] | None:
-    if not any(tok.startswith(v) for v in vocab if len(v) >= 2):
+    heads = [v for v in vocab if len(v) >= 2 and tok.startswith(v)]
+    if not heads:
         return None  # cheap test first: a split must start with a known token
     parts = segment(tok, vocab)
-    return tuple(parts) if parts else None
+    if parts:
+        return tuple(parts)
+    # A known first word glued to another spelling of a known word: "alharamein" / "al haramain"
+    for head in heads:
+        rest = tok[len(head) :]
+        if len(rest) >= 4 and any(ratio(rest, v) >= GLUED_REST_MIN * 100 for v in vocab if len(v) >= 4):
+            return (head, rest)
+    return None
 
 
 def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[str, int]) -> PreparedName:

@@ -21,6 +21,7 @@ from screening.normalize_data import (
     LEGAL_PHRASES,
     NUMBER_WORDS,
     ORDINAL_WORDS,
+    SLAVIC_GIVEN_NAMES,
     STOPWORDS,
 )
 
@@ -292,13 +293,45 @@ def _arabic_compounds(tokens: list[str]) -> list[str]:
     return out
 
 
+_GIVEN: dict[str, str] = {v: k for k, vs in SLAVIC_GIVEN_NAMES.items() for v in vs} | {k: k for k in SLAVIC_GIVEN_NAMES}
+# Patronymic endings, longest first: Russian -ovich/-evna, Ukrainian -ovych/-ivna, Belarusian -avich/-auna.
+_PATRONYMIC = re.compile(
+    r"^([a-z]{3,}?)(yevich|ievich|evich|ovich|ovych|evych|avich|ich|yevna|ievna|evna|ovna|ivna|auna)$"
+)
+
+
+def _patronymic(tok: str) -> str | None:
+    """A patronymic of a name in ``SLAVIC_GIVEN_NAMES`` in one spelling ("uladzimiravich",
+    "volodymyrovych" -> "vladimirovich"; "mikalaevna" -> "nikolayevna"), else None."""
+    m = _PATRONYMIC.match(tok)
+    if m is None:
+        return None
+    stem, ending = m.groups()
+    female = ending.endswith(("na",))
+    for cand in (stem, stem + "y", stem + "i", stem + "iy", stem[:-1] if stem.endswith(("y", "i")) else ""):
+        given = _GIVEN.get(cand)
+        if given is not None:
+            soft = given.endswith("y")
+            return given + ("evna" if soft else "ovna") if female else given + ("evich" if soft else "ovich")
+    return None
+
+
+def _slavic(tok: str) -> str:
+    given = _GIVEN.get(tok)
+    if given is not None:
+        return given
+    if len(tok) >= 7:
+        return _patronymic(tok) or tok
+    return tok
+
+
 def name_tokens(text: str) -> tuple[str, ...]:
     """The matcher's tokens of a name, in order (idempotent: ``name_tokens(" ".join(t)) == t``)."""
     text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text))
     tokens = [_legal_slip(t) for t in fold(to_latin(text)).split()]
     tokens = _numbers(_merge_initials(tokens))
     tokens = _phrases(_arabic_compounds(tokens))
-    return tuple(canonical_token(t) for t in tokens)
+    return tuple(canonical_token(_slavic(t)) for t in tokens)
 
 
 def is_legal(tok: str) -> bool:

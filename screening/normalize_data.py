@@ -814,3 +814,47 @@ PLACE_WORDS = frozenset(
         "minsk",
     ]
 )
+
+# East Slavic given names: the Russian, Ukrainian and Belarusian romanisations of one name (the lists
+# write the same person "SERGEY" in one record and "SIARHEI" or "SERHIY" in another) -> one spelling.
+# Patronymics built on these names meet the same way (normalize._patronymic).
+SLAVIC_GIVEN_NAMES: dict[str, tuple[str, ...]] = {
+    "aleksandr": ("alexander", "alexandr", "oleksandr", "olexandr", "aliaksandr", "alyaksandr", "aleksander"),
+    "aleksey": ("aleksei", "alexei", "alexey", "oleksiy", "oleksii", "aliaksei", "alyaksei", "aleksej"),
+    "sergey": ("sergei", "serhiy", "serhii", "sergiy", "siarhei", "siarhey", "sergej", "serguei"),
+    "nikolay": ("nikolai", "mykola", "mikalai", "mikalay", "nikolaj"),
+    "vladimir": ("volodymyr", "uladzimir", "wladimir"),
+    "viktor": ("victor", "viktar"),
+    "galina": ("halina",),
+    "natalya": ("natalia", "nataliya", "natallia", "natalja"),
+    "dmitry": ("dmitri", "dmitriy", "dmitrii", "dmytro", "dzmitry", "dzmitryi"),
+    "andrey": ("andrei", "andriy", "andrii", "andrej"),
+    "yury": ("yuri", "yuriy", "yurii", "iurii", "jurij", "yuryi"),
+    "mikhail": ("mykhailo", "mikhailo", "michail", "mikhal"),
+    "pavel": ("pavlo", "paval"),
+    "oleg": ("oleh", "aleh"),
+    "olga": ("olha", "volha"),
+    "elena": ("olena", "alena", "alyona", "yelena", "jelena", "aliona"),
+    "tatyana": ("tatiana", "tetiana", "tetyana", "tatsiana", "tatsyana"),
+    "yevgeny": ("yevgeniy", "yevgenii", "evgeny", "evgeniy", "evgenii", "yevhen", "yauhen", "yevhenii"),
+    "grigory": ("grigoriy", "grigorii", "hryhoriy", "hryhorii", "ryhor", "hryhory"),
+    "gennady": ("gennadiy", "gennadii", "hennadiy", "hennadii", "henadz"),
+    "igor": ("ihor", "ihar"),
+    "svetlana": ("sviatlana", "svitlana"),
+    "ekaterina": ("yekaterina", "kateryna", "katsiaryna", "katerina", "katsyaryna"),
+    "anatoly": ("anatoliy", "anatolii", "anatol"),
+    "valery": ("valeriy", "valerii", "valer", "valeri"),
+    "vasily": ("vasyl", "vasil", "vasiliy", "vasilii", "vasili"),
+    "petr": ("petro", "piotr", "pyotr", "piatro"),
+    "yakov": ("yakau", "yakiv"),
+    "lidiya": ("lidia", "lidziya", "lidya"),
+    "irina": ("iryna",),
+    "yuliya": ("yulia", "yuliia", "julia"),
+    "konstantin": ("kostiantyn", "kostyantyn", "kanstantsin"),
+    "stanislav": ("stanislau",),
+    "vyacheslav": ("viacheslav", "viachaslau", "vyachaslau"),
+    "vitaly": ("vitaliy", "vitalii", "vitali", "vitalij"),
+    "leonid": ("leanid",),
+    "maksim": ("maxim", "maksym"),
+    "mariya": ("maria", "mariia", "maryia", "maryja"),
+}

@@ -48,6 +48,9 @@ MUST_MATCH = [
     # an Arabic article glued to another spelling of the word; a name's final "s" is not a plural
     ("ALHARAMEIN FOUNDATION", "AL-HARAMAIN FOUNDATION", "company"),
     ("BADAAS, Mohamed Ali", "BADAS, Muhammad Ali", "person"),
+    # Russian, Ukrainian and Belarusian spellings of one given name and patronymic
+    ("SHEIMAN, Victor Vladimirovich", "SHEIMAN, Viktar Uladzimiravich", "person"),
+    ("TSEKOV, Sergey Pavlovich", "TSEKOV, Serhiy Pavlovich", "person"),
     # transliterated Russian loan words against the English words
     ("GAZPROM TELECOM", "GAZPROM TELEKOM, OOO", "company"),
     ("AKTSIONERNOE OBSHCHESTVO DIZAIN TSENTR SOYUZ", "JOINT STOCK COMPANY DESIGN CENTER SOYUZ", "company"),
@@ -104,6 +107,8 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("1st Bank", ("1", "bank")),
         ("First Bank", ("1", "bank")),
         ("ABBAS Carlos Firdaws", ("abbas", "carlos", "firdaws")),  # names, not plurals
+        ("DYKIY, Oleksii Oleksandrovych", ("dykiy", "aleksey", "aleksandrovich")),
+        ("Siarhei Mikalaevna", ("sergey", "nikolayevna")),
         ("Sanaye Services Industries", ("industry", "service", "industry")),
         ("SiemensAG", ("siemen", "ag")),
         ("ОАО Газпром", ("ojsc", "gazprom")),

@@ -1,7 +1,11 @@
 """The retro-screen: when a list load changes a source's live version, re-screen the stored entries of
 the look-back window against only the new or changed entities, and send a LIST_UPDATE decision for each
-entry that now hits. One worker per (source, version) does it (Redis SET NX); it runs as a task in
-slices (Redis pages, CPU in a thread), so the screening agent keeps going meanwhile."""
+entry that now hits. One worker per (source, version) does it, holding a lease in Redis that it renews
+while it scans; it runs as a task in slices (Redis pages, CPU in a thread), so the screening agent keeps
+going meanwhile. The other workers keep the job until it is marked done: if the scanning worker stops
+(or its scan fails), its lease lapses and one of them takes the scan over from the start (entries that
+already got their LIST_UPDATE are skipped, so nothing is sent twice). A job is dropped once its version
+is no longer the one in force (the next version's retro-screen covers it)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +22,7 @@ import faust
 from agents.screen import raw_topic
 from entrywatch.audit import DAY
 from entrywatch.retro import RetroStats, retro_scan
+from screening.entities import Entity
 from screening.entry import Entry
 from screening.retro import changed_entities, changed_sources, list_update_decision
 from screening.screen import ScreeningContext, screen_entry
@@ -34,6 +40,8 @@ def attach(app: faust.App, rt: Runtime) -> Any:
     queue: asyncio.Queue[ListChange] = asyncio.Queue()
     rt.list_listeners.append(queue.put_nowait)
     outputs = {s.topic(n): raw_topic(app, s.topic(n)) for n in (topics.HOLDS, topics.CLEARED)}
+    token = uuid.uuid4().hex  # this worker's lease value
+    pending: dict[tuple[str, str], ListChange] = {}  # (source, version) -> the change, until done
 
     async def retry(step: Callable[[], Awaitable[object]]) -> object:
         delay = 0.1
@@ -45,18 +53,37 @@ def attach(app: faust.App, rt: Runtime) -> Any:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, s.redis_retry_max_s)
 
-    async def rescreen(change: ListChange, source: str, version: str) -> RetroStats | None:
+    async def rescreen(change: ListChange, source: str, version: str, again: bool = False) -> RetroStats | None:
+        """The scan's figures if this worker claimed and ran it (or there was nothing to scan), else None."""
         stats = RetroStats(source, version)
         new = [e for e in change.new_entities if e.source == source]
         delta = changed_entities(change.old_fingerprints, new, change.new_fingerprints)
         stats.changed_entities = len(delta)
         if not delta:
-            return None
+            return stats  # no entity added or changed: nothing to re-screen
         audit = rt.audit
-        lock_ttl = int(max(3600.0, s.retro_lookback_days * DAY))
-        if not await retry(lambda: audit.claim_retro(source, version, lock_ttl)):
-            log.info("retro-screen of %s %s is done by another worker", source, version)
+        if not await retry(lambda: audit.claim_retro(source, version, token, s.retro_lease_s)):
+            log.info("retro-screen of %s %s is done or in progress on another worker", source, version)
             return None
+        if again:
+            log.warning("took over the retro-screen of %s %s (its lease had lapsed)", source, version)
+        heartbeat = asyncio.create_task(keep_lease(source, version))
+        try:
+            return await scan(change, source, version, delta, stats)
+        finally:
+            heartbeat.cancel()
+
+    async def keep_lease(source: str, version: str) -> None:
+        while True:
+            await asyncio.sleep(s.retro_lease_s / 3)
+            try:
+                if not await rt.audit.renew_retro(source, version, token, s.retro_lease_s):
+                    log.warning("lost the retro-screen lease of %s %s", source, version)
+            except TRANSIENT as exc:
+                log.warning("could not renew the retro-screen lease of %s %s: %s", source, version, exc)
+
+    async def scan(change: ListChange, source: str, version: str, delta: list[Entity], stats: RetroStats) -> RetroStats:
+        audit = rt.audit
         delta_ctx = await asyncio.to_thread(
             ScreeningContext.from_entities, delta, change.new_versions, thresholds=rt.thresholds()
         )
@@ -95,17 +122,39 @@ def attach(app: faust.App, rt: Runtime) -> Any:
         await retro_scan(audit, delta_ctx, since, s.retro_page_size, on_hits, stats, retry)
         log.warning("retro-screen %s", json.dumps(stats.to_json()))
         await retry(lambda: audit.r.set(f"{s.redis_key_prefix}:retro:last:{source}", json.dumps(stats.to_json())))
+        keep = max(3600.0, s.retro_lookback_days * DAY)
+        await retry(lambda: audit.finish_retro(source, version, token, keep))
         return stats
+
+    async def attempt(change: ListChange, source: str, version: str, again: bool = False) -> None:
+        """Run the job if this worker can claim it; keep it in ``pending`` until some worker finished it."""
+        pending[(source, version)] = change
+        try:
+            ran = await rescreen(change, source, version, again)
+        except Exception:  # keep the task alive; the job stays pending and is tried again
+            log.exception("retro-screen of %s %s failed; it will be tried again", source, version)
+            return
+        if ran is not None or await retry(lambda: rt.audit.retro_is_done(source, version)):
+            pending.pop((source, version), None)
 
     @app.task
     async def retro_screen() -> None:
         while True:
-            change = await queue.get()
-            for source, version in changed_sources(change.old_versions, change.new_versions).items():
-                try:
-                    await rescreen(change, source, version)
-                except Exception:  # keep the task alive for the next list version
-                    log.exception("retro-screen of %s %s failed", source, version)
+            try:
+                change = await asyncio.wait_for(queue.get(), timeout=s.retro_lease_s / 2)
+            except TimeoutError:
+                change = None
+            if change is not None:
+                for source, version in changed_sources(change.old_versions, change.new_versions).items():
+                    await attempt(change, source, version)
+                continue
+            # Jobs another worker claimed (or that failed here): take over any whose lease lapsed.
+            in_force = rt.lists.versions
+            for (source, version), old in list(pending.items()):
+                if in_force.get(source) != version:
+                    pending.pop((source, version), None)  # superseded by a newer version's retro-screen
+                else:
+                    await attempt(old, source, version, again=True)
 
     @app.timer(PRUNE_EVERY_S)
     async def prune_entries() -> None:

@@ -8,7 +8,9 @@ Key layout (prefix ``ew`` by default; every audit key expires after ``audit_rete
   {p}:supp                        HASH: suppression key -> Suppression JSON (see screening.suppression)
   {p}:entries:data                HASH: entry number -> zlib-compressed original entry JSON (latest revision)
   {p}:entries:time                ZSET: entry number, scored by filed_at (or first seen) in epoch seconds
-  {p}:retro:lock:{source}:{ver}   STRING: SET NX by the one worker that retro-screens that list version
+  {p}:retro:lock:{source}:{ver}   STRING: lease (SET NX EX, renewed while scanning) of the one worker that
+                                  retro-screens that list version; its value is that worker's token
+  {p}:retro:done:{source}:{ver}   STRING: set when that retro-screen finished (kept for the look-back window)
 
 A batch of the screening agent costs two pipelined round trips: one read (histories and suppressions of
 the whole batch), one write (audit records, stored entries). Nothing here is called per entry.
@@ -64,6 +66,9 @@ class AuditKeys:
 
     def retro_lock(self, source: str, version: str) -> str:
         return f"{self.prefix}:retro:lock:{source}:{version}"
+
+    def retro_done(self, source: str, version: str) -> str:
+        return f"{self.prefix}:retro:done:{source}:{version}"
 
 
 def compress(raw: bytes) -> bytes:
@@ -268,6 +273,36 @@ class AuditStore:
             await pipe.execute()
             removed += len(old)
 
-    async def claim_retro(self, source: str, version: str, ttl_s: int) -> bool:
-        """True for the one worker that gets to retro-screen this list version."""
-        return bool(await self.r.set(self.keys.retro_lock(source, version), str(time.time()), nx=True, ex=ttl_s))
+    async def claim_retro(self, source: str, version: str, token: str, lease_s: float) -> bool:
+        """True for the one worker that gets to retro-screen this list version now: nobody holds the
+        lease (the holder finished, or stopped and let it lapse) and the scan is not done."""
+        if await self.r.exists(self.keys.retro_done(source, version)):
+            return False
+        lease_ms = max(1, int(lease_s * 1000))
+        return bool(await self.r.set(self.keys.retro_lock(source, version), token, nx=True, px=lease_ms))
+
+    async def renew_retro(self, source: str, version: str, token: str, lease_s: float) -> bool:
+        """Extend the lease if this worker (``token``) still holds it; False if it lapsed meanwhile."""
+        renewed = await self.r.eval(_RENEW_IF_OWNER, 1, self.keys.retro_lock(source, version), token,
+                                    max(1, int(lease_s * 1000)))  # fmt: skip
+        return bool(renewed)
+
+    async def finish_retro(self, source: str, version: str, token: str, keep_s: float) -> None:
+        """Mark the retro-screen of this version done (for ``keep_s``) and release the lease."""
+        pipe = self.r.pipeline(transaction=True)
+        pipe.set(self.keys.retro_done(source, version), str(time.time()), ex=max(1, int(keep_s)))
+        pipe.eval(_DELETE_IF_OWNER, 1, self.keys.retro_lock(source, version), token)
+        await pipe.execute()
+
+    async def retro_is_done(self, source: str, version: str) -> bool:
+        return bool(await self.r.exists(self.keys.retro_done(source, version)))
+
+
+_RENEW_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_DELETE_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""

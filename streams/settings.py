@@ -82,6 +82,12 @@ class Settings(BaseSettings):
         30.0, ge=0, description="Days back (by filed_at, else first seen) re-screened on a list update"
     )
     retro_page_size: int = Field(2000, ge=1, description="Stored entries read and re-screened per slice")
+    retro_lease_s: float = Field(
+        60.0,
+        ge=2,
+        description="Lease of the worker retro-screening a list version, renewed while it scans; if it "
+        "stops, another worker takes the scan over within about this long",
+    )
     redis_retry_max_s: float = Field(10.0, gt=0, description="Longest back-off between Redis retries (s)")
 
     # Worker web server

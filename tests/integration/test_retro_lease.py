@@ -1,0 +1,34 @@
+"""The retro-screen lease on a real redis-server: one holder at a time, renewed only by its holder,
+taken over once it lapses, and never again once the scan is marked done (Lua scripts need a real Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from entrywatch.audit import AuditStore
+from streams.security import async_redis
+from tests.integration.conftest import Stack
+
+
+async def test_retro_lease_has_one_holder_and_lapses(stack: Stack) -> None:
+    r = async_redis(stack.settings)
+    audit = AuditStore(r, f"lease-{uuid.uuid4().hex[:8]}", retention_days=1)
+    try:
+        assert await audit.claim_retro("uflpa", "v2", "worker-a", 0.5)
+        assert not await audit.claim_retro("uflpa", "v2", "worker-b", 0.5)  # held by a
+        assert await audit.claim_retro("uflpa", "v3", "worker-b", 0.5)  # another version is another job
+        assert not await audit.renew_retro("uflpa", "v2", "worker-b", 5.0)  # only the holder renews
+        assert await audit.renew_retro("uflpa", "v2", "worker-a", 0.5)
+
+        await asyncio.sleep(0.8)  # a stops renewing: its lease lapses and b takes the scan over
+        assert await audit.claim_retro("uflpa", "v2", "worker-b", 5.0)
+        assert not await audit.renew_retro("uflpa", "v2", "worker-a", 5.0)
+        assert not await audit.retro_is_done("uflpa", "v2")
+
+        await audit.finish_retro("uflpa", "v2", "worker-b", 60)
+        assert await audit.retro_is_done("uflpa", "v2")
+        assert not await r.exists(audit.keys.retro_lock("uflpa", "v2"))  # released
+        assert not await audit.claim_retro("uflpa", "v2", "worker-a", 5.0)  # done: nobody runs it again
+    finally:
+        await r.aclose()

@@ -51,6 +51,9 @@ MUST_MATCH = [
     # Russian, Ukrainian and Belarusian spellings of one given name and patronymic
     ("SHEIMAN, Victor Vladimirovich", "SHEIMAN, Viktar Uladzimiravich", "person"),
     ("TSEKOV, Sergey Pavlovich", "TSEKOV, Serhiy Pavlovich", "person"),
+    # titles and honorifics weigh little; Somali spellings of Arabic names
+    ("Dr. Naseer HAQQANI", "HAQQANI, Naseer", "person"),
+    ("NAJI, Cali Axmed", "NAAJI, Ali Ahmed", "person"),
     # transliterated Russian loan words against the English words
     ("GAZPROM TELECOM", "GAZPROM TELEKOM, OOO", "company"),
     ("AKTSIONERNOE OBSHCHESTVO DIZAIN TSENTR SOYUZ", "JOINT STOCK COMPANY DESIGN CENTER SOYUZ", "company"),

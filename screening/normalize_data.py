@@ -90,6 +90,16 @@ LEGAL_FORMS = frozenset(
         "jv",
         "group",
         "holding",
+        # Russian state and non-profit organisational forms (FGUP, GUP, MUP, FGBU, FGBOU VO, FKU, ANO)
+        "fsue",
+        "sue",
+        "mue",
+        "fsbi",
+        "fsbei",
+        "fsaei",
+        "fsi",
+        "fki",
+        "ano",
     ]
 )
 
@@ -134,6 +144,23 @@ LEGAL_PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         ("open joint stock co", "ojsc"),
         ("closed joint stock co", "cjsc"),
         ("joint stock co", "jsc"),
+        ("federal state unitary enterprise", "fsue"),
+        ("federal sue", "fsue"),
+        ("federalnoe gosudarstvennoe unitarnoe predpriyatie", "fsue"),
+        ("state unitary enterprise", "sue"),
+        ("municipal unitary enterprise", "mue"),
+        ("federal state budgetary educational institution of higher education", "fsbei"),
+        ("federal state budget educational institution of higher education", "fsbei"),
+        ("federal state budgetary educational institution of higher professional education", "fsbei"),
+        ("federal state autonomous educational institution of higher education", "fsaei"),
+        ("federal state budgetary institution", "fsbi"),
+        ("federal state budget institution", "fsbi"),
+        ("federal state institution", "fsi"),
+        ("federal treasury institution", "fki"),
+        ("fgbou vo", "fsbei"),
+        ("autonomous non profit organization", "ano"),
+        ("autonomous nonprofit organization", "ano"),
+        ("avtonomnaya nekommercheskaya organizatsiya", "ano"),
     )
 )
 
@@ -228,6 +255,14 @@ ABBREVIATIONS: dict[str, str] = {
     "mohd": "muhammad",
     "muhamad": "muhammad",
     "ibn": "bin",
+    "fgup": "fsue",
+    "gup": "sue",
+    "mup": "mue",
+    "fgbu": "fsbi",
+    "fgbou": "fsbei",
+    "fgaou": "fsaei",
+    "fgu": "fsi",
+    "fku": "fki",
     # Somali spellings (c for the 'ayn, x for the h of Arabic names) -> the usual English ones
     "cali": "ali",
     "axmed": "ahmed",

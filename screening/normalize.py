@@ -17,6 +17,7 @@ from anyascii import anyascii
 from screening.normalize_data import (
     ABBREVIATIONS,
     CHINESE_GLOSSARY,
+    KOREAN_GLOSSARY,
     LEGAL_FORMS,
     LEGAL_PHRASES,
     NUMBER_WORDS,
@@ -30,6 +31,7 @@ _SPACE = re.compile(r"\s+")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`´](?=\w)")
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])")  # "SiemensAG"; not "McDONALD" nor a typo "KHOSReWTAJ"
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _NUMERIC = re.compile(r"^\d+$")
 
@@ -130,11 +132,52 @@ def _han_run_to_latin(run: str) -> str:
     return " " + " ".join(parts) + " "
 
 
+# Revised Romanization (anyascii, per syllable) -> the McCune-Reischauer style the lists use for Korean
+# names ("KIM, Jong Un", "CHOE, Ryong Hae", "PAK, Pong Ju", "RI, Pyong Chol"): plain stops unvoiced at
+# the start and end of a syllable, initial l as r, eo/eu as o/u.
+_KO_INITIAL = (("gg", "kk"), ("dd", "tt"), ("bb", "pp"), ("g", "k"), ("d", "t"), ("b", "p"), ("l", "r"))
+_KO_FINAL = {"g": "k", "d": "t", "b": "p"}
+_KO_GLOSSARY_MAX = max(len(k) for k in KOREAN_GLOSSARY)
+
+
+def _hangul_syllable(ch: str) -> str:
+    syl = anyascii(ch).lower()
+    for rr, mr in _KO_INITIAL:
+        if syl.startswith(rr):
+            syl = mr + syl[len(rr) :]
+            break
+    syl = syl.replace("eo", "o").replace("eu", "u")
+    if len(syl) > 1 and syl[-1] in _KO_FINAL and not syl.endswith(("ng", "kk")):
+        syl = syl[:-1] + _KO_FINAL[syl[-1]]
+    return syl
+
+
+def _hangul_run_to_latin(run: str) -> str:
+    """A run of Hangul syllables -> glossary words and one Latin word per syllable ("김정은" -> "kim
+    jong un"; "조선광선은행" -> "korea kwang son bank")."""
+    parts: list[str] = []
+    i = 0
+    while i < len(run):
+        for size in range(min(_KO_GLOSSARY_MAX, len(run) - i), 1, -1):
+            english = KOREAN_GLOSSARY.get(run[i : i + size])
+            if english is not None:
+                parts.append(english)
+                i += size
+                break
+        else:
+            parts.append(_hangul_syllable(run[i]))
+            i += 1
+    return " " + " ".join(parts) + " "
+
+
 def to_latin(text: str) -> str:
-    """Every script to Latin letters: Chinese via OpenCC + glossary + pinyin, others via anyascii."""
+    """Every script to Latin letters: Chinese via OpenCC + glossary + pinyin, Korean per syllable,
+    others via anyascii."""
     text = unicodedata.normalize("NFKC", text)
     if _HAN.search(text):
         text = _HAN.sub(lambda m: _han_run_to_latin(m.group(0)), to_simplified(text))
+    if _HANGUL.search(text):
+        text = _HANGUL.sub(lambda m: _hangul_run_to_latin(m.group(0)), text)
     if not text.isascii():
         # Strip accents first so that anyascii does not see combining marks.
         decomposed = unicodedata.normalize("NFD", text)

@@ -934,3 +934,18 @@ SLAVIC_GIVEN_NAMES: dict[str, tuple[str, ...]] = {
     "maksim": ("maxim", "maksym"),
     "mariya": ("maria", "mariia", "maryia", "maryja"),
 }
+
+# Korean words of company names written in Hangul -> the English word (as the Chinese glossary).
+KOREAN_GLOSSARY: dict[str, str] = {
+    "주식회사": "co ltd",
+    "유한회사": "co ltd",
+    "총회사": "general corp",
+    "회사": "co",
+    "은행": "bank",
+    "무역": "trading",
+    "합영": "joint venture",
+    "그룹": "group",
+    "조선": "korea",
+    "공업": "industry",
+    "상사": "trading",
+}

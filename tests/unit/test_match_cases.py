@@ -51,6 +51,10 @@ MUST_MATCH = [
     # Russian, Ukrainian and Belarusian spellings of one given name and patronymic
     ("SHEIMAN, Victor Vladimirovich", "SHEIMAN, Viktar Uladzimiravich", "person"),
     ("TSEKOV, Sergey Pavlovich", "TSEKOV, Serhiy Pavlovich", "person"),
+    # Korean in Hangul against the lists' McCune-Reischauer style spellings
+    ("김정은", "KIM, Jong Un", "person"),
+    ("리병철", "RI, Pyong Chol", "person"),
+    ("조선광선은행", "KOREA KWANGSON BANKING CORP", "company"),
     # titles and honorifics weigh little; Somali spellings of Arabic names
     ("Dr. Naseer HAQQANI", "HAQQANI, Naseer", "person"),
     ("NAJI, Cali Axmed", "NAAJI, Ali Ahmed", "person"),
@@ -60,6 +64,7 @@ MUST_MATCH = [
 ]
 
 MUST_NOT_MATCH = [
+    ("김정은", "KIM, Yo Jong", "person"),  # sister, not the same person
     ("EMMA LLC", "XYZ LLC", "company"),
     ("11420 CORP.", "ABC CORP", "company"),
     ("A-B-C Company", "XYZ Company", "company"),
@@ -111,6 +116,8 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("First Bank", ("1", "bank")),
         ("ABBAS Carlos Firdaws", ("abbas", "carlos", "firdaws")),  # names, not plurals
         ("DYKIY, Oleksii Oleksandrovych", ("dykiy", "aleksey", "aleksandrovich")),
+        ("최룡해", ("choe", "ryong", "hae")),
+        ("박봉주", ("pak", "pong", "ju")),
         ("Siarhei Mikalaevna", ("sergey", "nikolayevna")),
         ("Sanaye Services Industries", ("industry", "service", "industry")),
         ("SiemensAG", ("siemen", "ag")),

@@ -190,6 +190,10 @@ def test_false_positive_suppresses_the_same_hit_only(stack: Stack, worker: Worke
     assert [r["code"] for r in different_party["reasons"]] == ["UFLPA_ENTITY"]
 
 
+def retro_lock(stack: Stack, version: str) -> str:
+    return f"{stack.settings.redis_key_prefix}:retro:lock:uflpa:{version}"
+
+
 def list_new_uflpa_entity(stack: Stack, run: str, name: str, held_by: str | None = None) -> tuple[Entity, str]:
     """Save and announce a new UFLPA version that adds an entity named ``name``; with ``held_by``, the
     version's retro-screen lease is first taken by a worker of that name that never renews it (a worker
@@ -210,7 +214,7 @@ def list_new_uflpa_entity(stack: Stack, run: str, name: str, held_by: str | None
     r = redis_client(stack.settings)
     try:
         if held_by is not None:
-            r.set(f"{stack.settings.redis_key_prefix}:retro:lock:uflpa:{version}", held_by, px=8000)
+            r.set(retro_lock(stack, version), held_by)
         result = save_snapshot(r, snap, Keys(stack.settings.redis_key_prefix))
     finally:
         r.close()
@@ -240,9 +244,18 @@ def test_list_update_holds_a_stored_entry_naming_a_new_entity(
     assert status == 200
     previous = before["in_force"]["uflpa"]
     new_entity, version = list_new_uflpa_entity(stack, run, newly_listed, held_by)
-    if held_by is not None:  # nothing is sent while the stopped worker's lease (8 s) still runs
+    if held_by is not None:
+        # The worker has the new version in force and found the lease taken: nothing is sent while the
+        # stopped worker's lease stands. Then the lease lapses (deleted here, as an expiry would).
+        wait_http(worker, "/lists", lambda b: b["in_force"].get("uflpa") == version)
         consumer.msgs.extend(collect(consumer.consumer, lambda _m: False, timeout=5))
         assert len(decisions_for(consumer.msgs, number)) == 1
+        r = redis_client(stack.settings)
+        try:
+            assert r.get(retro_lock(stack, version)) == held_by.encode()
+            r.delete(retro_lock(stack, version))
+        finally:
+            r.close()
 
     [_c, update] = wait_decisions(consumer, number, 2, timeout=120)
     consumer.close()

@@ -128,10 +128,12 @@ def name_part(name: str, rules: MidRules) -> str:
 
 
 def number_part(street: str | None, rules: MidRules) -> str:
-    numbers = [n.lstrip("0") or "0" for n in _NUMBER.findall(street or "")]
+    # any script's decimal digits count, written as ASCII digits ("١٢٣" -> "123")
+    ascii_numbers = ("".join(str(unicodedata.decimal(c)) for c in n) for n in _NUMBER.findall(street or ""))
+    numbers = [n.lstrip("0") or "0" for n in ascii_numbers]
     if not numbers:
         return ""
-    largest = max(numbers, key=int)
+    largest = max(numbers, key=lambda n: (len(n), n))  # by value, without int() of a very long number
     return largest[: rules.number_digits]
 
 

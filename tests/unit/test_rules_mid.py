@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening.rules.mid import compare_mid, derive_mid, name_words, normalize_mid
+from screening.rules.mid import compare_mid, derive_mid, name_words, normalize_mid, number_part
 from screening.rules.ruleset import default_rules
 
 RULES = default_rules().mid
@@ -154,6 +154,12 @@ def test_hand_worked_mids(
     parts = derive_mid(name, RULES, street=street, city=city, country=country, province=province)
     assert parts.value == expected, working
     assert parts.complete
+
+
+def test_street_numbers_in_any_script_are_ascii_digits() -> None:
+    assert number_part("No. \u0661\u0662\u0663 Road 45", RULES) == "123"  # Arabic-Indic digits: 123 > 45
+    assert number_part("0007 and 12", RULES) == "12"
+    assert number_part("9" * 5000, RULES) == "9999"[: RULES.number_digits]
 
 
 def test_initials_count_as_one_word_and_articles_are_dropped() -> None:

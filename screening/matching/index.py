@@ -25,7 +25,7 @@ from screening.matching.prepare import (
     segment,
     split_against,
 )
-from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, score_pair
+from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, primed_pair_sims, score_pair
 from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
@@ -485,8 +485,24 @@ class NameIndex:
             return []
         city_words = address_words(city)
         qualifiers = _parenthesised(name)
+        candidates = self.candidates(query)
+        # every query word against every candidate word at once, in a few batched calls (most are 0)
+        with primed_pair_sims(query.tokens, [t for nid in candidates for t in self._prepared[nid].tokens]):
+            return self._score_candidates(query, candidates, kind, country, limit, floor, city_words, qualifiers)
+
+    def _score_candidates(
+        self,
+        query: PreparedName,
+        candidates: list[int],
+        kind: str | None,
+        country: str | None,
+        limit: int,
+        floor: float,
+        city_words: frozenset[str],
+        qualifiers: frozenset[str],
+    ) -> list[Match]:
         best: dict[int, Match] = {}
-        for nid in self.candidates(query):
+        for nid in candidates:
             entity = self._entities[self._owner[nid]]
             pair = score_pair(query, self._prepared[nid], _score_kind(kind, entity))
             if pair.score + MAX_BONUS < floor and not SUBSIDIARY_FLAGS.intersection(entity.flags):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Prefix
 from rapidfuzz.fuzz import ratio
 
 from screening.matching.prepare import (
@@ -132,45 +134,47 @@ SimRows = dict[str, tuple[dict[str, float], frozenset[str]]]
 _PRIMED: ContextVar[SimRows | None] = ContextVar("primed_pair_sims", default=None)
 
 
-def pair_sim_rows(xs: Iterable[str], ys: Iterable[str]) -> SimRows:
+def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> SimRows:
     """``pair_sim`` of every word of ``xs`` with every word of ``ys``, as rows for both sides, in a few
     batched rapidfuzz calls per word of ``xs``: pairs that ``maybe_similar`` rejects are 0 without going
-    through ``token_sim`` (``token_sim`` is symmetric, so one value serves both orders)."""
+    through ``token_sim`` (``token_sim`` is symmetric, so one value serves both orders). ``y_skels``:
+    the ``translit_key`` of each of ``ys`` (distinct words), if the caller has them."""
     words = frozenset(xs)
-    others = frozenset(ys)
-    choices = list(others)
+    if y_skels is None:
+        choices: Sequence[str] = tuple(dict.fromkeys(ys))
+        skels: Sequence[str] = tuple(map(translit_key, choices))
+    else:
+        choices = ys if isinstance(ys, Sequence) else tuple(ys)
+        skels = y_skels
     rows: SimRows = {}
     if not words or not choices:
         return rows
-    skels = [translit_key(y) for y in choices]
-    by_prefix: dict[str, list[int]] = {}
-    single: list[int] = []
-    for k, y in enumerate(choices):
-        if len(y) == 1:
-            single.append(k)
-        elif len(y) >= _MAYBE_PREFIX:
-            by_prefix.setdefault(y[:_MAYBE_PREFIX], []).append(k)
+    others = frozenset(choices)
+    single = list(compress(choices, map((1).__eq__, map(len, choices))))
     both = words | others if words & others else frozenset()
-    near_of: dict[str, dict[str, float]] = {}
-    for y in choices:
-        near_of[y] = {}
+    near_of: dict[str, dict[str, float]] = {y: {} for y in choices}
     for x in words:
         near = near_of.setdefault(x, {})
         if len(x) == 1:
-            maybe: set[int] | range = range(len(choices))
+            maybe: Iterable[str] = choices
         else:
-            maybe = {k for _, _, k in process.extract(x, choices, scorer=ratio, score_cutoff=_MAYBE_RATIO, limit=None)}
-            maybe.update(
-                k
+            found = {y for y, _, _ in process.extract(x, choices, scorer=ratio, score_cutoff=_MAYBE_RATIO, limit=None)}
+            found.update(
+                choices[k]
                 for _, _, k in process.extract(
                     translit_key(x), skels, scorer=ratio, score_cutoff=_MAYBE_SKEL_RATIO, limit=None
                 )
             )
-            maybe.update(single)
+            found.update(single)
             if len(x) >= _MAYBE_PREFIX:
-                maybe.update(by_prefix.get(x[:_MAYBE_PREFIX], ()))
-        for k in maybe:
-            y = choices[k]
+                found.update(
+                    y
+                    for y, _, _ in process.extract(
+                        x, choices, scorer=Prefix.similarity, score_cutoff=_MAYBE_PREFIX, limit=None
+                    )
+                )
+            maybe = found
+        for y in maybe:
             sim = 1.0 if x == y else pair_sim(x, y)
             if sim > 0.0:
                 near[y] = sim
@@ -184,10 +188,10 @@ def pair_sim_rows(xs: Iterable[str], ys: Iterable[str]) -> SimRows:
 
 
 @contextmanager
-def primed_pair_sims(xs: Iterable[str], ys: Iterable[str]) -> Iterator[None]:
+def primed_pair_sims(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> Iterator[None]:
     """Within the block, ``_align`` takes the similarity of a word of ``xs`` and a word of ``ys`` from
-    ``pair_sim_rows(xs, ys)`` (a search primes its query words against its candidates' words)."""
-    token = _PRIMED.set(pair_sim_rows(xs, ys))
+    ``pair_sim_rows(xs, ys, y_skels)`` (a search primes its query words against its candidates' words)."""
+    token = _PRIMED.set(pair_sim_rows(xs, ys, y_skels))
     try:
         yield
     finally:

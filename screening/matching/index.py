@@ -24,8 +24,9 @@ from screening.matching.prepare import (
     prepare,
     segment,
     split_against,
+    translit_key,
 )
-from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, score_pair
+from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, primed_pair_sims, score_pair
 from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
@@ -227,6 +228,7 @@ class NameIndex:
         self._by_key: dict[str, list[int]] = {}
         self._by_trigram: dict[str, list[int]] = {}
         self._by_delete: dict[str, list[int]] = {}
+        self._name_tids: list[tuple[int, ...]] = []  # per name, the vocabulary ids of its tokens
         han: list[int] = []
         for entity in entities:
             owner = len(self._entities)
@@ -242,6 +244,7 @@ class NameIndex:
                 self._owner.append(owner)
                 self._prepared.append(prepared)
                 self._post(nid, prepared.tokens)
+                self._name_tids.append(tuple(self._vocab[t] for t in prepared.tokens))
                 if _HAN.search(name.value):
                     han.append(nid)
         # Names written in Chinese characters carry glued pinyin words ("guangzhouhaige"); split them
@@ -250,6 +253,7 @@ class NameIndex:
             split = split_against(self._prepared[nid], self._vocab)
             if split is not self._prepared[nid]:
                 self._post(nid, split.tokens)
+        self._skels = [translit_key(tok) for tok in self._tokens]
         for tid, tok in enumerate(self._tokens):
             self._by_key.setdefault(phonetic_key(tok), []).append(tid)
             if len(tok) >= DELETE_MIN_LEN and not tok.isdigit():
@@ -485,8 +489,26 @@ class NameIndex:
             return []
         city_words = address_words(city)
         qualifiers = _parenthesised(name)
+        candidates = self.candidates(query)
+        # every query word against every candidate word at once, in a few batched calls (most are 0)
+        tids = set().union(*map(self._name_tids.__getitem__, candidates))
+        words, skels = tuple(map(self._tokens.__getitem__, tids)), tuple(map(self._skels.__getitem__, tids))
+        with primed_pair_sims(query.tokens, words, skels):
+            return self._score_candidates(query, candidates, kind, country, limit, floor, city_words, qualifiers)
+
+    def _score_candidates(
+        self,
+        query: PreparedName,
+        candidates: list[int],
+        kind: str | None,
+        country: str | None,
+        limit: int,
+        floor: float,
+        city_words: frozenset[str],
+        qualifiers: frozenset[str],
+    ) -> list[Match]:
         best: dict[int, Match] = {}
-        for nid in self.candidates(query):
+        for nid in candidates:
             entity = self._entities[self._owner[nid]]
             pair = score_pair(query, self._prepared[nid], _score_kind(kind, entity))
             if pair.score + MAX_BONUS < floor and not SUBSIDIARY_FLAGS.intersection(entity.flags):

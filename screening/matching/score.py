@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Prefix
 from rapidfuzz.fuzz import ratio
 
 from screening.matching.prepare import (
@@ -104,6 +109,95 @@ def pair_sim(a: str, b: str) -> float:
     return token_sim(a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b))
 
 
+# ``token_sim`` is 0 for two different tokens unless one of them is a single letter, their rapidfuzz
+# ratio is at least PHONETIC_MIN_RATIO (fuzzy and phonetic rules), their transliteration keys are at
+# least FUZZY_MIN alike, or they share their first four letters (prefix rule). ``primed_pair_sims``
+# relies on this to settle most word pairs of a search at once; a new rule in ``token_sim`` must widen
+# this filter (tests/unit/test_match_properties.py checks it on the evaluation set's words).
+_MAYBE_RATIO = min(PHONETIC_MIN_RATIO, FUZZY_MIN) * 100.0 - 1.0
+_MAYBE_SKEL_RATIO = FUZZY_MIN * 100.0 - 1.0
+_MAYBE_PREFIX = 4
+
+
+def maybe_similar(a: str, b: str) -> bool:
+    """False only when ``token_sim`` of the two tokens is certainly 0 (the filter ``primed_pair_sims`` uses)."""
+    if a == b or len(a) == 1 or len(b) == 1:
+        return True
+    if len(a) >= _MAYBE_PREFIX and len(b) >= _MAYBE_PREFIX and a[:_MAYBE_PREFIX] == b[:_MAYBE_PREFIX]:
+        return True
+    return ratio(a, b) >= _MAYBE_RATIO or ratio(translit_key(a), translit_key(b)) >= _MAYBE_SKEL_RATIO
+
+
+# Similarity rows of the search in progress: token -> (its non-zero ``pair_sim`` by other token, the
+# tokens it was compared with; any other of those is 0). Set by ``primed_pair_sims``, read by ``_align``.
+SimRows = dict[str, tuple[dict[str, float], frozenset[str]]]
+_PRIMED: ContextVar[SimRows | None] = ContextVar("primed_pair_sims", default=None)
+
+
+def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> SimRows:
+    """``pair_sim`` of every word of ``xs`` with every word of ``ys``, as rows for both sides, in a few
+    batched rapidfuzz calls per word of ``xs``: pairs that ``maybe_similar`` rejects are 0 without going
+    through ``token_sim`` (``token_sim`` is symmetric, so one value serves both orders). ``y_skels``:
+    the ``translit_key`` of each of ``ys`` (distinct words), if the caller has them."""
+    words = frozenset(xs)
+    if y_skels is None:
+        choices: Sequence[str] = tuple(dict.fromkeys(ys))
+        skels: Sequence[str] = tuple(map(translit_key, choices))
+    else:
+        choices = ys if isinstance(ys, Sequence) else tuple(ys)
+        skels = y_skels
+    rows: SimRows = {}
+    if not words or not choices:
+        return rows
+    others = frozenset(choices)
+    single = list(compress(choices, map((1).__eq__, map(len, choices))))
+    both = words | others if words & others else frozenset()
+    near_of: dict[str, dict[str, float]] = {y: {} for y in choices}
+    for x in words:
+        near = near_of.setdefault(x, {})
+        if len(x) == 1:
+            maybe: Iterable[str] = choices
+        else:
+            found = {y for y, _, _ in process.extract(x, choices, scorer=ratio, score_cutoff=_MAYBE_RATIO, limit=None)}
+            found.update(
+                choices[k]
+                for _, _, k in process.extract(
+                    translit_key(x), skels, scorer=ratio, score_cutoff=_MAYBE_SKEL_RATIO, limit=None
+                )
+            )
+            found.update(single)
+            if len(x) >= _MAYBE_PREFIX:
+                found.update(
+                    y
+                    for y, _, _ in process.extract(
+                        x, choices, scorer=Prefix.similarity, score_cutoff=_MAYBE_PREFIX, limit=None
+                    )
+                )
+            maybe = found
+        for y in maybe:
+            sim = 1.0 if x == y else pair_sim(x, y)
+            if sim > 0.0:
+                near[y] = sim
+                near_of[y][x] = sim
+    for tok, near in near_of.items():
+        if tok in both:
+            rows[tok] = (near, both)
+        else:
+            rows[tok] = (near, others if tok in words else words)
+    return rows
+
+
+@contextmanager
+def primed_pair_sims(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> Iterator[None]:
+    """Within the block, ``_align`` takes the similarity of a word of ``xs`` and a word of ``ys`` from
+    ``pair_sim_rows(xs, ys, y_skels)`` (a search primes its query words against its candidates' words)."""
+    token = _PRIMED.set(pair_sim_rows(xs, ys, y_skels))
+    try:
+        yield
+    finally:
+        _PRIMED.reset(token)
+
+
 def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[str, str, float]]]:
     """Greedy one-to-one alignment of tokens by weighted similarity; returns the matched weight."""
     if not a.tokens or not b.tokens:
@@ -112,10 +206,18 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
     cands: list[tuple[float, float, int, int]] = []
     append = cands.append
     a_weights, b_weights, b_tokens = a.weights, b.weights, b.tokens
+    rows = _PRIMED.get()
     for i, ta in enumerate(a.tokens):
         wa = a_weights[i]
+        row = rows.get(ta) if rows is not None else None
+        near, known = row if row is not None else (None, frozenset())
         for j, tb in enumerate(b_tokens):
-            sim = 1.0 if ta == tb else pair_sim(ta, tb)
+            if ta == tb:
+                sim = 1.0
+            elif near is not None and tb in known:
+                sim = near.get(tb, 0.0)
+            else:
+                sim = pair_sim(ta, tb)
             if sim > 0.0:
                 append((-(sim * ((wa + b_weights[j]) / 2.0)), -sim, i, j))
     cands.sort()

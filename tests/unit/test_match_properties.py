@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screening.matching import compare
+from screening.matching.prepare import PreparedName, prepare
+from screening.matching.score import maybe_similar, pair_sim, primed_pair_sims, score_pair
+from screening.matching_eval.evalset import read_pairs
 from screening.normalize import fold, name_tokens, normalize_name
 
 names = st.one_of(
@@ -38,3 +44,39 @@ def test_scores_in_unit_interval_and_symmetric(a: str, b: str, kind: str | None)
 @given(names, st.sampled_from([None, "company", "person"]))
 def test_name_with_itself_scores_one(a: str, kind: str | None) -> None:
     assert compare(a, a, kind)[0] == 1.0
+
+
+# -- the batched word similarities of a search (score.primed_pair_sims) ---------------------------------
+
+EVAL_SET = Path(__file__).resolve().parent.parent / "data" / "match_eval.jsonl"
+words = st.text(alphabet="abdehikmnorsuyz", min_size=1, max_size=9)
+
+
+@lru_cache(maxsize=1)
+def _eval_pairs() -> list[tuple[PreparedName, PreparedName, str]]:
+    return [(prepare(p.a), prepare(p.b), p.kind) for p in read_pairs(EVAL_SET)]
+
+
+def test_filter_of_the_batched_similarities_keeps_every_similar_pair_of_the_eval_words() -> None:
+    # pair_sim_rows settles the pairs maybe_similar rejects as 0: a new rule in token_sim must widen it
+    for a, b, _ in _eval_pairs():
+        for x in a.tokens:
+            for y in b.tokens:
+                if not maybe_similar(x, y):
+                    assert pair_sim(x, y) == 0.0, (x, y)
+                assert pair_sim(x, y) == pair_sim(y, x), (x, y)
+
+
+@settings(max_examples=500, deadline=None)
+@given(words, words)
+def test_filter_of_the_batched_similarities_keeps_every_similar_pair(x: str, y: str) -> None:
+    assert maybe_similar(x, y) or pair_sim(x, y) == 0.0
+    assert pair_sim(x, y) == pair_sim(y, x)
+
+
+def test_primed_similarities_change_no_score() -> None:
+    for a, b, kind in _eval_pairs()[::7]:
+        plain = score_pair(a, b, kind)
+        with primed_pair_sims(a.tokens, b.tokens):
+            primed = score_pair(a, b, kind)
+        assert primed == plain

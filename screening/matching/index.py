@@ -8,7 +8,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -264,7 +263,7 @@ class NameIndex:
                     self._by_trigram.setdefault(tri, []).append(tid)
 
     def _post(self, nid: int, tokens: Sequence[str]) -> None:
-        for tok in set(tokens):
+        for tok in dict.fromkeys(tokens):  # in name order: word ids must not depend on the hash seed
             tid = self._vocab.get(tok)
             if tid is None:
                 tid = self._vocab[tok] = len(self._tokens)
@@ -319,7 +318,7 @@ class NameIndex:
         if len(tok) >= DELETE_MIN_LEN and not tok.isdigit() and tid is None:
             # a spelling not in the lists: one letter wrong, missing, extra, or two letters swapped
             # (the words sharing a one-letter deletion with it; SymSpell's deletion neighbourhood)
-            for variant in (tok, *_deletes(tok)):
+            for variant in (tok, *sorted(_deletes(tok))):  # sorted: results must not depend on the hash seed
                 found = list(self._by_delete.get(variant, ()))
                 vid = self._vocab.get(variant)
                 if vid is not None and len(variant) >= DELETE_MIN_LEN:
@@ -334,7 +333,7 @@ class NameIndex:
             # token are reached through the phonetic key)
             tris = _trigrams(tok)
             counts: dict[int, int] = {}
-            for tri in tris:
+            for tri in sorted(tris):
                 post = self._by_trigram.get(tri)
                 if post is None or len(post) > MAX_TRIGRAM_POSTINGS:
                     continue
@@ -406,7 +405,8 @@ class NameIndex:
                     acc[nid] = acc.get(nid, 0.0) + inc
         if not acc:
             return []
-        top = heapq.nlargest(limit, acc.items(), key=itemgetter(1))
+        # ties at the cut go to the earlier name: the same candidates on every worker
+        top = heapq.nlargest(limit, acc.items(), key=lambda item: (item[1], -item[0]))
         floor = top[0][1] * CANDIDATE_SHARE
         return [nid for nid, w in top if w >= floor]
 

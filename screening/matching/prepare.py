@@ -207,7 +207,7 @@ GLUED_REST_MIN = 0.8  # a glued word's remainder after a known first word must b
 
 @lru_cache(maxsize=65536)
 def _split_small(tok: str, vocab: frozenset[str]) -> tuple[str, ...] | None:
-    heads = [v for v in vocab if len(v) >= 2 and tok.startswith(v)]
+    heads = sorted((v for v in vocab if len(v) >= 2 and tok.startswith(v)), key=lambda v: (-len(v), v))
     if not heads:
         return None  # cheap test first: a split must start with a known token
     parts = segment(tok, vocab)

@@ -118,10 +118,15 @@ class Runtime:
         for r in records:
             self.counts[r.decision] += 1
             kinds[r.decision] = kinds.get(r.decision, 0) + 1
-        # Only HOLD/REVIEW and dead letters are parsed back (reasons, error kind): the rare records.
-        parsed = [(r.decision, json.loads(r.value)) for r in records if r.decision != "CLEAR"]
+        # Only HOLD/REVIEW and dead letters are looked into (reasons, error kind); a decision's record is
+        # at hand, a dead letter is parsed back (the rare records).
+        parsed = [
+            (r.decision, r.record if r.record is not None else json.loads(r.value))
+            for r in records
+            if r.decision != "CLEAR"
+        ]
         holds = [rec for kind, rec in parsed if kind in ("HOLD", "REVIEW")]
-        for rec in holds:
+        for rec in holds if log.isEnabledFor(logging.INFO) else ():
             log.info(
                 "%s %s: %s", rec.get("decision"), rec.get("entry_number"),
                 ",".join(sorted({str(x.get("code")) for x in rec.get("reasons", [])})),

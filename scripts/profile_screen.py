@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warm-seed", type=int, default=None, help="warm-up seed (default --seed + 1)")
     ap.add_argument("--fresh", type=float, default=None, help="the generator's share of first-seen companies")
     ap.add_argument("--repeat", type=int, default=1, help="time the measured entries this many times")
+    ap.add_argument("--gc-every", type=int, default=0, help="gc.collect() + gc.freeze() every N batches")
+    ap.add_argument("--gc-threshold", type=int, nargs=3, default=None, help="gc.set_threshold(...)")
     ap.add_argument("--dump", metavar="FILE", help="write the measured run's records (JSON lines) to FILE")
     ap.add_argument("--profile", metavar="FILE", help="py-spy the measured runs (not the build or warm-up) into FILE")
     ap.add_argument("--profile-format", default="raw", help="py-spy output format (raw, speedscope, flamegraph)")
@@ -52,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     ctx = context_from_paths(args.lists, quiet=True)
     gc.collect()
     gc.freeze()  # as the worker does after a list swap
+    if args.gc_threshold:
+        gc.set_threshold(*args.gc_threshold)
     print(f"context built in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     kw: dict[str, object] = {} if args.fresh is None else {"fresh": args.fresh}
     gen = EntryGenerator.from_paths(args.lists, seed=args.seed, prefix="EWP", **kw)
@@ -69,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         h = hashlib.sha256()
         dump.clear()
         start, cpu = time.perf_counter(), time.process_time()
-        for i in range(0, len(raws), BATCH):
+        for n, i in enumerate(range(0, len(raws), BATCH), start=1):
+            if args.gc_every and n % args.gc_every == 0:
+                gc.collect()
+                gc.freeze()
             for out in process_batch(inbound(raws[i : i + BATCH]), ctx, settings):
                 h.update(out.topic.encode() + b"\x1f" + out.key + b"\x1f" + out.value + b"\x1e")
                 if args.dump:

@@ -327,6 +327,8 @@ def _list_match(
 
 
 def _region(b: _Builder, subject: Subject, found: list[region.RegionEvidence]) -> None:
+    if not found:  # most parties: no evidence, no strength
+        return
     strength = region.strength(found)
     if strength is None:
         return

@@ -103,6 +103,7 @@ class AuditWrite:
     repeat: bool  # already in the history (a redelivery): not appended again
     entry_raw: bytes | None = None  # original entry bytes to store (latest revision only), or None
     filed_at: str | None = None
+    encoded: str | None = None  # ``record`` as JSON already (the bytes sent), to store as is
 
 
 def parse_cursor(cursor: str | None, since_ms: int) -> tuple[int, int]:
@@ -156,23 +157,34 @@ class AuditStore:
         now = time.time() if now is None else now
         pipe = self.r.pipeline(transaction=False)
         touched: set[str] = set()
+        holds: dict[str, int] = {}
+        stored: dict[str, bytes] = {}
+        filed: dict[str, float] = {}
+        held_at: dict[str, int] = {}  # screened_at -> score (one screened_at per batch, as a rule)
         for w in writes:
             rec = w.record
             number, alert = str(rec["entry_number"]), str(rec["alert_id"])
-            blob = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+            blob = w.encoded if w.encoded is not None else json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
             if not w.repeat:
                 pipe.rpush(self.keys.hist(number), blob)
             touched.add(number)
-            pipe.set(
-                self.keys.alert(alert),
-                json.dumps({"record": rec, "fingerprints": w.fingerprints}, separators=(",", ":")),
-                ex=self.ttl,
-            )
+            fingerprints = json.dumps(w.fingerprints, ensure_ascii=False, separators=(",", ":"))
+            pipe.set(self.keys.alert(alert), '{"record":' + blob + ',"fingerprints":' + fingerprints + "}", ex=self.ttl)
             if rec["decision"] != "CLEAR":
-                pipe.zadd(self.keys.holds, {alert: int(epoch(str(rec["screened_at"]), now) * 1000)}, nx=True)
+                at = str(rec["screened_at"])
+                score = held_at.get(at)
+                if score is None:
+                    score = held_at[at] = int(epoch(at, now) * 1000)
+                holds.setdefault(alert, score)  # ZADD NX: the first time an alert was screened
             if w.entry_raw is not None:
-                pipe.hset(self.keys.entries_data, number, compress(w.entry_raw))
-                pipe.zadd(self.keys.entries_time, {number: epoch(w.filed_at, now)})
+                stored[number] = compress(w.entry_raw)  # the last write of an entry wins, as HSET/ZADD in turn
+                filed[number] = epoch(w.filed_at, now)
+        # One command for the holds, the stored entries and their times of the whole batch.
+        if holds:
+            pipe.zadd(self.keys.holds, holds, nx=True)
+        if stored:
+            pipe.hset(self.keys.entries_data, mapping=stored)
+            pipe.zadd(self.keys.entries_time, filed)
         for number in touched:
             pipe.expire(self.keys.hist(number), self.ttl)
         pipe.zremrangebyscore(self.keys.holds, "-inf", int((now - self.ttl) * 1000))

@@ -66,10 +66,16 @@ class Decision:
     algorithm: str
     engine_version: str
     direction: str = "import"
+    _alert_id: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def alert_id(self) -> str:
-        return alert_id(self.entry_number, self.entry_revision, self.decision, self.reasons)
+        """Computed once per decision (``dataclasses.replace`` makes a new decision, computed anew)."""
+        found = self._alert_id
+        if found is None:
+            found = alert_id(self.entry_number, self.entry_revision, self.decision, self.reasons)
+            object.__setattr__(self, "_alert_id", found)
+        return found
 
     def to_json(self, screened_at: str) -> dict[str, Any]:
         return {

@@ -7,6 +7,7 @@ Unknown fields are kept in ``extra`` so nothing a filer sent is lost.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -168,9 +169,13 @@ def _number(obj: Mapping[str, Any], key: str, path: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise EntryError(f"{path}.{key}", f"expected a number, got {_type(value)}")
-    if value < 0 or value != value or value in (float("inf"), float("-inf")):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float: not a finite number (a poison message, not a crash)
+        number = math.inf
+    if number < 0 or not math.isfinite(number):
         raise EntryError(f"{path}.{key}", "must be a finite number of at least 0")
-    return float(value)
+    return number
 
 
 def _address(value: Any, path: str) -> Address | None:

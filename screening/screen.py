@@ -15,7 +15,7 @@ from screening.decision import Decision, combine
 from screening.entities import Entity
 from screening.entry import Entry
 from screening.matching import Match, NameIndex
-from screening.rules.engine import ListFacts, evaluate
+from screening.rules.engine import ListFacts, RuleMemo, evaluate
 from screening.rules.ruleset import RuleSet, default_rules
 
 SEARCH_LIMIT = 3
@@ -29,6 +29,9 @@ class ScreeningContext:
     list_versions: dict[str, str] = field(default_factory=dict)
     rules: RuleSet = field(default_factory=default_rules)
     facts: ListFacts = field(default_factory=ListFacts)
+    # rule lookups that repeat across entries (manufacturer MIDs, addresses, HTS codes); like the name
+    # cache, it lives and dies with the context
+    memo: RuleMemo = field(default_factory=RuleMemo, compare=False, repr=False)
 
     @classmethod
     def from_entities(
@@ -48,7 +51,9 @@ def screen_entry(entry: Entry, ctx: ScreeningContext) -> Decision:
     def search(name: str, country: str | None, city: str | None) -> Sequence[Match]:
         return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city)
 
-    reasons = evaluate(entry, search=search, hold=ctx.index.thresholds.hold, rules=ctx.rules, facts=ctx.facts)
+    reasons = evaluate(
+        entry, search=search, hold=ctx.index.thresholds.hold, rules=ctx.rules, facts=ctx.facts, memo=ctx.memo
+    )
     return Decision(
         entry_number=entry.entry_number,
         entry_revision=entry.entry_revision,

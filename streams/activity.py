@@ -141,7 +141,9 @@ class Activity:
 
     def record(self, decided: int, holds: list[dict[str, Any]]) -> None:
         self.decisions.add(decided)
-        for h in holds:
+        keep = self.holds.maxlen
+        # only the newest ``keep`` can stay: the views of older ones would be pushed out at once
+        for h in holds if keep is None or len(holds) <= keep else holds[len(holds) - keep :]:
             self.holds.appendleft(hold_view(h))
 
     def latest(self, n: int | None = None) -> list[dict[str, Any]]:

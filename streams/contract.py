@@ -24,7 +24,7 @@ from screening.entry import Entry
 from screening.history import HistoryItem, lineage
 from screening.suppression import apply_suppressions, decision_keys
 from streams.codecs import now_iso
-from streams.pipeline import Outbound, Screened, decision_outbound, decision_record
+from streams.pipeline import Outbound, Screened, decision_outbound, decision_record, encode_record
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,13 +49,24 @@ async def finalize(
 ) -> list[tuple[Pending, dict[str, Any]]]:
     """Apply suppressions and lineage, write the audit trail; return (item, decision record) per item
     kept (``transform`` may drop an item by returning None). Raises on a Redis failure."""
+    return [(it, record) for it, record, _value in await _finalize(items, fps, audit, screened_at, transform)]
+
+
+async def _finalize(
+    items: Sequence[Pending],
+    fps: Mapping[str, str],
+    audit: AuditStore,
+    screened_at: str | None = None,
+    transform: Callable[[Decision], Decision | None] | None = None,
+) -> list[tuple[Pending, dict[str, Any], str]]:
+    """``finalize``, with each record also as JSON text (the value sent and stored): encoded once."""
     if not items:
         return []
     screened_at = screened_at or now_iso()
     keys = sorted({k for it in items for k in decision_keys(it.decision, fps)})
     state = await audit.read_batch((it.entry.entry_number for it in items), keys)
     histories: dict[str, list[HistoryItem]] = {n: list(h) for n, h in state.histories.items()}
-    out: list[tuple[Pending, dict[str, Any]]] = []
+    out: list[tuple[Pending, dict[str, Any], str]] = []
     writes: list[AuditWrite] = []
     for it in items:
         decision: Decision | None = apply_suppressions(it.decision, fps, state.suppressions)
@@ -65,10 +76,12 @@ async def finalize(
             continue
         history = histories.setdefault(decision.entry_number, [])
         newest = max((h.entry_revision for h in history), default=-1)
-        lin = lineage(history, decision.alert_id, decision.entry_revision)
+        alert = decision.alert_id
+        lin = lineage(history, alert, decision.entry_revision)
         record = decision_record(decision, screened_at, lin.supersedes)
+        encoded = encode_record(record)
         if not lin.repeat:
-            history.append(HistoryItem(decision.alert_id, decision.entry_revision, decision.decision, lin.supersedes))
+            history.append(HistoryItem(alert, decision.entry_revision, decision.decision, lin.supersedes))
         store = it.raw is not None and decision.entry_revision >= newest
         writes.append(
             AuditWrite(
@@ -77,9 +90,10 @@ async def finalize(
                 repeat=lin.repeat,
                 entry_raw=it.raw if store else None,
                 filed_at=it.entry.filed_at,
+                encoded=encoded,
             )
         )
-        out.append((it, record))
+        out.append((it, record, encoded))
     await audit.write_batch(writes)
     return out
 
@@ -95,7 +109,7 @@ async def audited_outputs(
     delay = 0.1
     while True:
         try:
-            done = await finalize(pending, fps, audit)
+            done = await _finalize(pending, fps, audit)
             break
         except TRANSIENT as exc:
             log.warning("Redis unavailable while auditing a batch (%s); retrying in %.1fs", exc, delay)
@@ -107,6 +121,6 @@ async def audited_outputs(
         if s.dead_letter is not None:
             out.append(s.dead_letter)
         else:
-            _item, record = next(records)
-            out.append(decision_outbound(record, settings))
+            _item, record, encoded = next(records)
+            out.append(decision_outbound(record, settings, encoded))
     return out

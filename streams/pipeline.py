@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
@@ -34,6 +34,7 @@ class Outbound:
     key: bytes
     value: bytes
     decision: str  # HOLD | REVIEW | CLEAR | DLQ
+    record: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # ``value`` decoded, if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +86,18 @@ def decision_record(decision: Decision, screened_at: str, supersedes: str | None
     return record
 
 
-def decision_outbound(record: dict[str, Any], settings: Settings) -> Outbound:
-    """A decision record on holds.v1 (HOLD/REVIEW) or cleared.v1 (CLEAR), keyed by entry number."""
+def encode_record(record: dict[str, Any]) -> str:
+    """A decision record as the JSON text sent on holds.v1/cleared.v1 (and kept in the audit trail)."""
+    return json.dumps(record, ensure_ascii=False)
+
+
+def decision_outbound(record: dict[str, Any], settings: Settings, encoded: str | None = None) -> Outbound:
+    """A decision record on holds.v1 (HOLD/REVIEW) or cleared.v1 (CLEAR), keyed by entry number.
+    ``encoded``: the record already as ``encode_record`` text."""
     kind = str(record["decision"])
     target = settings.topic(topics.CLEARED if kind == "CLEAR" else topics.HOLDS)
-    value = json.dumps(record, ensure_ascii=False).encode()
-    return Outbound(target, str(record["entry_number"]).encode(), value, kind)
+    value = (encode_record(record) if encoded is None else encoded).encode()
+    return Outbound(target, str(record["entry_number"]).encode(), value, kind, record)
 
 
 def process_batch(

@@ -19,7 +19,7 @@ from screening.entry import Address, Entry, Line, Party
 from screening.matching import Match
 from screening.rules import region
 from screening.rules.mid import MidParts, compare_mid, derive_mid, normalize_mid
-from screening.rules.products import ScopeCheck
+from screening.rules.products import RegionScope, ScopeCheck, SectorHit
 from screening.rules.ruleset import RuleSet
 
 # search(name, country, city): city is the city and province of the party's address, or None
@@ -146,6 +146,87 @@ class ListFacts:
         )
 
 
+# --- per-context memo of the rule lookups that repeat across entries ------------------------------
+
+MEMO_SIZE = 50_000  # entries kept per lookup table; a full table is cleared (parties repeat, so it refills)
+
+
+class RuleMemo:
+    """Results of the pure rule lookups that recur entry after entry (the same manufacturers, addresses and
+    HTS codes), for one :class:`RuleSet`. A memo only answers for the rule set it was first used with; it
+    is kept by the screening context, so a list or rule swap starts a new one. Safe to share between
+    threads (each step is one dict read or write; a lost write only costs a recomputation)."""
+
+    __slots__ = ("_rules", "mids", "region_scopes", "regions", "sectors")
+
+    def __init__(self) -> None:
+        self._rules: RuleSet | None = None
+        self.mids: dict[tuple[str, str | None, str | None, str | None, str | None], MidParts] = {}
+        self.regions: dict[tuple[Address | None, str | None, str | None], tuple[region.RegionEvidence, ...]] = {}
+        self.region_scopes: dict[tuple[str | None, str | None], tuple[tuple[RegionScope, str], ...]] = {}
+        self.sectors: dict[tuple[str | None, str | None], tuple[SectorHit, ...]] = {}
+
+    def serves(self, rules: RuleSet) -> bool:
+        if self._rules is None:
+            self._rules = rules
+        return self._rules is rules
+
+
+def _put(table: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(table) >= MEMO_SIZE:
+        table.clear()
+    table[key] = value
+
+
+def _day(iso: str | None) -> str | None:
+    """What the dated product rules compare of a filing time (``sectors_for``, ``region_scopes_for``)."""
+    return None if iso is None else iso[:10]
+
+
+def _region_scopes(
+    rules: RuleSet, memo: RuleMemo | None, hts_code: str | None, filed_at: str | None
+) -> Sequence[tuple[RegionScope, str]]:
+    if memo is None:
+        return rules.products.region_scopes_for(hts_code, filed_at)
+    key = (hts_code, _day(filed_at))
+    found = memo.region_scopes.get(key)
+    if found is None:
+        found = tuple(rules.products.region_scopes_for(hts_code, _day(filed_at)))
+        _put(memo.region_scopes, key, found)
+    return found
+
+
+def _sectors(rules: RuleSet, memo: RuleMemo | None, hts_code: str | None, filed_at: str | None) -> Sequence[SectorHit]:
+    if memo is None:
+        return rules.products.sectors_for(hts_code, filed_at)
+    key = (hts_code, _day(filed_at))
+    found = memo.sectors.get(key)
+    if found is None:
+        found = tuple(rules.products.sectors_for(hts_code, _day(filed_at)))
+        _put(memo.sectors, key, found)
+    return found
+
+
+def _detect_region(subject: Subject, rules: RuleSet, memo: RuleMemo | None) -> list[region.RegionEvidence]:
+    if memo is None:
+        return region.detect(
+            rules.places, address=subject.address, registration_id=subject.registration_id, country=subject.country
+        )
+    key = (subject.address, subject.registration_id, subject.country)
+    found = memo.regions.get(key)
+    if found is None:
+        found = tuple(
+            region.detect(
+                rules.places,
+                address=subject.address,
+                registration_id=subject.registration_id,
+                country=subject.country,
+            )
+        )
+        _put(memo.regions, key, found)
+    return list(found)
+
+
 # --- reasons ----------------------------------------------------------------------------------------
 
 
@@ -246,6 +327,8 @@ def _list_match(
 
 
 def _region(b: _Builder, subject: Subject, found: list[region.RegionEvidence]) -> None:
+    if not found:  # most parties: no evidence, no strength
+        return
     strength = region.strength(found)
     if strength is None:
         return
@@ -260,9 +343,14 @@ def _region(b: _Builder, subject: Subject, found: list[region.RegionEvidence]) -
     )
 
 
-def _wro_region(b: _Builder, line: Line, producers: list[tuple[Subject, list[region.RegionEvidence]]]) -> None:
+def _wro_region(
+    b: _Builder,
+    line: Line,
+    producers: list[tuple[Subject, list[region.RegionEvidence]]],
+    memo: RuleMemo | None = None,
+) -> None:
     products = b.rules.products
-    scopes = products.region_scopes_for(line.hts_code, b.entry.filed_at)
+    scopes = _region_scopes(b.rules, memo, line.hts_code, b.entry.filed_at)
     if not scopes:
         return
     for subject, found in producers:
@@ -289,11 +377,11 @@ def _wro_region(b: _Builder, line: Line, producers: list[tuple[Subject, list[reg
         )
 
 
-def _sector_untraced(b: _Builder, line: Line) -> None:
+def _sector_untraced(b: _Builder, line: Line, memo: RuleMemo | None = None) -> None:
     origin = line.country_of_origin or b.entry.country_of_origin
     if origin != "CN" or line.supply_chain:
         return
-    hits = b.rules.products.sectors_for(line.hts_code, b.entry.filed_at)
+    hits = _sectors(b.rules, memo, line.hts_code, b.entry.filed_at)
     if not hits:
         return
     products = b.rules.products
@@ -312,20 +400,29 @@ def _sector_untraced(b: _Builder, line: Line) -> None:
     )
 
 
-def manufacturer_mid(entry: Entry, party: Party, rules: RuleSet) -> MidParts:
+def manufacturer_mid(entry: Entry, party: Party, rules: RuleSet, memo: RuleMemo | None = None) -> MidParts:
     addr = party.address or Address()
     country = addr.country or entry.country_of_origin
-    return derive_mid(
-        party.name, rules.mid, street=addr.street, city=addr.city, country=country, province=addr.province
-    )
+    if memo is None:
+        return derive_mid(
+            party.name, rules.mid, street=addr.street, city=addr.city, country=country, province=addr.province
+        )
+    key = (party.name, addr.street, addr.city, country, addr.province)
+    found = memo.mids.get(key)
+    if found is None:
+        found = derive_mid(
+            party.name, rules.mid, street=addr.street, city=addr.city, country=country, province=addr.province
+        )
+        _put(memo.mids, key, found)
+    return found
 
 
-def _mid(b: _Builder, facts: ListFacts) -> None:
+def _mid(b: _Builder, facts: ListFacts, memo: RuleMemo | None = None) -> None:
     party = b.entry.parties.get("manufacturer")
     if party is None:
         return
     subject = Subject("manufacturer", party.name, address=party.address, registration_id=party.registration_id)
-    derived = manufacturer_mid(b.entry, party, b.rules)
+    derived = manufacturer_mid(b.entry, party, b.rules, memo)
     mid_rules = f"{b.rules.mid.id}.v{b.rules.mid.version}"
     candidates: dict[str, str] = {}
     if party.mid:
@@ -363,7 +460,10 @@ def _mid(b: _Builder, facts: ListFacts) -> None:
 def _city(address: Address | None) -> str | None:
     if address is None:
         return None
-    return " ".join(p for p in (address.city, address.province) if p) or None
+    city, province = address.city, address.province
+    if city and province:
+        return f"{city} {province}"
+    return city or province or None
 
 
 def evaluate(
@@ -373,10 +473,14 @@ def evaluate(
     hold: float,
     rules: RuleSet,
     facts: ListFacts | None = None,
+    memo: RuleMemo | None = None,
 ) -> list[Reason]:
     """Every reason for one entry, most severe first. ``search(name, country, city)`` returns name
-    matches (``city``: the city and province of the party's address, which corroborate a match)."""
+    matches (``city``: the city and province of the party's address, which corroborate a match).
+    ``memo`` keeps rule lookups that repeat across entries (the reasons are the same with or without)."""
     facts = facts or ListFacts()
+    if memo is not None and not memo.serves(rules):
+        memo = None
     b = _Builder(entry, rules)
     evidence_of: dict[Subject, list[region.RegionEvidence]] = {}
     for subject in subjects(entry):
@@ -409,12 +513,7 @@ def evaluate(
                     hold,
                     {"identifier": subject.registration_id},
                 )
-        found = region.detect(
-            rules.places,
-            address=subject.address,
-            registration_id=subject.registration_id,
-            country=subject.country,
-        )
+        found = _detect_region(subject, rules, memo)
         evidence_of[subject] = found
         _region(b, subject, found)
     for line in entry.lines:
@@ -422,9 +521,9 @@ def evaluate(
             (s, ev) for s, ev in evidence_of.items()
             if (s.declared and s.role in PRODUCER_ROLES) or s.line_number == line.line_number
         ]  # fmt: skip
-        _wro_region(b, line, producers)
-        _sector_untraced(b, line)
-    _mid(b, facts)
+        _wro_region(b, line, producers, memo)
+        _sector_untraced(b, line, memo)
+    _mid(b, facts, memo)
     b.reasons.sort(
         key=lambda r: (
             -SEVERITY[r.decision],

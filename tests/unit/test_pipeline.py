@@ -26,6 +26,7 @@ BAD_INPUTS: list[tuple[bytes | None, str, str]] = [
     (b"[1, 2, 3]", "schema", "expected an object"),
     (b'{"entry_number": "X", "lines": [{"line_number": -1}]}', "schema", "at least 1"),
     (b'{"entry_number": "X", "value": NaN}', "decode", "NaN is not valid JSON"),
+    (b'{"entry_number": "X", "lines": [{"line_number": 1, "value_usd": 1' + b"0" * 400 + b"}]}", "schema", "finite"),
     (b"[" * 100_000 + b"]" * 100_000, "size", "over the limit"),
     (b'{"entry_number": ' + b"[" * 1900 + b"]" * 1900 + b"}", "decode", "nested too deeply"),
 ]

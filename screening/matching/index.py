@@ -64,6 +64,7 @@ SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this m
 # names repeat on real traffic (the same importers, suppliers and manufacturers file entry after entry),
 # so most searches are answered from here; a list swap builds a new index and so discards the cache.
 CACHE_SIZE = 200_000
+SCORED_CACHE_SIZE = 50_000  # names whose scored candidates are kept (searches of a name from other addresses)
 CACHE_MAX_KEY_LEN = 512  # longer names (with the city) are searched but not cached
 TOKEN_MEMO_SIZE = 100_000  # query words whose similar vocabulary words and splits are kept per index
 MEMO_MAX_TOKEN_LEN = 64  # ... when no longer than this
@@ -214,6 +215,10 @@ class NameIndex:
         self.cache_hits = 0
         self.cache_misses = 0
         self._cache: OrderedDict[tuple[Any, ...], tuple[Match, ...]] = OrderedDict()
+        # The name-only part of a search (candidates scored by name), shared by the searches of one name
+        # with other countries and cities: the same supplier filed from different addresses.
+        self._scored_cache: OrderedDict[tuple[Any, ...], tuple[tuple[int, PairScore], ...]] = OrderedDict()
+        self.scored_cache_size = min(cache_size, SCORED_CACHE_SIZE)
         self._cache_lock = threading.Lock()  # a retro-screening thread may search the same index
         self._similar_memo: dict[str, dict[int, float]] = {}
         self._segment_memo: dict[str, list[str] | None] = {}
@@ -484,35 +489,13 @@ class NameIndex:
     def _search(
         self, name: str, kind: str | None, country: str | None, limit: int, floor: float, city: str | None
     ) -> list[Match]:
-        query = prepare(name)
-        if not query.tokens or not self._prepared:
+        scored = self._scored(name, kind, floor)
+        if not scored:
             return []
         city_words = address_words(city)
         qualifiers = _parenthesised(name)
-        candidates = self.candidates(query)
-        # every query word against every candidate word at once, in a few batched calls (most are 0)
-        tids = set().union(*map(self._name_tids.__getitem__, candidates))
-        words, skels = tuple(map(self._tokens.__getitem__, tids)), tuple(map(self._skels.__getitem__, tids))
-        with primed_pair_sims(query.tokens, words, skels):
-            return self._score_candidates(query, candidates, kind, country, limit, floor, city_words, qualifiers)
-
-    def _score_candidates(
-        self,
-        query: PreparedName,
-        candidates: list[int],
-        kind: str | None,
-        country: str | None,
-        limit: int,
-        floor: float,
-        city_words: frozenset[str],
-        qualifiers: frozenset[str],
-    ) -> list[Match]:
         best: dict[int, Match] = {}
-        for nid in candidates:
-            entity = self._entities[self._owner[nid]]
-            pair = score_pair(query, self._prepared[nid], _score_kind(kind, entity))
-            if pair.score + MAX_BONUS < floor and not SUBSIDIARY_FLAGS.intersection(entity.flags):
-                continue
+        for nid, pair in scored:
             match = self._match(nid, pair, kind, country, city_words, qualifiers)
             if match.score < floor:
                 continue
@@ -521,6 +504,40 @@ class NameIndex:
             if old is None or match.score > old.score:
                 best[owner] = match
         return sorted(best.values(), key=lambda m: (-m.score, m.entity.id))[:limit]
+
+    def _scored(self, name: str, kind: str | None, floor: float) -> tuple[tuple[int, PairScore], ...]:
+        """The candidates of ``name`` scored by name alone that could reach ``floor`` once corroborated
+        (cached per index for ``scored_cache_size`` names: the country and city adjust a score only)."""
+        cached = self.scored_cache_size > 0 and len(name) <= CACHE_MAX_KEY_LEN
+        key = (name, kind, floor)
+        if cached:
+            with self._cache_lock:
+                hit = self._scored_cache.get(key)
+                if hit is not None:
+                    self._scored_cache.move_to_end(key)
+                    return hit
+        query = prepare(name)
+        if not query.tokens or not self._prepared:
+            return ()
+        candidates = self.candidates(query)
+        # every query word against every candidate word at once, in a few batched calls (most are 0)
+        tids = set().union(*map(self._name_tids.__getitem__, candidates))
+        words, skels = tuple(map(self._tokens.__getitem__, tids)), tuple(map(self._skels.__getitem__, tids))
+        out: list[tuple[int, PairScore]] = []
+        with primed_pair_sims(query.tokens, words, skels):
+            for nid in candidates:
+                entity = self._entities[self._owner[nid]]
+                pair = score_pair(query, self._prepared[nid], _score_kind(kind, entity))
+                if pair.score + MAX_BONUS < floor and not SUBSIDIARY_FLAGS.intersection(entity.flags):
+                    continue
+                out.append((nid, pair))
+        found = tuple(out)
+        if cached:
+            with self._cache_lock:
+                self._scored_cache[key] = found
+                if len(self._scored_cache) > self.scored_cache_size:
+                    self._scored_cache.popitem(last=False)
+        return found
 
     def search_many(self, queries: Sequence[Query | str], limit: int = 5) -> list[list[Match]]:
         """``search`` for a batch of queries, in order."""

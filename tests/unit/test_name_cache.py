@@ -63,3 +63,20 @@ def test_a_returned_list_can_be_changed_without_changing_the_cache(entities) -> 
 def test_negative_cache_size_is_refused(entities) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError):
         NameIndex(entities[:1], cache_size=-1)
+
+
+def test_one_name_from_other_addresses_reuses_its_scored_candidates(entities) -> None:  # type: ignore[no-untyped-def]
+    """The name-only part of a search is shared by the searches of that name with other countries and
+    cities; each still gets its own corroboration, as an uncached index gives it."""
+    cached, plain = NameIndex(entities), NameIndex(entities, cache_size=0)
+    name = "Hoshine Silicon Industry (Shanshan) Co., Ltd"
+    places = [("CN", "Shanshan"), ("CN", "Urumqi"), ("VN", None), (None, None), ("cn", "Turpan, Xinjiang")]
+    for country, city in places:
+        got = cached.search(name, country=country, city=city, limit=3)
+        want = plain.search(name, country=country, city=city, limit=3)
+        assert got and _key(got) == _key(want), (country, city)
+    assert cached.cache_hits == 0 and len(cached._cache) == len(places)  # every address its own search...
+    assert len(cached._scored_cache) == 1  # ... on one scoring of the name's candidates
+    assert {m.score for m in cached.search(name, country="CN", city="Shanshan")} != {
+        m.score for m in cached.search(name, country="VN")
+    }  # the address still moves the score

@@ -233,6 +233,7 @@ class NameIndex:
         self._by_trigram: dict[str, list[int]] = {}
         self._by_delete: dict[str, list[int]] = {}
         self._name_tids: list[tuple[int, ...]] = []  # per name, the vocabulary ids of its tokens
+        self._name_sizes: list[int] = []  # per name, its number of tokens
         han: list[int] = []
         for entity in entities:
             owner = len(self._entities)
@@ -249,6 +250,7 @@ class NameIndex:
                 self._prepared.append(prepared)
                 self._post(nid, prepared.tokens)
                 self._name_tids.append(tuple(self._vocab[t] for t in prepared.tokens))
+                self._name_sizes.append(len(prepared.tokens))
                 if _HAN.search(name.value):
                     han.append(nid)
         # Names written in Chinese characters carry glued pinyin words ("guangzhouhaige"); split them
@@ -410,8 +412,10 @@ class NameIndex:
                     acc[nid] = acc.get(nid, 0.0) + inc
         if not acc:
             return []
-        # ties at the cut go to the earlier name: the same candidates on every worker
-        top = heapq.nlargest(limit, acc.items(), key=lambda item: (item[1], -item[0]))
+        # ties at the cut go to the name of fewer words (more of it is covered), then the earlier name:
+        # the same candidates on every worker
+        sizes = self._name_sizes
+        top = heapq.nlargest(limit, acc.items(), key=lambda item: (item[1], -sizes[item[0]], -item[0]))
         floor = top[0][1] * CANDIDATE_SHARE
         return [nid for nid, w in top if w >= floor]
 

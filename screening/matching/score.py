@@ -34,6 +34,7 @@ FUZZY_MIN = 0.78  # least rapidfuzz ratio for two tokens to count as the same wo
 FUZZY_MIN_SHORT = 0.86  # the same for tokens of four letters or fewer
 PHONETIC_SIM = 0.9  # two tokens with the same phonetic key ...
 PHONETIC_MIN_RATIO = 0.5  # ... and at least this spelling similarity ("bushra" / "bashar" are not one name)
+PHONETIC_MIN_RATIO_SHORT = 0.6  # ... for a word of three letters ("abc" / "abyss" are not one name)
 TRANSLIT_SIM = 0.95  # the most a transliteration variant counts ("younes" / "yunis", "iryna" / "irina")
 ACRONYM_SIM = 0.85  # a word spelled by the initials of a run of the other name's words
 INITIAL_SIM = 0.6  # an initial against a word starting with it
@@ -59,7 +60,7 @@ def token_sim(a: str, b: str, ratio: float, key_a: str, key_b: str, skel_a: str 
     sim = 0.0
     if ratio >= (FUZZY_MIN_SHORT if short <= 4 else FUZZY_MIN):
         sim = ratio
-    if short >= 3 and key_a == key_b and ratio >= PHONETIC_MIN_RATIO:
+    if short >= 3 and key_a == key_b and ratio >= (PHONETIC_MIN_RATIO_SHORT if short == 3 else PHONETIC_MIN_RATIO):
         sim = max(sim, PHONETIC_SIM)
     if skel_a and skel_b and (skel_a != a or skel_b != b):
         if skel_a == skel_b:

@@ -69,6 +69,7 @@ MUST_NOT_MATCH = [
     ("11420 CORP.", "ABC CORP", "company"),
     ("A-B-C Company", "XYZ Company", "company"),
     ("A-B-C Company", "Hefei Meiling Company", "company"),
+    ("A-B-C Company", "ABYSS", "company"),  # one consonant skeleton, but a three-letter word and a five
     ("George Bush", "George Habbash", "person"),
     ("33RD LIGHT INFANTRY DIVISION", "99TH LIGHT INFANTRY DIVISION", "company"),
     ("Hefei Bitland Information Technology Co. Ltd.", "Hefei Meiling Co. Ltd.", "company"),

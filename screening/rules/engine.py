@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from screening.decision import SEVERITY, Reason
 from screening.entities import Entity, EntityAddress
@@ -172,6 +172,9 @@ class RuleMemo:
         return self._rules is rules
 
 
+_T = TypeVar("_T")
+
+
 def _put(table: dict[Any, Any], key: Any, value: Any) -> None:
     if len(table) >= MEMO_SIZE:
         table.clear()
@@ -183,28 +186,33 @@ def _day(iso: str | None) -> str | None:
     return None if iso is None else iso[:10]
 
 
+def _by_day(
+    table: dict[Any, Any],
+    lookup: Callable[[str | None, str | None], Sequence[_T]],
+    hts_code: str | None,
+    filed_at: str | None,
+) -> Sequence[_T]:
+    """``lookup(hts_code, filing day)``, kept in ``table`` (a memo of the screening context)."""
+    key = (hts_code, _day(filed_at))
+    found: tuple[_T, ...] | None = table.get(key)
+    if found is None:
+        found = tuple(lookup(hts_code, key[1]))
+        _put(table, key, found)
+    return found
+
+
 def _region_scopes(
     rules: RuleSet, memo: RuleMemo | None, hts_code: str | None, filed_at: str | None
 ) -> Sequence[tuple[RegionScope, str]]:
     if memo is None:
         return rules.products.region_scopes_for(hts_code, filed_at)
-    key = (hts_code, _day(filed_at))
-    found = memo.region_scopes.get(key)
-    if found is None:
-        found = tuple(rules.products.region_scopes_for(hts_code, _day(filed_at)))
-        _put(memo.region_scopes, key, found)
-    return found
+    return _by_day(memo.region_scopes, rules.products.region_scopes_for, hts_code, filed_at)
 
 
 def _sectors(rules: RuleSet, memo: RuleMemo | None, hts_code: str | None, filed_at: str | None) -> Sequence[SectorHit]:
     if memo is None:
         return rules.products.sectors_for(hts_code, filed_at)
-    key = (hts_code, _day(filed_at))
-    found = memo.sectors.get(key)
-    if found is None:
-        found = tuple(rules.products.sectors_for(hts_code, _day(filed_at)))
-        _put(memo.sectors, key, found)
-    return found
+    return _by_day(memo.sectors, rules.products.sectors_for, hts_code, filed_at)
 
 
 def _detect_region(subject: Subject, rules: RuleSet, memo: RuleMemo | None) -> list[region.RegionEvidence]:

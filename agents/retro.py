@@ -70,6 +70,10 @@ def attach(app: faust.App, rt: Runtime) -> Any:
         heartbeat = asyncio.create_task(keep_lease(source, version))
         try:
             return await scan(change, source, version, delta, stats)
+        except Exception:
+            # let any worker (this one included) take the scan up again at once, not after the lease
+            await retry(lambda: audit.release_retro(source, version, token))
+            raise
         finally:
             heartbeat.cancel()
 
@@ -139,15 +143,19 @@ def attach(app: faust.App, rt: Runtime) -> Any:
 
     @app.task
     async def retro_screen() -> None:
+        loop = asyncio.get_running_loop()
+        next_check = loop.time() + s.retro_lease_s / 2
         while True:
             try:
-                change = await asyncio.wait_for(queue.get(), timeout=s.retro_lease_s / 2)
+                change = await asyncio.wait_for(queue.get(), timeout=max(0.0, next_check - loop.time()))
             except TimeoutError:
                 change = None
             if change is not None:
                 for source, version in changed_sources(change.old_versions, change.new_versions).items():
                     await attempt(change, source, version)
+            if loop.time() < next_check:
                 continue
+            next_check = loop.time() + s.retro_lease_s / 2
             # Jobs another worker claimed (or that failed here): take over any whose lease lapsed.
             in_force = rt.lists.versions
             for (source, version), old in list(pending.items()):

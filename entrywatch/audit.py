@@ -306,6 +306,10 @@ class AuditStore:
         pipe.eval(_DELETE_IF_OWNER, 1, self.keys.retro_lock(source, version), token)
         await pipe.execute()
 
+    async def release_retro(self, source: str, version: str, token: str) -> None:
+        """Give the lease up (if this worker still holds it) without marking the scan done."""
+        await self.r.eval(_DELETE_IF_OWNER, 1, self.keys.retro_lock(source, version), token)
+
     async def retro_is_done(self, source: str, version: str) -> bool:
         return bool(await self.r.exists(self.keys.retro_done(source, version)))
 

@@ -25,6 +25,10 @@ async def test_retro_lease_has_one_holder_and_lapses(stack: Stack) -> None:
         assert await audit.claim_retro("uflpa", "v2", "worker-b", 5.0)
         assert not await audit.renew_retro("uflpa", "v2", "worker-a", 5.0)
         assert not await audit.retro_is_done("uflpa", "v2")
+        await audit.release_retro("uflpa", "v2", "worker-a")  # not a's any more: b keeps it
+        assert not await audit.claim_retro("uflpa", "v2", "worker-a", 5.0)
+        await audit.release_retro("uflpa", "v3", "worker-b")  # b's scan of v3 failed: free at once
+        assert await audit.claim_retro("uflpa", "v3", "worker-a", 5.0)
 
         await audit.finish_retro("uflpa", "v2", "worker-b", 60)
         assert await audit.retro_is_done("uflpa", "v2")

@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import redis.asyncio as aioredis
 
@@ -79,7 +79,11 @@ def decompress(blob: bytes) -> bytes:
     return zlib.decompress(blob)
 
 
-def epoch(iso: str | None, default: float) -> float:
+_D = TypeVar("_D", float, None)
+
+
+def epoch(iso: str | None, default: _D) -> float | _D:
+    """Epoch seconds of an ISO-8601 time (``Z`` or an offset), or ``default`` when absent or unreadable."""
     if not iso:
         return default
     try:

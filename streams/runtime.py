@@ -9,11 +9,10 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 import redis.asyncio as aioredis
 
-from entrywatch.audit import AuditStore
+from entrywatch.audit import AuditStore, epoch
 from entrywatch.store import AsyncListStore, Keys
 from screening.entities import Entity
 from screening.matching import Thresholds
@@ -149,7 +148,7 @@ class Runtime:
             out.append(
                 ListInfo(
                     source, version, int(entities) if entities and entities.isdigit() else None,
-                    _epoch(meta.get("loaded_at")), meta.get("published") or None,
+                    epoch(meta.get("loaded_at"), None), meta.get("published") or None,
                 )
             )  # fmt: skip
         return out
@@ -222,12 +221,3 @@ def _freeze_heap() -> None:
     # promoted batch objects to the older generations, whose collections walk the growing name cache.
     # Measured offline (scripts/profile_screen.py, warm cache): collector time 1.0 -> 0.5 s per 10,000 entries.
     gc.set_threshold(*GC_THRESHOLD)
-
-
-def _epoch(iso: str | None) -> float | None:
-    if not iso:
-        return None
-    try:
-        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None

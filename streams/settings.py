@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     review_threshold: float = Field(
         Thresholds().review, ge=0, le=1, description="Match score at or above which a party is REVIEW"
     )
+    gc_freeze_interval_s: float = Field(
+        30.0,
+        ge=0,
+        description="Seconds between freezes of the objects that survived (the caches' new entries) out of "
+        "the cyclic garbage collector's reach, so its pauses stay short as caches grow (0: off); see "
+        "streams/gc_control.py",
+    )
     max_message_bytes: int = Field(1_000_000, ge=1024, description="Entries larger than this go to the DLQ")
 
     # Lists

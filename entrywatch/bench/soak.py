@@ -13,7 +13,7 @@ from typing import Any
 from confluent_kafka import Producer
 
 from entrywatch.bench.generate import EntryGenerator
-from entrywatch.bench.stream import BenchConfig, StreamBench, percentiles
+from entrywatch.bench.stream import BenchConfig, StreamBench, gc_delta, percentiles, worker_gc
 from streams import topics
 from streams.kafka import producer_config
 
@@ -32,6 +32,7 @@ class Soak:
     def __init__(self, cfg: BenchConfig, minutes: float, rate: float, window_s: float = 30.0) -> None:
         self.cfg, self.minutes, self.rate, self.window_s = cfg, minutes, rate, window_s
         self.bench = StreamBench(cfg)
+        self._gc_seen: dict[str, dict[str, float]] = {}  # worker -> its cumulative GC figures last window
 
     def run(self) -> dict[str, Any]:
         b = self.bench
@@ -111,7 +112,7 @@ class Soak:
                 w = windows[-1]
                 b.say(
                     f"  t={w['t_s']:>6.0f}s {w['entries_per_s']:>7.1f}/s "
-                    f"p99 {w['latency_ms'].get('p99', 0):>7.0f} ms rss {w['rss_mb']}"
+                    f"p99 {w['latency_ms'].get('p99', 0):>7.0f} ms rss {w['rss_mb']} gc {_gc_brief(w['gc'])}"
                 )
                 win_start, win_lat, win_count = now, [], 0
         if win_count:
@@ -128,7 +129,17 @@ class Soak:
             "decided": count,
             "latency_ms": percentiles(lat),
             "rss_mb": [round(current_rss_mb(p.popen.pid), 1) for p in procs],
+            "gc": [self._gc_window(p) for p in procs],
         }
+
+    def _gc_window(self, proc: Any) -> dict[str, float] | None:
+        """The worker's garbage collector in this window: collections and pause seconds per generation
+        (differences of its cumulative /metrics figures), and the frozen object count now."""
+        now = worker_gc(proc.web_port) if proc.web_port else None
+        before = self._gc_seen.get(proc.name, {})
+        if now is not None:
+            self._gc_seen[proc.name] = now
+        return gc_delta(before, now)
 
     def _report(
         self, total: int, decided: dict[bytes, int], windows: list[dict[str, Any]], procs: list[Any]
@@ -150,3 +161,15 @@ class Soak:
             "rss_growth": round(growth, 3),
             "memory_flat": growth < FLAT_GROWTH,
         }
+
+
+def _gc_brief(per_worker: list[dict[str, float] | None]) -> str:
+    """'full collections/pause s, frozen objects' of each worker in a window, for the progress line."""
+    parts = []
+    for g in per_worker:
+        if g is None:
+            parts.append("?")
+        else:
+            full, pause = g.get("collections_gen2", 0), g.get("pause_s_gen2", 0)
+            parts.append(f"{full:.0f} full/{pause:.2f}s, frozen {g['frozen_objects']:.0f}")
+    return "; ".join(parts)

@@ -105,6 +105,9 @@ class PhaseResult:
     # Entries decided per CPU-second of the phase's processes: steadier than entries/s on a shared machine.
     entries_per_cpu_s: float = 0.0
     pids: list[int] = field(default_factory=list)  # to attach a profiler: py-spy record --pid PID
+    # Each screening worker's garbage collector during the measured part (from its /metrics): collections
+    # and pause seconds per generation, frozen objects at the end. None for the references.
+    gc: list[dict[str, float] | None] = field(default_factory=list)
 
     @property
     def exactly_once(self) -> bool:
@@ -146,6 +149,7 @@ class Proc:
     log: Path
     assigned: Callable[[], int | None]
     ready: Callable[[], bool]
+    web_port: int | None = None  # a worker's web server (its /metrics)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -165,7 +169,42 @@ class Proc:
 
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
-        return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT)
+        return subprocess.Popen(
+            args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+            preexec_fn=embedded.die_with_parent(),  # SIGTERM if the harness is killed
+        )  # fmt: skip
+
+
+def worker_gc(port: int) -> dict[str, float] | None:
+    """A worker's garbage-collector figures from its /metrics: cumulative pause seconds and collections
+    per generation, and the frozen object count; None if it does not answer."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as resp:
+            text = resp.read().decode()
+    except OSError:
+        return None
+    out: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            gen = sample.labels.get("generation")
+            if sample.name == "entrywatch_gc_pause_seconds_sum":
+                out[f"pause_s_gen{gen}"] = sample.value
+            elif sample.name == "entrywatch_gc_pause_seconds_count":
+                out[f"collections_gen{gen}"] = sample.value
+            elif sample.name == "entrywatch_gc_frozen_objects":
+                out["frozen_objects"] = sample.value
+    return out
+
+
+def gc_delta(before: dict[str, float] | None, after: dict[str, float] | None) -> dict[str, float] | None:
+    """The collector's work between two ``worker_gc`` readings (the frozen count as of ``after``)."""
+    if before is None or after is None:
+        return None
+    out = {k: round(v - before.get(k, 0.0), 4) for k, v in after.items() if k != "frozen_objects"}
+    out["frozen_objects"] = after.get("frozen_objects", 0.0)
+    return out
 
 
 def _worker_ready(port: int) -> dict[str, Any] | None:
@@ -309,7 +348,7 @@ class StreamBench:
                 body = _worker_ready(port)
                 return bool(body and body.get("status") == "ready")
 
-            procs.append(Proc(f"{app_id}-{i}", popen, log, assigned, ready))
+            procs.append(Proc(f"{app_id}-{i}", popen, log, assigned, ready, port))
         return procs
 
     def start_references(self, kind: str, n: int, source: str, sink: str, app_id: str) -> list[Proc]:
@@ -463,6 +502,7 @@ class StreamBench:
                         raise RuntimeError(f"{phase}: only {len(got)}/{len(wkeys)} warm-up entries came back")
                 payloads = [(g.entry_number.encode(), g.encode()) for g in entries]
                 before = [p.stat()[1] for p in procs]
+                gc_before = [worker_gc(p.web_port) if p.web_port else None for p in procs]
                 services_before = self._service_cpu()
                 harness_before = time.process_time()
                 machine_before = _machine_cpu()
@@ -488,6 +528,7 @@ class StreamBench:
                         machine=_machine_cpu(),
                         harness=time.process_time(),
                         services=self._service_cpu(),
+                        gc=[worker_gc(p.web_port) if p.web_port else None for p in procs],
                     )
 
                 seen, out_types = self._collect(consumer, {k for k, _ in payloads}, f"{phase} x{n_procs}", snapshot)
@@ -516,6 +557,7 @@ class StreamBench:
         result.cpu_s_harness = round(harness_cpu, 2)
         result.entries_per_cpu_s = round(result.decided / sum(cpu), 1) if sum(cpu) > 0 else 0.0
         result.pids = [p.popen.pid for p in procs]
+        result.gc = [gc_delta(b, a) for b, a in zip(gc_before, ends.get("gc") or [None] * len(procs), strict=True)]
         total = machine_after[1] - machine_before[1]
         result.machine_busy = round((machine_after[0] - machine_before[0]) / total, 3) if total > 0 else 0.0
         return result

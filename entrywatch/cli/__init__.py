@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -24,9 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command != "worker":  # (the worker is Faust's: it stops on SIGTERM by itself)
+        # `kill`, `timeout` or a CI cancel: unwind, so the commands' `finally` blocks stop what they started
+        # (the embedded broker and Redis, bench workers) instead of leaving them running.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -86,6 +86,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             env=env,
             stdout=worker_log,
             stderr=subprocess.STDOUT,
+            preexec_fn=embedded.die_with_parent(),  # SIGTERM if we are killed
         )
         _wait_ready(web_port, worker)
         print(f"worker  ready; web http://127.0.0.1:{web_port}/ready ; logs in {log_dir}")

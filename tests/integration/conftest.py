@@ -107,6 +107,7 @@ class Stack:
             stdout=open(log, "ab"),  # noqa: SIM115 - the process owns it
             stderr=subprocess.STDOUT,
             cwd=ROOT,
+            preexec_fn=embedded.die_with_parent(),  # a killed test run leaves no worker behind
         )
         worker = Worker(proc, port, log)
         self.workers.append(worker)

@@ -52,6 +52,10 @@ def test_the_report_has_every_field(report: dict) -> None:  # type: ignore[type-
         assert p["timestamp_type"] == "create_time"
     screen = report["phases"][0]
     assert sum(screen["decisions"].values()) == N
+    # the screening worker's collector during the phase, from its /metrics (references have no web server)
+    (gc_seen,) = screen["gc"]
+    assert gc_seen is not None and gc_seen["frozen_objects"] > 10_000 and gc_seen["collections_gen0"] >= 0
+    assert all(g is None for p in report["phases"][1:] for g in p["gc"])
     assert set(screen["decisions_by_category"]) == set(CATEGORIES)
     assert set(screen["outputs_by_topic"]) <= {f"bench-{report['run_id']}-screen-w1-{t}" for t in
                                               ("holds.v1", "cleared.v1", "entries.dlq.v1")}  # fmt: skip
@@ -95,4 +99,8 @@ def test_short_soak_reports_windows_and_decides_everything(tmp_path: Path) -> No
     assert report["produced"] == 300 and report["decided"] == 300 and report["all_decided"]
     assert len(report["windows"]) >= 2
     assert all(w["rss_mb"] and w["rss_mb"][0] > 0 for w in report["windows"])
+    # the worker's garbage collector, read from its /metrics: the lists' index is frozen at the swap
+    first = report["windows"][0]["gc"][0]
+    assert first is not None and first["frozen_objects"] > 10_000
+    assert all(g is not None and g["collections_gen0"] >= 0 for w in report["windows"] for g in w["gc"])
     assert set(report) >= {"rss_baseline_mb", "rss_max_mb", "rss_growth", "memory_flat"}

@@ -8,9 +8,14 @@ Key layout (prefix ``ew`` by default; every audit key expires after ``audit_rete
   {p}:supp                        HASH: suppression key -> Suppression JSON (see screening.suppression)
   {p}:entries:data                HASH: entry number -> zlib-compressed original entry JSON (latest revision)
   {p}:entries:time                ZSET: entry number, scored by filed_at (or first seen) in epoch seconds
-  {p}:retro:lock:{source}:{ver}   STRING: lease (SET NX EX, renewed while scanning) of the one worker that
+  {p}:retro:lock:{source}:{ver}   STRING: lease (SET NX PX, renewed while scanning) of the one worker that
                                   retro-screens that list version; its value is that worker's token
-  {p}:retro:done:{source}:{ver}   STRING: set when that retro-screen finished (kept for the look-back window)
+  {p}:retro:baseline              HASH: source -> the retro baseline, the version the stored entries were
+                                  last re-screened against (set at the first load, moved when a retro-screen
+                                  of the version then live finishes); a source whose live version differs
+                                  owes a retro-screen from it, whether or not a worker was running at the load
+  {p}:retro:fps:{source}:{ver}    HASH: entity id -> fingerprint of the baseline version's entities (kept
+                                  while it is the baseline: the store prunes old versions' entities)
 
 A batch of the screening agent costs two pipelined round trips: one read (histories and suppressions of
 the whole batch), one write (audit records, stored entries). Nothing here is called per entry.
@@ -27,7 +32,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import redis.asyncio as aioredis
+from redis.exceptions import WatchError
 
+from entrywatch.store import Keys as ListKeys
 from screening.history import HistoryItem
 from screening.suppression import Suppression
 
@@ -67,8 +74,12 @@ class AuditKeys:
     def retro_lock(self, source: str, version: str) -> str:
         return f"{self.prefix}:retro:lock:{source}:{version}"
 
-    def retro_done(self, source: str, version: str) -> str:
-        return f"{self.prefix}:retro:done:{source}:{version}"
+    @property
+    def retro_baseline(self) -> str:
+        return f"{self.prefix}:retro:baseline"
+
+    def retro_fps(self, source: str, version: str) -> str:
+        return f"{self.prefix}:retro:fps:{source}:{version}"
 
 
 def compress(raw: bytes) -> bytes:
@@ -135,6 +146,7 @@ class AuditStore:
     def __init__(self, client: aioredis.Redis, prefix: str = "ew", retention_days: float = 400.0) -> None:
         self.r = client
         self.keys = AuditKeys(prefix)
+        self.list_keys = ListKeys(prefix)
         self.ttl = max(1, int(retention_days * DAY))
 
     # --- the screening batch path: one read, one write ------------------------------------------
@@ -289,10 +301,76 @@ class AuditStore:
             await pipe.execute()
             removed += len(old)
 
+    async def alert_fingerprints(self, alert_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Alert id -> the fingerprints of the entities its reasons named (one read)."""
+        if not alert_ids:
+            return {}
+        raws = await self.r.mget([self.keys.alert(a) for a in alert_ids])
+        return {a: json.loads(raw).get("fingerprints", {}) for a, raw in zip(alert_ids, raws, strict=True) if raw}
+
+    # --- retro-screening: the baseline per source, and the lease of the one worker scanning -------
+
+    async def retro_baselines(self) -> dict[str, str]:
+        """Source -> its retro baseline version ({} before the first worker recorded one)."""
+        raw = await self.r.hgetall(self.keys.retro_baseline)
+        return {_text(k): _text(v) for k, v in raw.items()}
+
+    async def retro_baseline_fps(self, source: str, version: str) -> dict[str, str] | None:
+        """The fingerprints kept for a baseline version; None if none are kept (e.g. it stopped being
+        the baseline since it was read)."""
+        raw = await self.r.hgetall(self.keys.retro_fps(source, version))
+        return {_text(k): _text(v) for k, v in raw.items()} or None
+
+    async def record_retro_baselines(self, versions: Mapping[str, str], fps: Mapping[str, Mapping[str, str]]) -> bool:
+        """Record the first baseline (``versions``, with each source's fingerprints) unless any baseline
+        exists already (another worker recorded it first: False)."""
+        key = self.keys.retro_baseline
+        async with self.r.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(key)
+                    if await pipe.exists(key):
+                        return False
+                    pipe.multi()
+                    for source, version in versions.items():
+                        pipe.delete(self.keys.retro_fps(source, version))
+                        if fps.get(source):
+                            pipe.hset(self.keys.retro_fps(source, version), mapping=dict(fps[source]))
+                    pipe.hset(key, mapping=dict(versions))
+                    await pipe.execute()
+                    return True
+                except WatchError:
+                    continue
+
+    async def advance_retro_baseline(self, source: str, version: str, fps: Mapping[str, str]) -> bool:
+        """Make ``version`` (with its entities' fingerprints) the source's baseline, if it is still the
+        live version: the retro-screen up to it is done. False if another version went live meanwhile
+        (the retro-screen of that one starts from the baseline in place, so it covers this one too)."""
+        live_key, key = self.list_keys.live(source), self.keys.retro_baseline
+        async with self.r.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(live_key, key)
+                    live = await pipe.get(live_key)
+                    if live is None or _text(live) != version:
+                        return False
+                    old = await pipe.hget(key, source)
+                    pipe.multi()
+                    if old is not None and _text(old) != version:
+                        pipe.delete(self.keys.retro_fps(source, _text(old)))
+                    pipe.delete(self.keys.retro_fps(source, version))
+                    if fps:
+                        pipe.hset(self.keys.retro_fps(source, version), mapping=dict(fps))
+                    pipe.hset(key, source, version)
+                    await pipe.execute()
+                    return True
+                except WatchError:
+                    continue
+
     async def claim_retro(self, source: str, version: str, token: str, lease_s: float) -> bool:
         """True for the one worker that gets to retro-screen this list version now: nobody holds the
         lease (the holder finished, or stopped and let it lapse) and the scan is not done."""
-        if await self.r.exists(self.keys.retro_done(source, version)):
+        if await self.retro_is_done(source, version):
             return False
         lease_ms = max(1, int(lease_s * 1000))
         return bool(await self.r.set(self.keys.retro_lock(source, version), token, nx=True, px=lease_ms))
@@ -303,19 +381,21 @@ class AuditStore:
                                     max(1, int(lease_s * 1000)))  # fmt: skip
         return bool(renewed)
 
-    async def finish_retro(self, source: str, version: str, token: str, keep_s: float) -> None:
-        """Mark the retro-screen of this version done (for ``keep_s``) and release the lease."""
-        pipe = self.r.pipeline(transaction=True)
-        pipe.set(self.keys.retro_done(source, version), str(time.time()), ex=max(1, int(keep_s)))
-        pipe.eval(_DELETE_IF_OWNER, 1, self.keys.retro_lock(source, version), token)
-        await pipe.execute()
+    async def finish_retro(self, source: str, version: str, token: str, fps: Mapping[str, str]) -> bool:
+        """The scan up to ``version`` is done: advance the baseline to it (see ``advance_retro_baseline``,
+        whose answer this returns) and release the lease."""
+        advanced = await self.advance_retro_baseline(source, version, fps)
+        await self.release_retro(source, version, token)
+        return advanced
 
     async def release_retro(self, source: str, version: str, token: str) -> None:
         """Give the lease up (if this worker still holds it) without marking the scan done."""
         await self.r.eval(_DELETE_IF_OWNER, 1, self.keys.retro_lock(source, version), token)
 
     async def retro_is_done(self, source: str, version: str) -> bool:
-        return bool(await self.r.exists(self.keys.retro_done(source, version)))
+        """The stored entries are re-screened up to this version: it is the source's baseline."""
+        baseline = await self.r.hget(self.keys.retro_baseline, source)
+        return baseline is not None and _text(baseline) == version
 
 
 _RENEW_IF_OWNER = """

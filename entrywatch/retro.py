@@ -3,19 +3,31 @@
 ``retro_scan`` pages through the stored entries of the look-back window (read from Redis in pages,
 screened in a thread against an index of only the new/changed entities) and hands the entries that hit
 to ``on_hits``. The worker's retro agent and the benchmark command (``entrywatch retro bench``) both use it.
+
+``retro_jobs`` says which retro-screens the lists in force still owe, from the retro baseline kept in
+Redis (see ``entrywatch.audit``): a version loaded while no worker ran, or whose scan no worker finished,
+is re-screened when a worker next starts or checks, not only when a running worker swaps it in.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from entrywatch.audit import AuditStore
+from entrywatch.store import AsyncListStore
 from screening.entry import Entry, EntryError, parse_entry
+from screening.retro import retro_plan, source_fingerprints
 from screening.screen import ScreeningContext, screen_entry
+from screening.suppression import fingerprints
+from streams.runtime import ListChange, ListState
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,3 +86,44 @@ async def retro_scan(
             stats.emitted += await on_hits(hits)
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+async def retro_jobs(audit: AuditStore, store: AsyncListStore, lists: ListState) -> dict[str, ListChange]:
+    """Source -> the change its retro-screen covers (the source's baseline version to the version in
+    force), for each source whose version in force is not its baseline. Records the first baseline (the
+    versions in force, nothing to re-screen) when there is none."""
+    if not lists.ready:
+        return {}
+    current = lists.change_to_current({}, {})  # taken at once: a swap during the reads below changes nothing
+    for _ in range(3):
+        plan = retro_plan(await audit.retro_baselines(), current.new_versions)
+        if not plan.record_baseline:
+            break
+        by_source = {
+            s: source_fingerprints(current.new_entities, current.new_fingerprints, s) for s in current.new_versions
+        }
+        if await audit.record_retro_baselines(current.new_versions, by_source):
+            log.info("retro baseline recorded (first load, nothing to re-screen): %s", current.new_versions)
+            return {}
+    jobs: dict[str, ListChange] = {}
+    for source, base in plan.jobs.items():
+        old_fps = {} if base is None else await baseline_fingerprints(audit, store, source, base)
+        old_versions = {} if base is None else {source: base}
+        jobs[source] = dataclasses.replace(current, old_versions=old_versions, old_fingerprints=old_fps)
+    return jobs
+
+
+async def baseline_fingerprints(audit: AuditStore, store: AsyncListStore, source: str, version: str) -> dict[str, str]:
+    """The fingerprints of a baseline version: those kept with the baseline, else computed from the
+    version's entities if the store still keeps them, else none (every entity counts as new: the scan
+    is wider, never narrower)."""
+    kept = await audit.retro_baseline_fps(source, version)
+    if kept is not None:
+        return kept
+    try:
+        entities = await store.entities(source, version)
+    except RuntimeError as exc:
+        log.warning("no fingerprints of %s %s (the retro baseline) are kept (%s): re-screening against "
+                    "all of the source's entities", source, version, exc)  # fmt: skip
+        return {}
+    return await asyncio.to_thread(fingerprints, entities)

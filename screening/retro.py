@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from screening.decision import Decision, Reason, combine
@@ -28,11 +29,6 @@ def changed_entities(
     return out
 
 
-def changed_sources(old_versions: Mapping[str, str], new_versions: Mapping[str, str]) -> dict[str, str]:
-    """Sources whose live version differs (new sources included): source -> new version."""
-    return {s: v for s, v in sorted(new_versions.items()) if old_versions.get(s) != v}
-
-
 def list_update_decision(full: Decision, changed_ids: Collection[str], trigger: Mapping[str, Any]) -> Decision | None:
     """Relabel the non-CLEAR reasons of ``full`` that name a new or changed entity as LIST_UPDATE
     (the original code kept in the evidence). None if no such reason remains (nothing to report)."""
@@ -48,3 +44,32 @@ def list_update_decision(full: Decision, changed_ids: Collection[str], trigger: 
     if not hit:
         return None
     return dataclasses.replace(full, reasons=tuple(reasons), decision=combine(reasons))
+
+
+@dataclass(frozen=True, slots=True)
+class RetroPlan:
+    """What the retro-screen still owes the stored entries, given the retro baseline (source -> the
+    version the stored entries were last re-screened against) and the versions in force."""
+
+    record_baseline: bool  # no baseline at all (first load): record the versions in force, scan nothing
+    jobs: dict[str, str | None]  # source -> baseline version to re-screen from (None: a source new since)
+
+
+def retro_plan(baseline: Mapping[str, str], in_force: Mapping[str, str]) -> RetroPlan:
+    """Each source whose version in force differs from its baseline needs a retro-screen from the
+    baseline to the version in force (however many versions were loaded in between). With no baseline
+    at all nothing was screened against an older version: the versions in force become the baseline."""
+    if not baseline:
+        return RetroPlan(record_baseline=bool(in_force), jobs={})
+    return RetroPlan(False, {s: baseline.get(s) for s, v in sorted(in_force.items()) if baseline.get(s) != v})
+
+
+def source_fingerprints(entities: Iterable[Entity], fps: Mapping[str, str], source: str) -> dict[str, str]:
+    """The fingerprints of one source's entities (the part of a retro baseline kept per source)."""
+    return {e.id: fps[e.id] for e in entities if e.source == source and e.id in fps}
+
+
+def unreported(changed_ids: Collection[str], new_fps: Mapping[str, str], reported: Mapping[str, str]) -> set[str]:
+    """The changed entities that are news for an entry whose latest decision named the entities of
+    ``reported`` (entity id -> fingerprint then): one it named with the same listed content is not."""
+    return {i for i in changed_ids if i not in reported or reported[i] != new_fps.get(i)}

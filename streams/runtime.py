@@ -33,7 +33,8 @@ class NoListsLoaded(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class ListChange:
-    """A swap of the live lists, for listeners (the retro-screen): before and after."""
+    """A swap of the live lists, for listeners (the retro-screen): before and after. The first load of a
+    worker is one too, with nothing before; the retro-screen builds its own from the retro baseline."""
 
     old_versions: dict[str, str]
     old_fingerprints: dict[str, str]
@@ -50,6 +51,7 @@ class ListState:
     def __init__(self) -> None:
         self._ctx: ScreeningContext | None = None
         self._fps: dict[str, str] = {}  # entity id -> content fingerprint, for the context in force
+        self._entities: list[Entity] = []  # the entities of the context in force
         self._ready = asyncio.Event()
         self.loaded_at: float | None = None
         self.last_error: str | None = None
@@ -67,10 +69,17 @@ class ListState:
     def fingerprints(self) -> dict[str, str]:
         return self._fps
 
-    def swap(self, ctx: ScreeningContext, fps: dict[str, str] | None = None) -> None:
-        self._ctx, self._fps = ctx, fps or {}
+    def swap(
+        self, ctx: ScreeningContext, fps: dict[str, str] | None = None, entities: list[Entity] | None = None
+    ) -> None:
+        self._ctx, self._fps, self._entities = ctx, fps or {}, entities or []
         self.loaded_at = time.time()
         self._ready.set()
+
+    def change_to_current(self, old_versions: dict[str, str], old_fps: dict[str, str]) -> ListChange:
+        """A change from the given versions (and their fingerprints) to the lists in force."""
+        assert self._ctx is not None
+        return ListChange(old_versions, old_fps, self.versions, self._entities, self._fps, self._ctx)
 
     async def current(self) -> ScreeningContext:
         if self._ctx is None:
@@ -94,7 +103,7 @@ class Runtime:
         self.lists = ListState()
         self._redis: aioredis.Redis | None = redis_client
         self._reload_lock = asyncio.Lock()
-        self.list_listeners: list[Callable[[ListChange], None]] = []  # called after each swap
+        self.list_listeners: list[Callable[[ListChange], None]] = []  # called after each swap, the first too
         self.counts: dict[str, int] = {"in": 0, "HOLD": 0, "REVIEW": 0, "CLEAR": 0, "DLQ": 0}
         self.started_at = time.time()
         self.metrics = Metrics()
@@ -189,15 +198,14 @@ class Runtime:
             )
             meta = await self.store.version_meta(versions)
             fps = await asyncio.to_thread(fingerprints, entities)
-            change = ListChange(self.lists.versions, self.lists.fingerprints, versions, entities, fps, ctx)
-            was_ready = self.lists.ready
-            self.lists.swap(ctx, fps)
+            old_versions, old_fps = self.lists.versions, self.lists.fingerprints
+            self.lists.swap(ctx, fps, entities)
+            change = self.lists.change_to_current(old_versions, old_fps)
             freeze_heap()
             self.lists.meta = meta
             self.metrics.list_reloads.inc()
-            if was_ready:
-                for listener in self.list_listeners:
-                    listener(change)
+            for listener in self.list_listeners:  # the first load too (the retro-screen checks its baseline)
+                listener(change)
             log.warning("lists in force: %s (%d entities)", versions, len(entities))
             return True
 

@@ -93,7 +93,8 @@ class Settings(BaseSettings):
         60.0,
         ge=2,
         description="Lease of the worker retro-screening a list version, renewed while it scans; if it "
-        "stops, another worker takes the scan over within about this long",
+        "stops, another worker takes the scan over within about this long. Workers also check for owed "
+        "retro-screens (live version differs from the retro baseline) every half of it",
     )
     redis_retry_max_s: float = Field(10.0, gt=0, description="Longest back-off between Redis retries (s)")
 

@@ -1,5 +1,6 @@
 """The retro-screen lease on a real redis-server: one holder at a time, renewed only by its holder,
-taken over once it lapses, and never again once the scan is marked done (Lua scripts need a real Redis)."""
+taken over once it lapses, and never again once the scan is done and the retro baseline moved to its
+version (Lua scripts need a real Redis)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,18 @@ async def test_retro_lease_has_one_holder_and_lapses(stack: Stack) -> None:
         await audit.release_retro("uflpa", "v3", "worker-b")  # b's scan of v3 failed: free at once
         assert await audit.claim_retro("uflpa", "v3", "worker-a", 5.0)
 
-        await audit.finish_retro("uflpa", "v2", "worker-b", 60)
+        await r.set(audit.list_keys.live("uflpa"), "v2")
+        assert await audit.finish_retro("uflpa", "v2", "worker-b", {"uflpa:1": "fp1"})
         assert await audit.retro_is_done("uflpa", "v2")
+        assert await audit.retro_baselines() == {"uflpa": "v2"}
+        assert await audit.retro_baseline_fps("uflpa", "v2") == {"uflpa:1": "fp1"}
         assert not await r.exists(audit.keys.retro_lock("uflpa", "v2"))  # released
         assert not await audit.claim_retro("uflpa", "v2", "worker-a", 5.0)  # done: nobody runs it again
+
+        # v3 is not live: its scan finishing leaves the baseline (the live version's scan covers v3)
+        assert not await audit.finish_retro("uflpa", "v3", "worker-a", {"uflpa:1": "fp1"})
+        assert not await audit.retro_is_done("uflpa", "v3")
+        assert not await r.exists(audit.keys.retro_lock("uflpa", "v3"))  # released all the same
+        assert await audit.retro_baselines() == {"uflpa": "v2"}
     finally:
         await r.aclose()

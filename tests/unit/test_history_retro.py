@@ -9,7 +9,14 @@ import pytest
 from screening.decision import Decision, Reason
 from screening.entities import Entity, EntityName
 from screening.history import HistoryItem, compare, latest, lineage
-from screening.retro import changed_entities, changed_sources, list_update_decision
+from screening.retro import (
+    RetroPlan,
+    changed_entities,
+    list_update_decision,
+    retro_plan,
+    source_fingerprints,
+    unreported,
+)
 from screening.suppression import fingerprints
 
 A = HistoryItem("ew-a", 0, "HOLD")
@@ -62,12 +69,33 @@ def test_changed_entities_are_the_added_and_the_changed() -> None:
     assert [e.id for e in delta] == ["u:2", "u:4"]
 
 
-def test_changed_sources() -> None:
-    assert changed_sources({"uflpa": "1", "wro": "a"}, {"uflpa": "2", "wro": "a", "csl": "x"}) == {
-        "csl": "x",
-        "uflpa": "2",
-    }
-    assert changed_sources({"uflpa": "1"}, {"uflpa": "1"}) == {}
+# (baseline in Redis, versions in force, expected plan)
+RETRO_PLANS = [
+    ("first load: record the baseline", {}, {"uflpa": "1", "wro": "a"}, RetroPlan(True, {})),
+    ("no lists yet", {}, {}, RetroPlan(False, {})),
+    ("up to date", {"uflpa": "1", "wro": "a"}, {"uflpa": "1", "wro": "a"}, RetroPlan(False, {})),
+    ("one source moved on", {"uflpa": "1", "wro": "a"}, {"uflpa": "2", "wro": "a"}, RetroPlan(False, {"uflpa": "1"})),
+    # versions 2 and 3 loaded with no worker running: one job, from the baseline to the version in force
+    ("superseded while offline", {"uflpa": "1"}, {"uflpa": "3"}, RetroPlan(False, {"uflpa": "1"})),
+    ("a source new since the baseline", {"uflpa": "1"}, {"uflpa": "1", "csl": "x"}, RetroPlan(False, {"csl": None})),
+    ("rolled back", {"uflpa": "2"}, {"uflpa": "1"}, RetroPlan(False, {"uflpa": "2"})),
+    ("a baselined source no longer live", {"uflpa": "1", "old": "z"}, {"uflpa": "1"}, RetroPlan(False, {})),
+]
+
+
+@pytest.mark.parametrize(("label", "baseline", "in_force", "expected"), RETRO_PLANS, ids=[c[0] for c in RETRO_PLANS])
+def test_retro_plan(label: str, baseline: dict[str, str], in_force: dict[str, str], expected: RetroPlan) -> None:
+    assert retro_plan(baseline, in_force) == expected
+
+
+def test_source_fingerprints_and_unreported_hits() -> None:
+    ents = [ent("u:1", "Acme"), ent("c:1", "Acme", source="csl")]
+    fps = fingerprints(ents)
+    assert source_fingerprints(ents, fps, "uflpa") == {"u:1": fps["u:1"]}
+    # the entry's latest decision named u:1 with today's content: not news; u:2 it never named: news
+    assert unreported({"u:1", "u:2"}, {"u:1": "f1", "u:2": "f2"}, {"u:1": "f1"}) == {"u:2"}
+    assert unreported({"u:1"}, {"u:1": "f1-changed"}, {"u:1": "f1"}) == {"u:1"}  # named, but changed since
+    assert unreported({"u:1"}, {"u:1": "f1"}, {}) == {"u:1"}
 
 
 def reason(entity_id: str, decision: str = "HOLD", code: str = "UFLPA_ENTITY") -> Reason:

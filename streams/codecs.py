@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import orjson
+
 from screening import ENGINE_VERSION
 from screening.decision import Decision
 from screening.entry import Entry, EntryError, parse_entry
@@ -39,21 +41,40 @@ def decode_entry(raw: bytes | None, max_bytes: int) -> Entry | Rejected:
     if len(raw) > max_bytes:
         return Rejected("size", "$", f"message of {len(raw)} bytes is over the limit of {max_bytes}")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return Rejected("decode", "$", f"not UTF-8: {exc.reason} at byte {exc.start}")
-    try:
-        value = json.loads(text, parse_constant=_reject_constants)
-    except RecursionError:
-        return Rejected("decode", "$", "JSON nested too deeply")
-    except ValueError as exc:
-        return Rejected("decode", "$", f"not JSON: {exc}")
+        # orjson (C) on the bytes: ~5x the standard library's speed; it refuses everything the slow path
+        # refuses (bad UTF-8, NaN/Infinity) and a little more (integers beyond 64 bits, lone surrogates,
+        # nesting over 1,024), so on any refusal the slow path decides, with the same results and
+        # messages as before.
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        slow = _decode_slowly(raw)
+        if isinstance(slow, Rejected):
+            return slow
+        value = slow.value
     try:
         return parse_entry(value)
     except EntryError as exc:
         return Rejected("schema", exc.path, exc.message)
     except RecursionError:
         return Rejected("schema", "$", "entry nested too deeply")
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    value: Any
+
+
+def _decode_slowly(raw: bytes) -> _Decoded | Rejected:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Rejected("decode", "$", f"not UTF-8: {exc.reason} at byte {exc.start}")
+    try:
+        return _Decoded(json.loads(text, parse_constant=_reject_constants))
+    except RecursionError:
+        return Rejected("decode", "$", "JSON nested too deeply")
+    except ValueError as exc:
+        return Rejected("decode", "$", f"not JSON: {exc}")
 
 
 def encode_decision(decision: Decision, screened_at: str | None = None) -> bytes:

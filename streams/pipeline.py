@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
+import orjson
+
 from screening.decision import Decision
 from screening.entry import Entry
 from screening.screen import ScreeningContext, screen_entry
@@ -87,8 +89,13 @@ def decision_record(decision: Decision, screened_at: str, supersedes: str | None
 
 
 def encode_record(record: dict[str, Any]) -> str:
-    """A decision record as the JSON text sent on holds.v1/cleared.v1 (and kept in the audit trail)."""
-    return json.dumps(record, ensure_ascii=False)
+    """A decision record as the JSON text sent on holds.v1/cleared.v1 (and kept in the audit trail):
+    compact, UTF-8. orjson (C) writes it ~10x faster than the standard library; anything orjson refuses
+    (an integer beyond 64 bits, a non-string key) is written by the standard library instead."""
+    try:
+        return orjson.dumps(record).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def decision_outbound(record: dict[str, Any], settings: Settings, encoded: str | None = None) -> Outbound:

@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -24,9 +25,10 @@ from screening.matching.prepare import (
     segment,
     split_against,
     split_tokens,
+    token_weight,
     translit_key,
 )
-from screening.matching.score import FUZZY_MIN, PairScore, pair_sim, primed_pair_sims, score_pair
+from screening.matching.score import FUZZY_MIN, PairScore, ScoreBound, pair_sim, primed_pair_sims, score_pair
 from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
@@ -59,6 +61,8 @@ CANDIDATES = 20  # at most this many names fully scored per query
 CANDIDATE_SHARE = 0.3  # ... and only those whose blocking weight is at least this share of the best
 MAX_POSTINGS = 4000  # a token listed under more names than this does not generate candidates alone
 MAX_TRIGRAM_POSTINGS = 3000
+FRESH_MIN = 32  # posting lists this long are added up in C loops
+SORT_MAX = 800  # the top candidates of fewer names are cut at a weight found by sorting, of more by a heap
 BLOCK_MIN_WEIGHT = 0.35
 SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this much in blocking
 # Search results kept per index (one set of list versions), least recently used dropped first. Party
@@ -235,6 +239,7 @@ class NameIndex:
         self._by_delete: dict[str, list[int]] = {}
         self._name_tids: list[tuple[int, ...]] = []  # per name, the vocabulary ids of its tokens
         self._name_sizes: list[int] = []  # per name, its number of tokens
+        self._repeats: set[int] = set()  # words whose posting list holds a name twice (see _post)
         han: list[int] = []
         for entity in entities:
             owner = len(self._entities)
@@ -261,6 +266,7 @@ class NameIndex:
             if split is not self._prepared[nid]:
                 self._post(nid, split.tokens)
         self._skels = [translit_key(tok) for tok in self._tokens]
+        self._weights = [token_weight(tok) for tok in self._tokens]
         for tid, tok in enumerate(self._tokens):
             self._by_key.setdefault(phonetic_key(tok), []).append(tid)
             if len(tok) >= DELETE_MIN_LEN and not tok.isdigit():
@@ -279,6 +285,8 @@ class NameIndex:
                 self._postings.append([])
             post = self._postings[tid]
             if not post or post[-1] != nid:
+                if post and post[-1] > nid and nid in post:  # a split name's word posted again
+                    self._repeats.add(tid)
                 post.append(nid)
 
     def __len__(self) -> int:
@@ -394,20 +402,37 @@ class NameIndex:
         blocking = self._blocking_tokens(query)
         acc: dict[int, float] = {}
         only = len(blocking) == 1
+        repeats = self._repeats
         for tok, weight in blocking:
             for tid, sim in self._similar_tokens(tok).items():
                 post = self._postings[tid]
                 if len(post) > MAX_POSTINGS and not only:
                     continue
                 inc = weight * sim
-                for nid in post:
-                    acc[nid] = acc.get(nid, 0.0) + inc
+                if len(post) < FRESH_MIN or tid in repeats:  # (or a name listed twice in the list)
+                    for nid in post:
+                        acc[nid] = acc.get(nid, 0.0) + inc
+                    continue
+                # acc[nid] = acc.get(nid, 0.0) + inc for each name of the list, the same floats (0.0 + inc
+                # is inc), in C loops: most names of a list are new to acc
+                fresh = dict.fromkeys(post, inc)
+                if acc:
+                    for nid in acc.keys() & fresh.keys():
+                        fresh[nid] = acc[nid] + inc
+                    acc.update(fresh)
+                else:
+                    acc = fresh
         if not acc:
             return []
         # ties at the cut go to the name of fewer words (more of it is covered), then the earlier name:
         # the same candidates on every worker
         sizes = self._name_sizes
-        top = heapq.nlargest(limit, acc.items(), key=lambda item: (item[1], -sizes[item[0]], -item[0]))
+        items: Iterable[tuple[int, float]] = acc.items()
+        if len(acc) > limit:  # the best ``limit`` weigh at least the limit-th best weight
+            values = acc.values()
+            least = sorted(values)[-limit] if len(acc) < SORT_MAX else heapq.nlargest(limit, values)[-1]
+            items = compress(items, map(least.__le__, values))
+        top = sorted(items, key=lambda item: (item[1], -sizes[item[0]], -item[0]), reverse=True)[:limit]
         floor = top[0][1] * CANDIDATE_SHARE
         return [nid for nid, w in top if w >= floor]
 
@@ -520,11 +545,20 @@ class NameIndex:
         tids = set().union(*map(self._name_tids.__getitem__, candidates))
         words, skels = tuple(map(self._tokens.__getitem__, tids)), tuple(map(self._skels.__getitem__, tids))
         out: list[tuple[int, PairScore]] = []
-        with primed_pair_sims(query.tokens, words, skels):
+        with primed_pair_sims(query.tokens, words, skels) as rows:
+            # a candidate is kept if its name score may reach the floor once corroborated; its score's
+            # upper bound (no alignment) settles most of the others (ScoreBound, in score.py)
+            bound = None
+            if floor > MAX_BONUS:
+                bound = ScoreBound(query, rows, words, tuple(map(self._weights.__getitem__, tids)))
             for nid in candidates:
                 entity = self._entities[self._owner[nid]]
-                pair = score_pair(query, self._prepared[nid], _score_kind(kind, entity))
-                if pair.score + MAX_BONUS < floor and not SUBSIDIARY_FLAGS.intersection(entity.flags):
+                prepared, score_kind = self._prepared[nid], _score_kind(kind, entity)
+                unflagged = SUBSIDIARY_FLAGS.isdisjoint(entity.flags)
+                if unflagged and bound is not None and bound.bound(prepared, score_kind) + MAX_BONUS < floor:
+                    continue
+                pair = score_pair(query, prepared, score_kind)
+                if unflagged and pair.score + MAX_BONUS < floor:
                     continue
                 out.append((nid, pair))
         found = tuple(out)

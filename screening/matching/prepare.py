@@ -239,15 +239,16 @@ def split_tokens(
     return from_tokens(tuple(out)) if changed else name
 
 
+def split_word(tok: str, vocab: frozenset[str] | set[str] | dict[str, int]) -> Sequence[str] | None:
+    """The tokens of ``vocab`` that ``split_against`` splits the glued token ``tok`` into, or None."""
+    small = len(vocab) <= 16
+    if small and isinstance(vocab, frozenset) and len(tok) <= 64:
+        return _split_small(tok, vocab)  # another name's tokens: the same pairs recur, cached
+    if small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
+        return None  # cheap test first: a split must start with a known token
+    return segment(tok, vocab)
+
+
 def split_against(name: PreparedName, vocab: frozenset[str] | set[str] | dict[str, int]) -> PreparedName:
     """``name`` with every glued token that is not in ``vocab`` split into tokens that are."""
-    small = len(vocab) <= 16
-
-    def split(tok: str) -> Sequence[str] | None:
-        if small and isinstance(vocab, frozenset) and len(tok) <= 64:
-            return _split_small(tok, vocab)  # another name's tokens: the same pairs recur, cached
-        if small and not any(tok.startswith(v) for v in vocab if len(v) >= 2):
-            return None  # cheap test first: a split must start with a known token
-        return segment(tok, vocab)
-
-    return split_tokens(name, vocab, split)
+    return split_tokens(name, vocab, lambda tok: split_word(tok, vocab))

@@ -21,6 +21,7 @@ from screening.matching.prepare import (
     PreparedName,
     phonetic_key,
     split_against,
+    split_word,
     translit_key,
 )
 
@@ -189,12 +190,14 @@ def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] |
 
 
 @contextmanager
-def primed_pair_sims(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> Iterator[None]:
+def primed_pair_sims(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> Iterator[SimRows]:
     """Within the block, ``_align`` takes the similarity of a word of ``xs`` and a word of ``ys`` from
-    ``pair_sim_rows(xs, ys, y_skels)`` (a search primes its query words against its candidates' words)."""
-    token = _PRIMED.set(pair_sim_rows(xs, ys, y_skels))
+    ``pair_sim_rows(xs, ys, y_skels)`` (a search primes its query words against its candidates' words).
+    The block gets the rows (``ScoreBound`` reads them)."""
+    rows = pair_sim_rows(xs, ys, y_skels)
+    token = _PRIMED.set(rows)
     try:
-        yield
+        yield rows
     finally:
         _PRIMED.reset(token)
 
@@ -351,3 +354,139 @@ def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None) -> PairSc
     if any(t not in used_a for t in a.digits) and any(t not in used_b for t in b.digits):
         score = min(score, NUMBER_CONFLICT_CAP)
     return PairScore(min(1.0, max(0.0, score)), dice, containment, compact, shared, a, b, tuple(pairs), share)
+
+
+# -- an upper bound of the score from the word similarities alone ---------------------------------------
+#
+# A search scores its candidates fully (glued words split against each other, words aligned), yet most
+# of them end far under the search's floor. ``ScoreBound.bound(b, kind)`` is >= ``score_pair(query, b,
+# kind).score`` and costs a few look-ups in tables built once per search from the similarity rows it has
+# primed, so the search skips the candidates whose bound cannot reach its floor. Why it is a bound, step
+# by step through ``_score_ordered``:
+#
+# 1. Glued words. ``split_against`` splits a word of one name (five letters or more, not in the other
+#    name) where ``split_word`` gives it parts against the other name's words, and the first of those
+#    parts starts the word (``_glue_prefixes``). The bound gives up (1.0) when a candidate's word splits
+#    against the query's words (found once per search) or a query word against the candidate's words
+#    (looked for only when a candidate's word is one of the query word's prefixes); otherwise both names
+#    are aligned as prepared.
+# 2. The matched weight is a sum of terms in which each word of the listed name b takes part at most
+#    once: an aligned pair (x, y) is worth sim * (w_x + w_y) / 2, an acronym run ACRONYM_SIM *
+#    (w_acronym + the run's weights) / 2. Charge each term to its words of b: a pair to its word y of b,
+#    at most y's best of sim * (w_x + w_y) / 2 over the query words x; a word y of b spelling the
+#    initials of a run of query words, at most ACRONYM_SIM * (w_y + the weights of every non-number
+#    query word whose initial is a letter of y) / 2; a run of two or more words y of b spelled by a
+#    query word x, at most ACRONYM_SIM * (w_y + w_x) / 2 for each y of the run. So the matched weight is
+#    at most the sum over the words of b of the largest of these that can apply to the word. A run
+#    needs an alphabetic word of 2-6 letters all of which are initials of the other name's words, that
+#    name having at least as many words; its run words start with one of its letters.
+# 3. The score. dice and containment grow with the matched weight and the name score
+#    share * dice + (1 - share) * (dice + max(0, containment - dice) * info) grows with both (info <= 1);
+#    info is that of the lighter name, the larger of the two when they weigh the same (the pair's order
+#    is that of the texts). What follows can only lower the score (containment turned off when both
+#    names have an unmatched distinctive word, the caps), except the glued form, which the bound takes
+#    in the same way.
+# A slack of BOUND_SLACK covers float sums taken in another order. Checked by property tests on random
+# names and on every evaluation-set pair (tests/unit/test_match_properties.py).
+
+BOUND_SLACK = 1e-9
+_ACRONYM_MAX = 6
+
+
+def _glue_prefixes(tok: str) -> set[str]:
+    """The words that ``split_word(tok, ...)`` can give as the first part: ``tok``'s proper prefixes of
+    two letters or more (``segment``'s parts, ``_split_small``'s heads), and its first letter when an
+    "s" follows (a part of two letters plural-stemmed)."""
+    out = {tok[:k] for k in range(2, len(tok))}
+    if tok[1] == "s":
+        out.add(tok[0])
+    return out
+
+
+class ScoreBound:
+    """Upper bounds of ``score_pair(query, b, kind).score`` for the candidates ``b`` of one search (see
+    the argument above). ``rows``: ``pair_sim_rows`` of the query's words against ``words``, which must
+    hold every word of the candidates bounded; ``weights``: ``token_weight`` of each of ``words``."""
+
+    __slots__ = ("_glued", "_long", "_most", "_prefixes", "_query_acro", "query")
+
+    def __init__(self, query: PreparedName, rows: SimRows, words: Sequence[str], weights: Sequence[float]) -> None:
+        self.query = query
+        qset = query.tokset
+        weight_of = dict(zip(words, weights, strict=True))
+        # step 2: each word's most from a pair with a query word (the rows hold the non-zero similarities)
+        most = dict.fromkeys(words, 0.0)
+        for x, wx in zip(query.tokens, query.weights, strict=True):
+            row = rows.get(x)
+            if row is None:
+                continue
+            for y, sim in row[0].items():
+                wy = weight_of.get(y)
+                if wy is not None and sim * (wx + wy) / 2.0 > most[y]:
+                    most[y] = sim * (wx + wy) / 2.0
+        # ... or as an acronym of query words
+        inits = frozenset(t[0] for t in query.tokens if not t.isdigit())
+        longest = min(_ACRONYM_MAX, len(query.tokens))
+        for y in words:
+            if 2 <= len(y) <= longest and y[0] in inits and y.isalpha() and inits.issuperset(y):
+                run = sum(w for t, w in zip(query.tokens, query.weights, strict=True) if t[0] in y and not t.isdigit())
+                most[y] = max(most[y], ACRONYM_SIM * (weight_of[y] + run) / 2.0)
+        self._most = most
+        # query words that could spell a run of a candidate's words
+        self._query_acro = [
+            (len(t), frozenset(t), w)
+            for t, w, c in zip(query.tokens, query.weights, query.classes, strict=True)
+            if c == DISTINCTIVE and 2 <= len(t) <= _ACRONYM_MAX and t.isalpha()
+        ]
+        # step 1: candidate words split against the query's words (those that start with a query word
+        # are tried), and the query words' prefixes
+        glued: set[str] = set()
+        for t in qset:
+            head = t if len(t) >= 2 else t + "s"
+            for y, _, _ in process.extract(head, words, scorer=Prefix.similarity, score_cutoff=len(head), limit=None):
+                if len(y) >= 5 and len(y) > len(t) and y not in qset and y not in glued and split_word(y, qset):
+                    glued.add(y)
+        self._glued = frozenset(glued)
+        self._long = tuple(t for t in qset if len(t) >= 5)
+        self._prefixes = frozenset().union(*map(_glue_prefixes, self._long))
+
+    def bound(self, b: PreparedName, kind: str | None) -> float:
+        """At least ``score_pair(self.query, b, kind).score``; 1.0 when glued words may be split."""
+        a = self.query
+        if not a.tokens or not b.tokens:
+            return 0.0
+        btok = b.tokset
+        if not self._glued.isdisjoint(btok):
+            return 1.0
+        if not self._prefixes.isdisjoint(btok) and any(t not in btok and split_word(t, btok) for t in self._long):
+            return 1.0
+        most = self._most
+        matched = self._matched_with_runs(b) if self._query_acro else sum(map(most.__getitem__, b.tokens))
+        dice = min(1.0, 2.0 * matched / (a.total + b.total))
+        if a.total < b.total:
+            shorter_total, info_weight = a.total, a.distinctive_weight
+        elif b.total < a.total:
+            shorter_total, info_weight = b.total, b.distinctive_weight
+        else:
+            shorter_total, info_weight = a.total, max(a.distinctive_weight, b.distinctive_weight)
+        containment = min(1.0, matched / shorter_total)
+        info = min(1.0, info_weight / INFO_FULL)
+        share = DICE_SHARE.get(kind, DICE_SHARE[None])
+        score = share * dice + (1.0 - share) * (dice + max(0.0, containment - dice) * info)
+        if a.compact and b.compact and a.word_count != b.word_count and min(len(a.compact), len(b.compact)) >= 6:
+            compact = fuzz.ratio(a.compact, b.compact) / 100.0
+            if compact >= COMPACT_MIN:
+                score = max(score, compact)
+        return min(1.0, score) + BOUND_SLACK
+
+    def _matched_with_runs(self, b: PreparedName) -> float:
+        """The bound of the matched weight when a query word may spell a run of ``b``'s words."""
+        most = list(map(self._most.__getitem__, b.tokens))
+        inits = {t[0] for t in b.tokens}
+        n = len(b.tokens)
+        for size, letters, wx in self._query_acro:
+            if size <= n and letters <= inits:
+                for j, (t, wy) in enumerate(zip(b.tokens, b.weights, strict=True)):
+                    if t[0] in letters:
+                        most[j] = max(most[j], ACRONYM_SIM * (wy + wx) / 2.0)
+        return sum(most)

@@ -6,6 +6,7 @@ import pytest
 
 from screening.entities import Entity, EntityAddress, EntityName
 from screening.matching import NameIndex, Query, Thresholds, compare
+from screening.matching.score import ScoreBound
 from screening.matching_eval.readers import screened_entities
 from screening.normalize import name_tokens
 
@@ -174,6 +175,29 @@ def test_country_conflict_lowers_and_agreement_raises(shared_index: NameIndex) -
     none = shared_index.search(q, cutoff=0.0)[0]
     assert agree.score > none.score > conflict.score
     assert agree.explain["contributions"]["country"] > 0 > conflict.explain["contributions"]["country"]
+
+
+def test_skipping_candidates_by_their_bound_changes_no_result(
+    shared_index: NameIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the search skips candidates whose score's upper bound cannot reach its floor (score.ScoreBound)
+    queries = [name for a, b, _ in MUST_MATCH + MUST_NOT_MATCH for name in (a, b)]
+    queries += ["Hefei Meiling", "XINJIANG PRODUCTION CORPS", "KONY Joseph", "HOSHINE SILICON (SHANSHAN)"]
+
+    def run() -> list[list[tuple[str, str, float, str]]]:
+        shared_index._cache.clear()
+        shared_index._scored_cache.clear()
+        out = []
+        for q in queries:
+            for kw in ({}, {"cutoff": 0.5}, {"kind": "company", "country": "CN", "limit": 10}):
+                found = shared_index.search(q, **kw)  # type: ignore[arg-type]
+                out.append([(m.entity.id, m.name.value, m.score, repr(m.explain)) for m in found])
+        return out
+
+    pruned = run()
+    monkeypatch.setattr(ScoreBound, "bound", lambda self, b, kind: 1.0)
+    assert run() == pruned
+    assert any(pruned)
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screening.matching import compare
-from screening.matching.prepare import PreparedName, prepare
-from screening.matching.score import maybe_similar, pair_sim, primed_pair_sims, score_pair
+from screening.matching.prepare import PreparedName, prepare, token_weight
+from screening.matching.score import (
+    ScoreBound,
+    maybe_similar,
+    pair_sim,
+    pair_sim_rows,
+    primed_pair_sims,
+    score_pair,
+)
 from screening.matching_eval.evalset import read_pairs
 from screening.normalize import fold, name_tokens, normalize_name
 
@@ -80,3 +87,44 @@ def test_primed_similarities_change_no_score() -> None:
         with primed_pair_sims(a.tokens, b.tokens):
             primed = score_pair(a, b, kind)
         assert primed == plain
+
+
+# -- the upper bound of a candidate's score (score.ScoreBound) -----------------------------------------
+
+
+def _bound(a: PreparedName, b: PreparedName, kind: str | None) -> float:
+    """``ScoreBound`` as a search builds it, with ``b`` as the only candidate."""
+    words = tuple(dict.fromkeys(b.tokens))
+    rows = pair_sim_rows(a.tokens, words)
+    return ScoreBound(a, rows, words, tuple(map(token_weight, words))).bound(b, kind)
+
+
+def test_score_bound_holds_on_every_evaluation_pair() -> None:
+    for a, b, kind in _eval_pairs():
+        for k in (kind, None, "company", "person"):
+            assert _bound(a, b, k) >= score_pair(a, b, k).score, (a.text, b.text, k)
+            assert _bound(b, a, k) >= score_pair(b, a, k).score, (b.text, a.text, k)
+
+
+def test_score_bound_is_below_the_floor_for_most_evaluation_pairs() -> None:
+    # not a correctness property: a bound of 1.0 everywhere would hold, and skip nothing
+    low = [(a, b, k) for a, b, k in _eval_pairs() if score_pair(a, b, k).score < 0.5]
+    assert sum(_bound(a, b, k) < 0.7 for a, b, k in low) > 0.8 * len(low)
+
+
+# words that split, glue and spell acronyms of each other, with legal forms, initials and numbers
+name_words = st.sampled_from(
+    ["al", "haramein", "alharamein", "alharamain", "siemens", "ag", "siemensag", "s", "as", "sa", "co",
+     "ltd", "llc", "bank", "b", "a", "c", "i", "r", "g", "ab", "abc", "irgc", "islamic", "revolutionary",
+     "guard", "corps", "123", "7", "mohammed", "muhammad", "mohamad", "ali", "alis", "kim", "song", "chol",
+     "guangzhou", "haige", "guangzhouhaige", "de", "dewanto", "international", "in", "trading", "tradings"]
+)  # fmt: skip
+glued_names = st.lists(name_words, min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(glued_names, names), st.one_of(glued_names, names), st.sampled_from([None, "company", "person"]))
+def test_score_bound_is_at_least_the_score(x: str, y: str, kind: str | None) -> None:
+    a, b = prepare(x), prepare(y)
+    assert _bound(a, b, kind) >= score_pair(a, b, kind).score
+    assert _bound(b, a, kind) >= score_pair(b, a, kind).score

@@ -16,6 +16,8 @@ from anyascii import anyascii
 
 from screening.normalize_data import (
     ABBREVIATIONS,
+    ARABIC_LETTERS,
+    ARABIC_WORDS,
     CHINESE_GLOSSARY,
     KOREAN_GLOSSARY,
     LEGAL_FORMS,
@@ -32,6 +34,15 @@ _APOSTROPHE = re.compile(r"(?<=\w)['’`´](?=\w)")
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])")  # "SiemensAG"; not "McDONALD" nor a typo "KHOSReWTAJ"
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+# Arabic script: Arabic, Persian and Urdu letters (presentation forms are letters after NFKC)
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06d5\u0750-\u077f\u08a0-\u08ff]+")
+_ARTICLE = "\u0627\u0644"  # ال
+_ARTICLE_AFTER = ("\u0639\u0628\u062f", "\u0627\u0628\u0648", "\u0623\u0628\u0648")  # عبد ابو أبو + ال...
+_ALLAH = "\u0627\u0644\u0644\u0647"  # الله
+_ARTICLE_BEFORE = ("\u0627\u0644\u062f\u064a\u0646",)  # ...+ الدين
+# "رحمت الله" is one word in Latin ("Rahmatullah"), as "عبد الله" is two ("Abd Allah", "Abdullah" -> abd al lah)
+_ALLAH_APART = re.compile(r"(?<!\u0639\u0628\u062f)\s+(?=\u0627\u0644\u0644\u0647(?![\u0621-\u064a\u066e-\u06d3]))")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _NUMERIC = re.compile(r"^\d+$")
 
@@ -170,9 +181,42 @@ def _hangul_run_to_latin(run: str) -> str:
     return " " + " ".join(parts) + " "
 
 
+def _arabic_parts(word: str) -> list[str]:
+    """An Arabic-script word with its article and the article of a glued compound apart: "الجماعة" ->
+    ال + جماعة, "عبدالرحمن" -> عبد + ال + رحمن, "خيرالله" -> خير + ال + له."""
+    if word in ARABIC_WORDS:
+        return [word]
+    for head in _ARTICLE_AFTER:
+        if word.startswith(head + _ARTICLE) and len(word) > len(head) + 3:
+            return [head, *_arabic_parts(word[len(head) :])]
+    if word.endswith(_ALLAH) and len(word) >= len(_ALLAH) + 2 and not word.startswith(_ARTICLE_AFTER):
+        return [word]  # "خيرالله": khyrallh, like "Khairullah"
+    for tail in _ARTICLE_BEFORE:
+        if word.endswith(tail) and len(word) >= len(tail) + 2:
+            return [*_arabic_parts(word[: -len(tail)]), *_arabic_parts(tail)]
+    if word.startswith(_ARTICLE) and len(word) >= 4:
+        return [_ARTICLE, word[2:]]
+    return [word]
+
+
+def _arabic_word_to_latin(word: str) -> str:
+    """An Arabic-script word as consonants and long vowels (``normalize_data.ARABIC_LETTERS``): "محمد"
+    -> "mhmd", "علي" -> "aly", "الحسيني" -> "al hsyny"; ``matching.arabic`` compares them with Latin
+    spellings."""
+    out: list[str] = []
+    for part in _arabic_parts(word):
+        if part in ARABIC_WORDS:
+            out.append(ARABIC_WORDS[part])
+        elif part == _ARTICLE:
+            out.append("al")
+        else:
+            out.append("".join(ARABIC_LETTERS.get(c, c) for c in part))
+    return " " + " ".join(out) + " "
+
+
 def to_latin(text: str) -> str:
     """Every script to Latin letters: Chinese via OpenCC + glossary + pinyin, Korean per syllable,
-    others via anyascii."""
+    Arabic script per letter (``ARABIC_LETTERS``), others via anyascii."""
     text = unicodedata.normalize("NFKC", text)
     if _HAN.search(text):
         text = _HAN.sub(lambda m: _han_run_to_latin(m.group(0)), to_simplified(text))
@@ -182,6 +226,8 @@ def to_latin(text: str) -> str:
         # Strip accents first so that anyascii does not see combining marks.
         decomposed = unicodedata.normalize("NFD", text)
         text = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+        if ARABIC_SCRIPT.search(text):
+            text = _ARABIC_WORD.sub(lambda m: _arabic_word_to_latin(m.group(0)), _ALLAH_APART.sub("", text))
         text = anyascii(text)
     return text
 
@@ -375,6 +421,18 @@ def name_tokens(text: str) -> tuple[str, ...]:
     tokens = _numbers(_merge_initials(tokens))
     tokens = _phrases(_arabic_compounds(tokens))
     return tuple(canonical_token(_slavic(t)) for t in tokens)
+
+
+_NO_TOKENS: frozenset[str] = frozenset()  # one object: every name without Arabic script shares it
+
+
+def arabic_script_tokens(text: str) -> frozenset[str]:
+    """The tokens of ``name_tokens(text)`` that come from words written in Arabic script (those words
+    tokenised on their own; empty when the text has no Arabic script)."""
+    if not ARABIC_SCRIPT.search(text):
+        return _NO_TOKENS
+    words = _ALLAH_APART.sub("", unicodedata.normalize("NFKC", text)).split()
+    return frozenset(t for word in words if ARABIC_SCRIPT.search(word) for t in name_tokens(word))
 
 
 def is_legal(tok: str) -> bool:

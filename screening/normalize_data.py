@@ -949,3 +949,34 @@ KOREAN_GLOSSARY: dict[str, str] = {
     "공업": "industry",
     "상사": "trading",
 }
+
+# Arabic script (Arabic, Persian, Urdu letters) -> Latin letters, written for ``matching.arabic``:
+# consonants as the usual English transliteration writes them, ain and the alifs as ``a`` (a vowel
+# there), waw ``w`` and ya ``y`` (long vowels or consonants), ta marbuta and alif maksura as ``a``,
+# hamza on its own dropped. Short vowels are not written in Arabic script (harakat are stripped).
+ARABIC_LETTERS: dict[str, str] = {
+    "\u0621": "", "\u0622": "a", "\u0623": "a", "\u0624": "w", "\u0625": "i", "\u0626": "y", "\u0627": "a",
+    "\u0628": "b", "\u0629": "a", "\u062a": "t", "\u062b": "th", "\u062c": "j", "\u062d": "h", "\u062e": "kh",
+    "\u062f": "d", "\u0630": "dh", "\u0631": "r", "\u0632": "z", "\u0633": "s", "\u0634": "sh", "\u0635": "s",
+    "\u0636": "dh", "\u0637": "t", "\u0638": "dh", "\u0639": "a", "\u063a": "gh", "\u0640": "", "\u0641": "f",
+    "\u0642": "q", "\u0643": "k", "\u0644": "l", "\u0645": "m", "\u0646": "n", "\u0647": "h", "\u0648": "w",
+    "\u0649": "a", "\u064a": "y", "\u0671": "a",
+    # Persian and Urdu
+    "\u067e": "p", "\u0686": "ch", "\u0698": "zh", "\u06af": "g", "\u06cc": "y", "\u06a9": "k", "\u06c0": "e",
+    "\u06d5": "e", "\u06be": "h", "\u06c1": "h", "\u06c3": "a", "\u06d2": "e", "\u06d3": "e", "\u0679": "t",
+    "\u0688": "d", "\u0691": "r", "\u06ba": "n", "\u06a4": "v", "\u06c6": "o", "\u06c7": "u", "\u06c8": "u",
+    "\u06cb": "v", "\u06d0": "e",
+}  # fmt: skip
+
+# Whole words in Arabic script written as the lists write them in Latin ("bin", "abu").
+ARABIC_WORDS: dict[str, str] = {
+    "\u0648": "and",  # و
+    "\u0628\u0646": "bin",  # بن
+    "\u0627\u0628\u0646": "bin",  # ابن
+    "\u0628\u0646\u062a": "bint",  # بنت
+    "\u0627\u0628\u0648": "abu",  # ابو
+    "\u0623\u0628\u0648": "abu",  # أبو
+    "\u0627\u0628\u064a": "abi",  # ابي
+    "\u0623\u0628\u064a": "abi",  # أبي
+    "\u0627\u0644\u0644\u0647": "al lah",  # الله, as "Abdullah" -> abd al lah
+}

@@ -14,6 +14,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from screening.entities import Entity, EntityName
+from screening.matching.arabic import arabic_key, word_arabic_key
 from screening.matching.prepare import (
     DISTINCTIVE,
     INITIAL,
@@ -22,18 +23,28 @@ from screening.matching.prepare import (
     from_tokens,
     phonetic_key,
     prepare,
+    prepare_name,
     segment,
     split_against,
     split_tokens,
     token_weight,
     translit_key,
 )
-from screening.matching.score import FUZZY_MIN, PairScore, ScoreBound, pair_sim, primed_pair_sims, score_pair
+from screening.matching.score import (
+    ARABIC_A,
+    ARABIC_B,
+    FUZZY_MIN,
+    PairScore,
+    ScoreBound,
+    pair_sim,
+    primed_pair_sims,
+    score_pair,
+)
 from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.2"
+ALGORITHM_VERSION = "1.3"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 # Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).
@@ -240,13 +251,18 @@ class NameIndex:
         self._name_tids: list[tuple[int, ...]] = []  # per name, the vocabulary ids of its tokens
         self._name_sizes: list[int] = []  # per name, its number of tokens
         self._repeats: set[int] = set()  # words whose posting list holds a name twice (see _post)
+        # words by consonant key (``matching.arabic``): every word, and those from Arabic script
+        self._arabic_keys: dict[str, list[int]] = {}
+        self._arabic_listed: dict[str, list[int]] = {}
         han: list[int] = []
+        arabic: set[str] = set()  # words of listed names written in Arabic script ...
+        latin: set[str] = set()  # ... and in other scripts
         for entity in entities:
             owner = len(self._entities)
             self._entities.append(entity)
             seen: set[tuple[str, ...]] = set()
             for name in entity.names:
-                prepared = from_tokens(name_tokens(name.value))  # not through the query cache
+                prepared = prepare_name(name.value)  # not through the query cache
                 if not prepared.tokens or prepared.tokens in seen:
                     continue
                 seen.add(prepared.tokens)
@@ -259,6 +275,8 @@ class NameIndex:
                 self._name_sizes.append(len(prepared.tokens))
                 if _HAN.search(name.value):
                     han.append(nid)
+                arabic.update(prepared.arabic)
+                latin.update(t for t in prepared.tokens if t not in prepared.arabic)
         # Names written in Chinese characters carry glued pinyin words ("guangzhouhaige"); split them
         # against the vocabulary of all other names, so that blocking finds them from either spelling.
         for nid in han:
@@ -275,6 +293,11 @@ class NameIndex:
             if len(tok) >= 4 and not tok.isdigit():
                 for tri in _trigrams(tok):
                     self._by_trigram.setdefault(tri, []).append(tid)
+            key = word_arabic_key(tok)
+            if key:
+                self._arabic_keys.setdefault(key, []).append(tid)
+                if tok in arabic and tok not in latin:  # a Latin word finds it through the Arabic rule
+                    self._arabic_listed.setdefault(key, []).append(tid)
 
     def _post(self, nid: int, tokens: Sequence[str]) -> None:
         for tok in dict.fromkeys(tokens):  # in name order: word ids must not depend on the hash seed
@@ -305,18 +328,33 @@ class NameIndex:
 
     # -- candidate generation ----------------------------------------------------------------------
 
-    def _similar_tokens(self, tok: str) -> dict[int, float]:
-        """Vocabulary tokens like ``tok`` (memoised per index: query words recur even in new names)."""
+    def _similar_tokens(self, tok: str, arabic: bool = False) -> dict[int, float]:
+        """Vocabulary tokens like ``tok`` (memoised per index: query words recur even in new names);
+        ``arabic``: ``tok`` came from Arabic script."""
         if len(tok) > MEMO_MAX_TOKEN_LEN:
-            return self._find_similar_tokens(tok)
-        found = self._similar_memo.get(tok)
+            return self._find_similar_tokens(tok, arabic)
+        memo_key = f"{tok}:arabic" if arabic else tok
+        found = self._similar_memo.get(memo_key)
         if found is None:
             if len(self._similar_memo) >= TOKEN_MEMO_SIZE:
                 self._similar_memo.clear()
-            found = self._similar_memo[tok] = self._find_similar_tokens(tok)
+            found = self._similar_memo[memo_key] = self._find_similar_tokens(tok, arabic)
         return found
 
-    def _find_similar_tokens(self, tok: str) -> dict[int, float]:
+    def _arabic_similar(self, tok: str, arabic: bool, out: dict[int, float]) -> None:
+        """Add to ``out`` the words that ``matching.arabic`` finds like ``tok``: any word of its
+        consonant key when ``tok`` came from Arabic script, else the listed words from Arabic script."""
+        key = arabic_key(tok)
+        if not key:
+            return
+        near = (self._arabic_keys if arabic else self._arabic_listed).get(key, ())
+        for other in near:
+            if out.get(other, 0.0) < 1.0:
+                sim = pair_sim(tok, self._tokens[other], ARABIC_A if arabic else ARABIC_B)
+                if sim > out.get(other, 0.0):
+                    out[other] = sim
+
+    def _find_similar_tokens(self, tok: str, arabic: bool = False) -> dict[int, float]:
         """Vocabulary tokens like ``tok``: the same, the same phonetic key, or a close spelling."""
         out: dict[int, float] = {}
         tid = self._vocab.get(tok)
@@ -363,6 +401,8 @@ class NameIndex:
                     tok, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN * 100, limit=20
                 ):
                     out[near[k]] = ratio / 100.0
+        if (arabic or self._arabic_listed) and len(tok) > 1 and not tok.isdigit():
+            self._arabic_similar(tok, arabic, out)
         return out
 
     def _split_query(self, query: PreparedName) -> PreparedName:
@@ -404,7 +444,7 @@ class NameIndex:
         only = len(blocking) == 1
         repeats = self._repeats
         for tok, weight in blocking:
-            for tid, sim in self._similar_tokens(tok).items():
+            for tid, sim in self._similar_tokens(tok, tok in query.arabic).items():
                 post = self._postings[tid]
                 if len(post) > MAX_POSTINGS and not only:
                     continue
@@ -545,17 +585,25 @@ class NameIndex:
         tids = set().union(*map(self._name_tids.__getitem__, candidates))
         words, skels = tuple(map(self._tokens.__getitem__, tids)), tuple(map(self._skels.__getitem__, tids))
         out: list[tuple[int, PairScore]] = []
-        with primed_pair_sims(query.tokens, words, skels) as rows:
+        arabic = query.arabic.union(*(self._prepared[nid].arabic for nid in candidates))
+        with primed_pair_sims(query.tokens, words, skels, arabic) as rows:
             # a candidate is kept if its name score may reach the floor once corroborated; its score's
-            # upper bound (no alignment) settles most of the others (ScoreBound, in score.py)
+            # upper bound (no alignment) settles most of the others (ScoreBound, in score.py). The bound
+            # reads the primed rows, so it is not used for a pair of names with a word from Arabic script
+            # (``_align`` scores those words itself, by another rule).
             bound = None
-            if floor > MAX_BONUS:
+            if floor > MAX_BONUS and arabic.isdisjoint(query.tokset):
                 bound = ScoreBound(query, rows, words, tuple(map(self._weights.__getitem__, tids)))
             for nid in candidates:
                 entity = self._entities[self._owner[nid]]
                 prepared, score_kind = self._prepared[nid], _score_kind(kind, entity)
                 unflagged = SUBSIDIARY_FLAGS.isdisjoint(entity.flags)
-                if unflagged and bound is not None and bound.bound(prepared, score_kind) + MAX_BONUS < floor:
+                if (
+                    unflagged
+                    and bound is not None
+                    and arabic.isdisjoint(prepared.tokset)
+                    and bound.bound(prepared, score_kind) + MAX_BONUS < floor
+                ):
                     continue
                 pair = score_pair(query, prepared, score_kind)
                 if unflagged and pair.score + MAX_BONUS < floor:

@@ -11,7 +11,8 @@ from importlib import resources
 
 from rapidfuzz.fuzz import ratio
 
-from screening.normalize import name_tokens
+from screening.matching.arabic import arabic_key, arabic_match
+from screening.normalize import arabic_script_tokens, name_tokens
 from screening.normalize_data import GENERIC_WORDS, LEGAL_FORMS, PLACE_WORDS, STOPWORDS
 
 # Token classes
@@ -68,6 +69,31 @@ def token_weight(tok: str) -> float:
         weight = min(weight, W_GENERIC)
     elif tok in PLACE_WORDS:
         weight = min(weight, W_PLACE)
+    return weight
+
+
+@lru_cache(maxsize=1)
+def _df_by_arabic_key() -> dict[str, list[tuple[int, str]]]:
+    out: dict[str, list[tuple[int, str]]] = {}
+    for tok, df in _token_df().items():
+        key = arabic_key(tok)
+        if key:
+            out.setdefault(key, []).append((df, tok))
+    for words in out.values():
+        words.sort(key=lambda item: (-item[0], item[1]))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def arabic_token_weight(tok: str) -> float:
+    """``token_weight`` of a word that came from Arabic script: that of its most common Latin spelling
+    in ``token_df.tsv`` ("mhmd" weighs what "muhammad" does), else its own."""
+    weight = token_weight(tok)
+    if token_class(tok) != DISTINCTIVE:
+        return weight
+    for _, latin in _df_by_arabic_key().get(arabic_key(tok), ()):
+        if arabic_match(tok, latin):
+            return min(weight, token_weight(latin))
     return weight
 
 
@@ -148,10 +174,18 @@ class PreparedName:
     has_distinctive: bool  # a distinctive or number token
     has_initial: bool
     digits: tuple[str, ...]  # the tokens that are numbers
+    # the tokens that came from words written in Arabic script (compared with Latin words by
+    # ``matching.arabic``); empty for a name without Arabic script
+    arabic: frozenset[str] = frozenset()
 
 
-def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
-    weights = tuple(token_weight(t) for t in tokens)
+_NO_ARABIC: frozenset[str] = frozenset()  # one object shared by the names without Arabic script
+
+
+def from_tokens(tokens: tuple[str, ...], arabic: frozenset[str] = _NO_ARABIC) -> PreparedName:
+    """The prepared name of ``tokens``; ``arabic``: those of them that came from Arabic script."""
+    arabic = arabic.intersection(tokens) if arabic else _NO_ARABIC
+    weights = tuple(arabic_token_weight(t) if t in arabic else token_weight(t) for t in tokens)
     classes = tuple(token_class(t) for t in tokens)
     compact = "".join(t for t, c in zip(tokens, classes, strict=True) if c in (DISTINCTIVE, NUMBER, INITIAL))
     return PreparedName(
@@ -170,13 +204,19 @@ def from_tokens(tokens: tuple[str, ...]) -> PreparedName:
         has_distinctive=any(c in (DISTINCTIVE, NUMBER) for c in classes),
         has_initial=INITIAL in classes,
         digits=tuple(t for t in tokens if t.isdigit()),
+        arabic=arabic,
     )
+
+
+def prepare_name(name: str) -> PreparedName:
+    """The prepared form of a name (not cached: an index prepares each listed name once)."""
+    return from_tokens(name_tokens(name), arabic_script_tokens(name))
 
 
 @lru_cache(maxsize=8192)
 def prepare(name: str) -> PreparedName:
     """The prepared form of a name (cached: queries repeat, and list names recur across versions)."""
-    return from_tokens(name_tokens(name))
+    return prepare_name(name)
 
 
 def segment(tok: str, vocab: frozenset[str] | set[str] | dict[str, int], max_parts: int = 5) -> list[str] | None:
@@ -228,15 +268,20 @@ def split_tokens(
     """``name`` with every word of five letters or more that is not in ``vocab`` replaced by
     ``split(word)`` when that gives parts (the words of ``vocab`` it is glued from)."""
     out: list[str] = []
+    arabic_parts: list[str] = []  # the parts of words from Arabic script
     changed = False
     for tok in name.tokens:
         parts = None if tok in vocab or len(tok) < 5 else split(tok)
         if parts:
             out.extend(parts)
             changed = True
+            if tok in name.arabic:
+                arabic_parts.extend(parts)
         else:
             out.append(tok)
-    return from_tokens(tuple(out)) if changed else name
+    if not changed:
+        return name
+    return from_tokens(tuple(out), name.arabic.union(arabic_parts) if arabic_parts else name.arabic)
 
 
 def split_word(tok: str, vocab: frozenset[str] | set[str] | dict[str, int]) -> Sequence[str] | None:

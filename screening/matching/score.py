@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Prefix
 from rapidfuzz.fuzz import ratio
 
+from screening.matching.arabic import arabic_key, arabic_match, arabic_sim_possible
 from screening.matching.prepare import (
     DISTINCTIVE,
     LEGAL,
@@ -40,6 +41,10 @@ TRANSLIT_SIM = 0.95  # the most a transliteration variant counts ("younes" / "yu
 ACRONYM_SIM = 0.85  # a word spelled by the initials of a run of the other name's words
 INITIAL_SIM = 0.6  # an initial against a word starting with it
 PREFIX_SIM = 0.8  # an abbreviation (prefix of four letters or more) against the word
+ARABIC_SIM = 0.9  # a word from Arabic script and a Latin spelling of it (``arabic.arabic_match``)
+# ``arabic`` argument of the word similarities: which of the two words came from Arabic script
+ARABIC_A = 1
+ARABIC_B = 2
 COMPACT_MIN = 0.92  # least similarity of the glued forms for that feature to count
 NO_DISTINCTIVE_CAP = 0.5  # ceiling when no distinctive word is shared
 CONFLICT_WEIGHT = 0.5  # unmatched distinctive weight on both sides that turns containment off
@@ -48,9 +53,20 @@ CONFLICT_WEIGHT = 0.5  # unmatched distinctive weight on both sides that turns c
 INFO_FULL = 1.6
 
 
-def token_sim(a: str, b: str, ratio: float, key_a: str, key_b: str, skel_a: str = "", skel_b: str = "") -> float:
+def token_sim(
+    a: str,
+    b: str,
+    ratio: float,
+    key_a: str,
+    key_b: str,
+    skel_a: str = "",
+    skel_b: str = "",
+    arabic: int = 0,
+) -> float:
     """Similarity of two tokens, given rapidfuzz's ratio of them in [0, 1], their phonetic keys and
-    their transliteration keys."""
+    their transliteration keys. ``arabic``: ``ARABIC_A`` when ``a`` came from Arabic script and ``b``
+    did not, ``ARABIC_B`` the other way round; such a word (consonants and long vowels only) is also
+    compared with the Latin word's consonants and vowels (``arabic.arabic_match``)."""
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit():
@@ -61,7 +77,12 @@ def token_sim(a: str, b: str, ratio: float, key_a: str, key_b: str, skel_a: str 
     sim = 0.0
     if ratio >= (FUZZY_MIN_SHORT if short <= 4 else FUZZY_MIN):
         sim = ratio
-    if short >= 3 and key_a == key_b and ratio >= (PHONETIC_MIN_RATIO_SHORT if short == 3 else PHONETIC_MIN_RATIO):
+    if (
+        short >= 3
+        and key_a == key_b
+        and arabic not in (ARABIC_A, ARABIC_B)
+        and ratio >= (PHONETIC_MIN_RATIO_SHORT if short == 3 else PHONETIC_MIN_RATIO)
+    ):
         sim = max(sim, PHONETIC_SIM)
     if skel_a and skel_b and (skel_a != a or skel_b != b):
         if skel_a == skel_b:
@@ -72,7 +93,16 @@ def token_sim(a: str, b: str, ratio: float, key_a: str, key_b: str, skel_a: str 
                 sim = max(sim, min(skel_ratio, TRANSLIT_SIM))
     if short >= 4 and (a.startswith(b) or b.startswith(a)):
         sim = max(sim, PREFIX_SIM)
+    if sim < ARABIC_SIM and _arabic_spelling(a, b, arabic):
+        sim = ARABIC_SIM
     return sim
+
+
+def _arabic_spelling(a: str, b: str, arabic: int) -> bool:
+    """One of the two words came from Arabic script (``arabic``) and the other can be its Latin spelling."""
+    if arabic == ARABIC_A:
+        return arabic_match(a, b)
+    return arabic == ARABIC_B and arabic_match(b, a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +136,17 @@ class PairScore:
 
 
 @lru_cache(maxsize=262144)
-def pair_sim(a: str, b: str) -> float:
+def pair_sim(a: str, b: str, arabic: int = 0) -> float:
     """``token_sim`` of two tokens, cached: the same word pairs recur across candidates and queries."""
-    return token_sim(a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b))
+    return token_sim(
+        a, b, ratio(a, b) / 100.0, phonetic_key(a), phonetic_key(b), translit_key(a), translit_key(b), arabic
+    )
 
 
 # ``token_sim`` is 0 for two different tokens unless one of them is a single letter, their rapidfuzz
 # ratio is at least PHONETIC_MIN_RATIO (fuzzy and phonetic rules), their transliteration keys are at
-# least FUZZY_MIN alike, or they share their first four letters (prefix rule). ``primed_pair_sims``
+# least FUZZY_MIN alike, or they share their first four letters (prefix rule); when one of them came from
+# Arabic script (``arabic``), also when their consonant keys are equal (``arabic.arabic_key``). ``primed_pair_sims``
 # relies on this to settle most word pairs of a search at once; a new rule in ``token_sim`` must widen
 # this filter (tests/unit/test_match_properties.py checks it on the evaluation set's words).
 _MAYBE_RATIO = min(PHONETIC_MIN_RATIO, FUZZY_MIN) * 100.0 - 1.0
@@ -121,9 +154,11 @@ _MAYBE_SKEL_RATIO = FUZZY_MIN * 100.0 - 1.0
 _MAYBE_PREFIX = 4
 
 
-def maybe_similar(a: str, b: str) -> bool:
+def maybe_similar(a: str, b: str, arabic: int = 0) -> bool:
     """False only when ``token_sim`` of the two tokens is certainly 0 (the filter ``primed_pair_sims`` uses)."""
     if a == b or len(a) == 1 or len(b) == 1:
+        return True
+    if arabic in (ARABIC_A, ARABIC_B) and arabic_sim_possible(a, b):
         return True
     if len(a) >= _MAYBE_PREFIX and len(b) >= _MAYBE_PREFIX and a[:_MAYBE_PREFIX] == b[:_MAYBE_PREFIX]:
         return True
@@ -134,13 +169,22 @@ def maybe_similar(a: str, b: str) -> bool:
 # tokens it was compared with; any other of those is 0). Set by ``primed_pair_sims``, read by ``_align``.
 SimRows = dict[str, tuple[dict[str, float], frozenset[str]]]
 _PRIMED: ContextVar[SimRows | None] = ContextVar("primed_pair_sims", default=None)
+# The words that the rows of ``_PRIMED`` took as from Arabic script: a pair of words was compared with
+# ``arabic`` set from them (``_align`` recomputes a pair whose names say otherwise).
+_PRIMED_ARABIC: ContextVar[frozenset[str]] = ContextVar("primed_arabic", default=frozenset())
 
 
-def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> SimRows:
+def pair_sim_rows(
+    xs: Iterable[str],
+    ys: Iterable[str],
+    y_skels: Sequence[str] | None = None,
+    arabic: frozenset[str] = frozenset(),
+) -> SimRows:
     """``pair_sim`` of every word of ``xs`` with every word of ``ys``, as rows for both sides, in a few
     batched rapidfuzz calls per word of ``xs``: pairs that ``maybe_similar`` rejects are 0 without going
     through ``token_sim`` (``token_sim`` is symmetric, so one value serves both orders). ``y_skels``:
-    the ``translit_key`` of each of ``ys`` (distinct words), if the caller has them."""
+    the ``translit_key`` of each of ``ys`` (distinct words), if the caller has them. ``arabic``: the
+    words from Arabic script (of either side), compared with the other words by ``arabic_match``."""
     words = frozenset(xs)
     if y_skels is None:
         choices: Sequence[str] = tuple(dict.fromkeys(ys))
@@ -155,6 +199,10 @@ def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] |
     single = list(compress(choices, map((1).__eq__, map(len, choices))))
     both = words | others if words & others else frozenset()
     near_of: dict[str, dict[str, float]] = {y: {} for y in choices}
+    by_arabic_key: dict[str, list[str]] = {}
+    if arabic:
+        for y in choices:
+            by_arabic_key.setdefault(arabic_key(y), []).append(y)
     for x in words:
         near = near_of.setdefault(x, {})
         if len(x) == 1:
@@ -175,9 +223,17 @@ def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] |
                         x, choices, scorer=Prefix.similarity, score_cutoff=_MAYBE_PREFIX, limit=None
                     )
                 )
+            if arabic:
+                same_key = by_arabic_key.get(arabic_key(x), ()) if arabic_key(x) else ()
+                found.update(y for y in same_key if (x in arabic) != (y in arabic))
             maybe = found
         for y in maybe:
-            sim = 1.0 if x == y else pair_sim(x, y)
+            if x == y:
+                sim = 1.0
+            elif arabic:
+                sim = pair_sim(x, y, _arabic_flag(x in arabic, y in arabic))
+            else:
+                sim = pair_sim(x, y)
             if sim > 0.0:
                 near[y] = sim
                 near_of[y][x] = sim
@@ -189,16 +245,29 @@ def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] |
     return rows
 
 
+def _arabic_flag(a: bool, b: bool) -> int:
+    """The ``arabic`` argument of ``token_sim`` for two words, given which came from Arabic script."""
+    return (ARABIC_A if a else 0) | (ARABIC_B if b else 0)
+
+
 @contextmanager
-def primed_pair_sims(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> Iterator[SimRows]:
+def primed_pair_sims(
+    xs: Iterable[str],
+    ys: Iterable[str],
+    y_skels: Sequence[str] | None = None,
+    arabic: frozenset[str] = frozenset(),
+) -> Iterator[SimRows]:
     """Within the block, ``_align`` takes the similarity of a word of ``xs`` and a word of ``ys`` from
-    ``pair_sim_rows(xs, ys, y_skels)`` (a search primes its query words against its candidates' words).
-    The block gets the rows (``ScoreBound`` reads them)."""
-    rows = pair_sim_rows(xs, ys, y_skels)
+    ``pair_sim_rows(xs, ys, y_skels, arabic)`` (a search primes its query words against its candidates'
+    words; ``arabic``: the words of either that came from Arabic script). The block gets the rows
+    (``ScoreBound`` reads them)."""
+    rows = pair_sim_rows(xs, ys, y_skels, arabic)
     token = _PRIMED.set(rows)
+    arabic_token = _PRIMED_ARABIC.set(arabic)
     try:
         yield rows
     finally:
+        _PRIMED_ARABIC.reset(arabic_token)
         _PRIMED.reset(token)
 
 
@@ -211,6 +280,11 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
     append = cands.append
     a_weights, b_weights, b_tokens = a.weights, b.weights, b.tokens
     rows = _PRIMED.get()
+    # words from Arabic script in either name or in the primed rows: their pairs are computed here, with
+    # the flags of these two names (another name may have the same word from Latin script)
+    arabic_words = _PRIMED_ARABIC.get()
+    if a.arabic or b.arabic:
+        arabic_words = arabic_words | a.arabic | b.arabic
     for i, ta in enumerate(a.tokens):
         wa = a_weights[i]
         row = rows.get(ta) if rows is not None else None
@@ -218,6 +292,8 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
         for j, tb in enumerate(b_tokens):
             if ta == tb:
                 sim = 1.0
+            elif arabic_words and (ta in arabic_words or tb in arabic_words):
+                sim = pair_sim(ta, tb, _arabic_flag(ta in a.arabic, tb in b.arabic))
             elif near is not None and tb in known:
                 sim = near.get(tb, 0.0)
             else:
@@ -451,10 +527,14 @@ class ScoreBound:
         self._prefixes = frozenset().union(*map(_glue_prefixes, self._long))
 
     def bound(self, b: PreparedName, kind: str | None) -> float:
-        """At least ``score_pair(self.query, b, kind).score``; 1.0 when glued words may be split."""
+        """At least ``score_pair(self.query, b, kind).score``; 1.0 when glued words may be split or a word
+        came from Arabic script (the search also leaves alone a name holding a word that came from Arabic
+        script in another name of the search: the primed rows of that word follow the Arabic rule)."""
         a = self.query
         if not a.tokens or not b.tokens:
             return 0.0
+        if a.arabic or b.arabic:  # words from Arabic script: ``_align`` scores them by their own rule
+            return 1.0
         btok = b.tokset
         if not self._glued.isdisjoint(btok):
             return 1.0

@@ -6,6 +6,7 @@ import pytest
 
 from screening.entities import Entity, EntityAddress, EntityName
 from screening.matching import NameIndex, Query, Thresholds, compare
+from screening.matching.prepare import prepare
 from screening.matching.score import ScoreBound
 from screening.matching_eval.readers import screened_entities
 from screening.normalize import name_tokens
@@ -62,6 +63,13 @@ MUST_MATCH = [
     # transliterated Russian loan words against the English words
     ("GAZPROM TELECOM", "GAZPROM TELEKOM, OOO", "company"),
     ("AKTSIONERNOE OBSHCHESTVO DIZAIN TSENTR SOYUZ", "JOINT STOCK COMPANY DESIGN CENTER SOYUZ", "company"),
+    # Arabic and Persian script (consonants and long vowels) against Latin spellings
+    ("محمد علي", "Muhammad Ali", "person"),
+    ("محمد علي", "ALY, Mohammed", "person"),
+    ("جمال عبد الناصر", "Gamal Abdel Nasser", "person"),
+    ("عبدالرحمن يوسف", "Abdul Rahman Yousef", "person"),
+    ("قاسم سلیمانی", "SOLEIMANI, Qasem", "person"),
+    ("رحمت الله", "Rahmatullah", "person"),
 ]
 
 MUST_NOT_MATCH = [
@@ -86,6 +94,13 @@ MUST_NOT_MATCH = [
         "company",
     ),
     ("VELINVESTMENT D.O.O.", "DAY INVESTMENT", "company"),
+    # consonants alone between Latin words: the Arabic-script rule does not apply
+    ("HSBC", "HASBACO", "company"),
+    # a long vowel written in Arabic script, or missing there, is a different name
+    ("محمود", "Muhammad", "person"),
+    ("محمد", "Mahmoud", "person"),
+    ("حسين", "Hassan", "person"),
+    ("علي", "Wali", "person"),  # a Latin w is a waw
 ]
 
 
@@ -99,6 +114,16 @@ def test_variants_match(a: str, b: str, kind: str) -> None:
 def test_complaint_cases_do_not_match(a: str, b: str, kind: str) -> None:
     score, explain = compare(a, b, kind)
     assert score < REVIEW, explain
+
+
+def test_arabic_script_rule_only_for_words_from_arabic_script() -> None:
+    # the same letters typed in Latin are compared as Latin words: the rule needs the script of origin
+    assert prepare("محمد علي").arabic == frozenset({"mhmd", "aly"})
+    assert prepare("mhmd aly").arabic == frozenset()
+    assert compare("جمال", "Gamal", "person")[0] >= REVIEW
+    assert compare("jmal", "Gamal", "person")[0] < REVIEW
+    # a Latin-only pair is scored as before (v1.2: 0.0)
+    assert compare("HSBC", "HASBACO", "company")[0] == 0.0
 
 
 def test_legal_form_weighted_low_but_kept() -> None:
@@ -126,6 +151,13 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("ОАО Газпром", ("ojsc", "gazprom")),
         ("Société Générale", ("societe", "generale")),
         ("北京有限公司", ("beijing", "co", "ltd")),
+        # Arabic script: consonants and long vowels, the article apart, "X الله" as one word
+        ("محمد علي", ("mhmd", "aly")),
+        ("عبدالرحمن الحسيني", ("abd", "al", "rhmn", "al", "hsyny")),
+        ("سراج الدين", ("sraj", "al", "dyn")),
+        ("رحمت الله", ("rhmtallh",)),
+        ("بلال بن مروان", ("blal", "bin", "mrwan")),
+        ("پرویز گلشیری", ("prwyz", "glshyry")),
     ],
 )
 def test_name_tokens(text: str, tokens: tuple[str, ...]) -> None:

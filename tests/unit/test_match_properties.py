@@ -5,12 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from screening.matching import compare
+from screening.matching.arabic import arabic_key, arabic_match
 from screening.matching.prepare import PreparedName, prepare, token_weight
 from screening.matching.score import (
+    ARABIC_A,
+    ARABIC_B,
     ScoreBound,
     maybe_similar,
     pair_sim,
@@ -20,12 +23,15 @@ from screening.matching.score import (
 )
 from screening.matching_eval.evalset import read_pairs
 from screening.normalize import fold, name_tokens, normalize_name
+from screening.normalize_data import LEGAL_FORMS, STOPWORDS
 
 names = st.one_of(
     st.text(max_size=40),
     st.text(alphabet="abcdefghij ABCDEF-.,&'0123456789", max_size=40),
     st.text(alphabet="有限公司集团广州海格通信長安技術 abc", max_size=20),
     st.sampled_from(["Hefei Meiling Co. Ltd.", "HANIYA, Ismail", "Газпром", "SiemensAG", "Forty-Four", "1st"]),
+    st.text(alphabet="محمدعليالله بنجسرخپچژگیک ", max_size=30),
+    st.sampled_from(["محمد علي", "عبدالرحمن الحسيني", "رحمت الله", "Muhammad Ali"]),
 )
 
 
@@ -72,6 +78,11 @@ def test_filter_of_the_batched_similarities_keeps_every_similar_pair_of_the_eval
                 if not maybe_similar(x, y):
                     assert pair_sim(x, y) == 0.0, (x, y)
                 assert pair_sim(x, y) == pair_sim(y, x), (x, y)
+                # as if one of the two came from Arabic script
+                for flag, back in ((ARABIC_A, ARABIC_B), (ARABIC_B, ARABIC_A)):
+                    if not maybe_similar(x, y, flag):
+                        assert pair_sim(x, y, flag) == 0.0, (x, y, flag)
+                    assert pair_sim(x, y, flag) == pair_sim(y, x, back), (x, y, flag)
 
 
 @settings(max_examples=500, deadline=None)
@@ -79,6 +90,38 @@ def test_filter_of_the_batched_similarities_keeps_every_similar_pair_of_the_eval
 def test_filter_of_the_batched_similarities_keeps_every_similar_pair(x: str, y: str) -> None:
     assert maybe_similar(x, y) or pair_sim(x, y) == 0.0
     assert pair_sim(x, y) == pair_sim(y, x)
+    assert maybe_similar(x, y, ARABIC_A) or pair_sim(x, y, ARABIC_A) == 0.0
+    assert pair_sim(x, y, ARABIC_A) == pair_sim(y, x, ARABIC_B)
+
+
+arabic_words = st.text(alphabet="bdhklmnrstwyaq", min_size=1, max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_a_latin_spelling_with_short_vowels_added_matches_the_arabic_script_word(data: st.DataObject) -> None:
+    # Arabic script writes no short vowel: adding one between the letters of a word from Arabic script
+    # (and doubling a consonant, as a Latin spelling of shadda does) keeps it a spelling of that word
+    consonants = data.draw(st.lists(st.sampled_from("bdfklmnrstz"), min_size=1, max_size=5))
+    consonants = [c for k, c in enumerate(consonants) if k == 0 or consonants[k - 1] != c]
+    assume(len(consonants) >= 2)  # a one-letter word is an initial
+    word = "".join(consonants)
+    assume(word not in STOPWORDS and word not in LEGAL_FORMS)  # "dr", "llc": written as in Latin
+    latin = ""
+    for c in consonants:
+        latin += data.draw(st.sampled_from(["", "a", "i", "u"])) + c * data.draw(st.integers(1, 2))
+    latin += data.draw(st.sampled_from(["", "a", "i"]))
+    assert arabic_match(word, latin), (word, latin)
+    assert arabic_key(word) == arabic_key(latin)
+    assert pair_sim(word, latin, ARABIC_A) >= 0.9
+
+
+@settings(max_examples=300, deadline=None)
+@given(arabic_words, st.text(alphabet="abdeghiklmnoqrstuwyz", min_size=1, max_size=9))
+def test_an_arabic_match_has_equal_consonant_keys(arabic: str, latin: str) -> None:
+    # the index and the batched filter look words up by consonant key: a match must share it
+    if arabic_match(arabic, latin):
+        assert arabic_key(arabic) == arabic_key(latin)
 
 
 def test_primed_similarities_change_no_score() -> None:

@@ -585,25 +585,21 @@ class NameIndex:
         tids = set().union(*map(self._name_tids.__getitem__, candidates))
         words, skels = tuple(map(self._tokens.__getitem__, tids)), tuple(map(self._skels.__getitem__, tids))
         out: list[tuple[int, PairScore]] = []
-        arabic = query.arabic.union(*(self._prepared[nid].arabic for nid in candidates))
-        with primed_pair_sims(query.tokens, words, skels, arabic) as rows:
+        # The rows hold the Latin rule only: ``_align`` scores the pairs with a word that came from Arabic
+        # script in its own name by the Arabic rule itself, so one word can be Latin in one candidate and
+        # Arabic in another.
+        with primed_pair_sims(query.tokens, words, skels) as rows:
             # a candidate is kept if its name score may reach the floor once corroborated; its score's
-            # upper bound (no alignment) settles most of the others (ScoreBound, in score.py). The bound
-            # reads the primed rows, so it is not used for a pair of names with a word from Arabic script
-            # (``_align`` scores those words itself, by another rule).
+            # upper bound (no alignment) settles most of the others (ScoreBound, in score.py; 1.0 for a
+            # pair with a word from Arabic script)
             bound = None
-            if floor > MAX_BONUS and arabic.isdisjoint(query.tokset):
+            if floor > MAX_BONUS:
                 bound = ScoreBound(query, rows, words, tuple(map(self._weights.__getitem__, tids)))
             for nid in candidates:
                 entity = self._entities[self._owner[nid]]
                 prepared, score_kind = self._prepared[nid], _score_kind(kind, entity)
                 unflagged = SUBSIDIARY_FLAGS.isdisjoint(entity.flags)
-                if (
-                    unflagged
-                    and bound is not None
-                    and arabic.isdisjoint(prepared.tokset)
-                    and bound.bound(prepared, score_kind) + MAX_BONUS < floor
-                ):
+                if unflagged and bound is not None and bound.bound(prepared, score_kind) + MAX_BONUS < floor:
                     continue
                 pair = score_pair(query, prepared, score_kind)
                 if unflagged and pair.score + MAX_BONUS < floor:

@@ -528,8 +528,8 @@ class ScoreBound:
 
     def bound(self, b: PreparedName, kind: str | None) -> float:
         """At least ``score_pair(self.query, b, kind).score``; 1.0 when glued words may be split or a word
-        came from Arabic script (the search also leaves alone a name holding a word that came from Arabic
-        script in another name of the search: the primed rows of that word follow the Arabic rule)."""
+        of either name came from Arabic script (``_align`` scores those by the Arabic rule, not from the
+        rows, which hold the Latin rule)."""
         a = self.query
         if not a.tokens or not b.tokens:
             return 0.0

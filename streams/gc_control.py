@@ -5,8 +5,9 @@ caches that fill as it screens (name results, scored candidates, the matcher's w
 full (generation 2) collection walks every tracked object that is not frozen, and it finds almost
 nothing there: measured offline over 60,000 entries (scripts/profile_screen.py under gc.callbacks),
 generation 2 collected 0 objects, generation 1 80, generation 0 559, while each full collection took
-up to 0.67 s and grew with the caches. In a live worker such a pause stalls the batch in flight, so p99
-latency grew with the worker's age (docs/benchmarks.md, soak).
+up to 0.67 s and grew with the caches. In a worker under backlog such a pause stalls the batch in flight.
+(At a steady 100 entries/s no full collection happened in 10 minutes: the soak's latency that grows with
+time is the embedded broker's, docs/benchmarks.md, "Why latency grows in the soak".)
 
 So:
 

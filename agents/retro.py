@@ -137,8 +137,8 @@ def attach(app: faust.App, rt: Runtime) -> Any:
             )
             assert isinstance(done, list)
             futures = []
-            for _item, record in done:
-                out = decision_outbound(record, s)
+            for _item, record, encoded in done:
+                out = decision_outbound(record, s, encoded)
                 futures.append(await outputs[out.topic].send(key=out.key, value=out.value))
             await asyncio.gather(*futures)
             return len(done)

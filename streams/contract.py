@@ -46,20 +46,10 @@ async def finalize(
     audit: AuditStore,
     screened_at: str | None = None,
     transform: Callable[[Decision], Decision | None] | None = None,
-) -> list[tuple[Pending, dict[str, Any]]]:
-    """Apply suppressions and lineage, write the audit trail; return (item, decision record) per item
-    kept (``transform`` may drop an item by returning None). Raises on a Redis failure."""
-    return [(it, record) for it, record, _value in await _finalize(items, fps, audit, screened_at, transform)]
-
-
-async def _finalize(
-    items: Sequence[Pending],
-    fps: Mapping[str, str],
-    audit: AuditStore,
-    screened_at: str | None = None,
-    transform: Callable[[Decision], Decision | None] | None = None,
 ) -> list[tuple[Pending, dict[str, Any], str]]:
-    """``finalize``, with each record also as JSON text (the value sent and stored): encoded once."""
+    """Apply suppressions and lineage, write the audit trail; return (item, decision record, the record as
+    the JSON text sent and stored, encoded once) per item kept (``transform`` may drop an item by
+    returning None). Raises on a Redis failure."""
     if not items:
         return []
     screened_at = screened_at or now_iso()
@@ -109,7 +99,7 @@ async def audited_outputs(
     delay = 0.1
     while True:
         try:
-            done = await _finalize(pending, fps, audit)
+            done = await finalize(pending, fps, audit)
             break
         except TRANSIENT as exc:
             log.warning("Redis unavailable while auditing a batch (%s); retrying in %.1fs", exc, delay)

@@ -60,7 +60,6 @@ class GcWatch:
     process)."""
 
     def __init__(self, pauses: Histogram, collected: Counter) -> None:
-        self.pauses, self.collected = pauses, collected
         self._started = 0.0
         self.longest = 0.0  # seconds, the longest pause seen
         self.by_generation = [pauses.labels(str(g)) for g in range(3)]

@@ -13,7 +13,7 @@ from typing import Any
 from confluent_kafka import Producer
 
 from entrywatch.bench.generate import EntryGenerator
-from entrywatch.bench.stream import BenchConfig, StreamBench, gc_delta, percentiles, worker_gc
+from entrywatch.bench.stream import BenchConfig, StreamBench, gc_delta, percentiles
 from streams import topics
 from streams.kafka import producer_config
 
@@ -135,7 +135,7 @@ class Soak:
     def _gc_window(self, proc: Any) -> dict[str, float] | None:
         """The worker's garbage collector in this window: collections and pause seconds per generation
         (differences of its cumulative /metrics figures), and the frozen object count now."""
-        now = worker_gc(proc.web_port) if proc.web_port else None
+        now = proc.gc()
         before = self._gc_seen.get(proc.name, {})
         if now is not None:
             self._gc_seen[proc.name] = now

@@ -157,6 +157,10 @@ class Proc:
     def stat(self) -> tuple[float, float]:
         return _proc_stat(self.popen.pid)
 
+    def gc(self) -> dict[str, float] | None:
+        """A worker's cumulative garbage-collector figures (``worker_gc``); None without a web server."""
+        return worker_gc(self.web_port) if self.web_port else None
+
     def stop(self) -> None:
         if self.popen.poll() is None:
             self.popen.terminate()
@@ -502,7 +506,7 @@ class StreamBench:
                         raise RuntimeError(f"{phase}: only {len(got)}/{len(wkeys)} warm-up entries came back")
                 payloads = [(g.entry_number.encode(), g.encode()) for g in entries]
                 before = [p.stat()[1] for p in procs]
-                gc_before = [worker_gc(p.web_port) if p.web_port else None for p in procs]
+                gc_before = [p.gc() for p in procs]
                 services_before = self._service_cpu()
                 harness_before = time.process_time()
                 machine_before = _machine_cpu()
@@ -528,7 +532,7 @@ class StreamBench:
                         machine=_machine_cpu(),
                         harness=time.process_time(),
                         services=self._service_cpu(),
-                        gc=[worker_gc(p.web_port) if p.web_port else None for p in procs],
+                        gc=[p.gc() for p in procs],
                     )
 
                 seen, out_types = self._collect(consumer, {k for k, _ in payloads}, f"{phase} x{n_procs}", snapshot)

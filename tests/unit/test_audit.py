@@ -36,9 +36,9 @@ async def test_finalize_places_decisions_and_dedups(audit: AuditStore, skeleton_
     fps = fingerprints(skeleton_context.index._entities)
     first = pending(skeleton_context, "E-1", 0, HOSHINE)
     amended = pending(skeleton_context, "E-1", 1, HOSHINE)
-    [(_p, r0)] = await finalize([first], fps, audit)
+    [(_p, r0, _t0)] = await finalize([first], fps, audit)
     # an amendment and a redelivery of revision 0 in one batch
-    [(_a, r1), (_b, again)] = await finalize([amended, first], fps, audit)
+    [(_a, r1, _t1), (_b, again, _t2)] = await finalize([amended, first], fps, audit)
     assert "supersedes" not in r0 and r1["supersedes"] == r0["alert_id"]
     assert again["alert_id"] == r0["alert_id"] and "supersedes" not in again
     for r in (r0, r1, again):
@@ -55,7 +55,7 @@ async def test_false_positive_disposition_suppresses_the_next_identical_hit(
     audit: AuditStore, skeleton_context: ScreeningContext
 ) -> None:
     fps = fingerprints(skeleton_context.index._entities)
-    [(_p, hold)] = await finalize([pending(skeleton_context, "E-2", 0, HOSHINE)], fps, audit)
+    [(_p, hold, _t)] = await finalize([pending(skeleton_context, "E-2", 0, HOSHINE)], fps, audit)
     d: dict[str, Any] = {
         "schema_version": 1, "disposition_id": "d-9", "alert_id": hold["alert_id"], "entry_number": "E-2",
         "outcome": "false_positive", "reviewer": "r", "decided_at": "2026-11-24T10:00:00Z",
@@ -64,12 +64,12 @@ async def test_false_positive_disposition_suppresses_the_next_identical_hit(
     # a disposition naming no party or entity covers every listed-entity hit of the alert
     hits = {(r["party_name"], r["entity_id"]) for r in hold["reasons"] if r.get("entity_id")}
     assert applied.alert_found and len(applied.suppressed) == len(hits) >= 1
-    [(_p, cleared)] = await finalize([pending(skeleton_context, "E-2", 1, HOSHINE)], fps, audit)
+    [(_p, cleared, _t)] = await finalize([pending(skeleton_context, "E-2", 1, HOSHINE)], fps, audit)
     assert cleared["decision"] == "CLEAR" and cleared["supersedes"] == hold["alert_id"]
     assert [r["code"] for r in cleared["reasons"]] == ["SUPPRESSED"] * len(hits)
     # confirmed lifts it again
     await apply_disposition(parse_disposition({**d, "disposition_id": "d-10", "outcome": "confirmed"}), audit, fps)
-    [(_p, held)] = await finalize([pending(skeleton_context, "E-2", 2, HOSHINE)], fps, audit)
+    [(_p, held, _t)] = await finalize([pending(skeleton_context, "E-2", 2, HOSHINE)], fps, audit)
     assert held["decision"] == "HOLD"
     _h, dispositions, _s = await audit.entry("E-2")
     assert [x["disposition_id"] for x in dispositions] == ["d-9", "d-10"]

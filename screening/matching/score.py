@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Prefix
 from rapidfuzz.fuzz import ratio
 
-from screening.matching.arabic import arabic_key, arabic_match, arabic_sim_possible
+from screening.matching.arabic import arabic_match, arabic_sim_possible
 from screening.matching.prepare import (
     DISTINCTIVE,
     LEGAL,
@@ -167,24 +167,18 @@ def maybe_similar(a: str, b: str, arabic: int = 0) -> bool:
 
 # Similarity rows of the search in progress: token -> (its non-zero ``pair_sim`` by other token, the
 # tokens it was compared with; any other of those is 0). Set by ``primed_pair_sims``, read by ``_align``.
+# The rows hold the Latin rule only: a word is Latin in one name and from Arabic script in another, so
+# ``_align`` scores the pairs with a word from Arabic script in its own name itself.
 SimRows = dict[str, tuple[dict[str, float], frozenset[str]]]
 _PRIMED: ContextVar[SimRows | None] = ContextVar("primed_pair_sims", default=None)
-# The words that the rows of ``_PRIMED`` took as from Arabic script: a pair of words was compared with
-# ``arabic`` set from them (``_align`` recomputes a pair whose names say otherwise).
-_PRIMED_ARABIC: ContextVar[frozenset[str]] = ContextVar("primed_arabic", default=frozenset())
 
 
-def pair_sim_rows(
-    xs: Iterable[str],
-    ys: Iterable[str],
-    y_skels: Sequence[str] | None = None,
-    arabic: frozenset[str] = frozenset(),
-) -> SimRows:
+def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> SimRows:
     """``pair_sim`` of every word of ``xs`` with every word of ``ys``, as rows for both sides, in a few
     batched rapidfuzz calls per word of ``xs``: pairs that ``maybe_similar`` rejects are 0 without going
     through ``token_sim`` (``token_sim`` is symmetric, so one value serves both orders). ``y_skels``:
-    the ``translit_key`` of each of ``ys`` (distinct words), if the caller has them. ``arabic``: the
-    words from Arabic script (of either side), compared with the other words by ``arabic_match``."""
+    the ``translit_key`` of each of ``ys`` (distinct words), if the caller has them. The Latin rule only
+    (``arabic`` 0): ``_align`` scores words from Arabic script itself."""
     words = frozenset(xs)
     if y_skels is None:
         choices: Sequence[str] = tuple(dict.fromkeys(ys))
@@ -199,10 +193,6 @@ def pair_sim_rows(
     single = list(compress(choices, map((1).__eq__, map(len, choices))))
     both = words | others if words & others else frozenset()
     near_of: dict[str, dict[str, float]] = {y: {} for y in choices}
-    by_arabic_key: dict[str, list[str]] = {}
-    if arabic:
-        for y in choices:
-            by_arabic_key.setdefault(arabic_key(y), []).append(y)
     for x in words:
         near = near_of.setdefault(x, {})
         if len(x) == 1:
@@ -223,17 +213,9 @@ def pair_sim_rows(
                         x, choices, scorer=Prefix.similarity, score_cutoff=_MAYBE_PREFIX, limit=None
                     )
                 )
-            if arabic:
-                same_key = by_arabic_key.get(arabic_key(x), ()) if arabic_key(x) else ()
-                found.update(y for y in same_key if (x in arabic) != (y in arabic))
             maybe = found
         for y in maybe:
-            if x == y:
-                sim = 1.0
-            elif arabic:
-                sim = pair_sim(x, y, _arabic_flag(x in arabic, y in arabic))
-            else:
-                sim = pair_sim(x, y)
+            sim = 1.0 if x == y else pair_sim(x, y)
             if sim > 0.0:
                 near[y] = sim
                 near_of[y][x] = sim
@@ -251,23 +233,15 @@ def _arabic_flag(a: bool, b: bool) -> int:
 
 
 @contextmanager
-def primed_pair_sims(
-    xs: Iterable[str],
-    ys: Iterable[str],
-    y_skels: Sequence[str] | None = None,
-    arabic: frozenset[str] = frozenset(),
-) -> Iterator[SimRows]:
+def primed_pair_sims(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] | None = None) -> Iterator[SimRows]:
     """Within the block, ``_align`` takes the similarity of a word of ``xs`` and a word of ``ys`` from
-    ``pair_sim_rows(xs, ys, y_skels, arabic)`` (a search primes its query words against its candidates'
-    words; ``arabic``: the words of either that came from Arabic script). The block gets the rows
-    (``ScoreBound`` reads them)."""
-    rows = pair_sim_rows(xs, ys, y_skels, arabic)
+    ``pair_sim_rows(xs, ys, y_skels)`` (a search primes its query words against its candidates' words).
+    The block gets the rows (``ScoreBound`` reads them)."""
+    rows = pair_sim_rows(xs, ys, y_skels)
     token = _PRIMED.set(rows)
-    arabic_token = _PRIMED_ARABIC.set(arabic)
     try:
         yield rows
     finally:
-        _PRIMED_ARABIC.reset(arabic_token)
         _PRIMED.reset(token)
 
 
@@ -280,11 +254,9 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
     append = cands.append
     a_weights, b_weights, b_tokens = a.weights, b.weights, b.tokens
     rows = _PRIMED.get()
-    # words from Arabic script in either name or in the primed rows: their pairs are computed here, with
-    # the flags of these two names (another name may have the same word from Latin script)
-    arabic_words = _PRIMED_ARABIC.get()
-    if a.arabic or b.arabic:
-        arabic_words = arabic_words | a.arabic | b.arabic
+    # words from Arabic script in either name: their pairs are computed here, by the Arabic rule (the
+    # primed rows hold the Latin one)
+    arabic_words = a.arabic | b.arabic if a.arabic or b.arabic else frozenset()
     for i, ta in enumerate(a.tokens):
         wa = a_weights[i]
         row = rows.get(ta) if rows is not None else None

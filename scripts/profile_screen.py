@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh", type=float, default=None, help="the generator's share of first-seen companies")
     ap.add_argument("--repeat", type=int, default=1, help="time the measured entries this many times")
     ap.add_argument("--gc-every", type=int, default=0, help="gc.collect() + gc.freeze() every N batches")
+    ap.add_argument(
+        "--freeze-every-s",
+        type=float,
+        default=0.0,
+        help="gc.freeze() after a batch once this many seconds passed (as the worker's timer)",
+    )
     ap.add_argument("--gc-threshold", type=int, nargs=3, default=None, help="gc.set_threshold(...)")
     ap.add_argument("--dump", metavar="FILE", help="write the measured run's records (JSON lines) to FILE")
     ap.add_argument("--profile", metavar="FILE", help="py-spy the measured runs (not the build or warm-up) into FILE")
@@ -69,14 +75,33 @@ def main(argv: list[str] | None = None) -> int:
 
     dump: list[bytes] = []
 
+    # the collector's work per generation in each run: [collections, pause seconds, objects freed]
+    collector = {g: [0, 0.0, 0] for g in range(3)}
+    started = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            c = collector[info["generation"]]
+            c[0], c[1], c[2] = c[0] + 1, c[1] + time.perf_counter() - started[0], c[2] + info["collected"]
+
+    gc.callbacks.append(timed)
+    last_freeze = [time.monotonic()]
+
     def run(raws: list[bytes]) -> tuple[float, float, str]:
         h = hashlib.sha256()
         dump.clear()
+        for c in collector.values():
+            c[:] = [0, 0.0, 0]
         start, cpu = time.perf_counter(), time.process_time()
         for n, i in enumerate(range(0, len(raws), BATCH), start=1):
             if args.gc_every and n % args.gc_every == 0:
                 gc.collect()
                 gc.freeze()
+            if args.freeze_every_s and time.monotonic() - last_freeze[0] >= args.freeze_every_s:
+                gc.freeze()
+                last_freeze[0] = time.monotonic()
             for out in process_batch(inbound(raws[i : i + BATCH]), ctx, settings):
                 h.update(out.topic.encode() + b"\x1f" + out.key + b"\x1f" + out.value + b"\x1e")
                 if args.dump:
@@ -107,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
                     "entries_per_cpu_s": round(len(raws) / cpu, 1),
                     "cache_misses": ctx.index.cache_misses - misses0,
                     "decisions_sha256": digest,
+                    "gc": {
+                        f"gen{g}": {"collections": c[0], "pause_s": round(c[1], 3), "freed": c[2]}
+                        for g, c in collector.items()
+                    },
                 }
             )
         )

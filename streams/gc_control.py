@@ -3,10 +3,9 @@
 A worker's heap is mostly long-lived: the name index of the lists in force (~650,000 objects) and the
 caches that fill as it screens (name results, scored candidates, the matcher's word memos). CPython's
 full (generation 2) collection walks every tracked object that is not frozen, and it finds almost
-nothing there: measured offline over 60,000 entries (scripts/profile_screen.py under gc.callbacks),
-generation 2 collected 0 objects, generation 1 80, generation 0 559, while each full collection took
-up to 0.67 s and grew with the caches. In a worker under backlog such a pause stalls the batch in flight.
-(At a steady 100 entries/s no full collection happened in 10 minutes: the soak's latency that grows with
+nothing there: measured offline (scripts/profile_screen.py, which times the collector per run), 20,000
+entries under backlog had one full collection of 0.29 s that freed 0 objects (young and middle ones
+freed nothing either), and such a pause grows with the caches; it stalls the batch in flight. (At a steady 100 entries/s no full collection happened in 10 minutes: the soak's latency that grows with
 time is the embedded broker's, docs/benchmarks.md, "Why latency grows in the soak".)
 
 So:

@@ -5,7 +5,8 @@ caches that fill as it screens (name results, scored candidates, the matcher's w
 full (generation 2) collection walks every tracked object that is not frozen, and it finds almost
 nothing there: measured offline (scripts/profile_screen.py, which times the collector per run), 20,000
 entries under backlog had one full collection of 0.29 s that freed 0 objects (young and middle ones
-freed nothing either), and such a pause grows with the caches; it stalls the batch in flight. (At a steady 100 entries/s no full collection happened in 10 minutes: the soak's latency that grows with
+freed nothing either), and such a pause grows with the caches; it stalls the batch in flight. (At a
+steady 100 entries/s no full collection happened in 10 minutes: the soak's latency that grows with
 time is the embedded broker's, docs/benchmarks.md, "Why latency grows in the soak".)
 
 So:

@@ -291,12 +291,22 @@ def _merge_initials(tokens: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _phrases_by_first_word() -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """``LEGAL_PHRASES`` by their first word, in table order (longer phrases are listed first)."""
+    out: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for phrase, replacement in LEGAL_PHRASES:
+        out.setdefault(phrase[0], []).append((phrase, replacement))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _phrases(tokens: list[str]) -> list[str]:
     """Multi-word legal forms to their abbreviation ("joint stock company" -> "jsc")."""
+    table = _phrases_by_first_word()
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase, replacement in LEGAL_PHRASES:
+        for phrase, replacement in table.get(tokens[i], ()):
             n = len(phrase)
             if tuple(tokens[i : i + n]) == phrase:
                 out.extend(replacement)
@@ -420,7 +430,9 @@ def name_tokens(text: str) -> tuple[str, ...]:
     tokens = [_legal_slip(t) for t in fold(to_latin(text)).split()]
     tokens = _numbers(_merge_initials(tokens))
     tokens = _phrases(_arabic_compounds(tokens))
-    return tuple(canonical_token(_slavic(t)) for t in tokens)
+    # and again on the canonical words, so the phrases meet every spelling the word map folds together
+    # ("nauchno-proizvodstvennoye obyedineniye" -> "scientific production association" -> "npo")
+    return tuple(_phrases([canonical_token(_slavic(t)) for t in tokens]))
 
 
 _NO_TOKENS: frozenset[str] = frozenset()  # one object: every name without Arabic script shares it

@@ -44,7 +44,7 @@ from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.3"
+ALGORITHM_VERSION = "1.4"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 # Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).

@@ -63,6 +63,16 @@ MUST_MATCH = [
     # transliterated Russian loan words against the English words
     ("GAZPROM TELECOM", "GAZPROM TELEKOM, OOO", "company"),
     ("AKTSIONERNOE OBSHCHESTVO DIZAIN TSENTR SOYUZ", "JOINT STOCK COMPANY DESIGN CENTER SOYUZ", "company"),
+    # Russian organisational forms in English, Russian and their abbreviations (v1.4); names made up
+    ("URALMASH PAO", "URALMASH PUBLICLY TRADED COMPANY", "company"),
+    ("NPP ISTOK", "JOINT STOCK COMPANY RESEARCH AND PRODUCTION ENTERPRISE ISTOK", "company"),
+    ("NAUCHNO-PROIZVODSTVENNOYE OBYEDINENIYE SATURN", "SCIENTIFIC AND PRODUCTION ASSOCIATION SATURN", "company"),
+    ("OKB SOKOL", "SPECIAL DESIGN BUREAU SOKOL", "company"),
+    ("AKB PERESVET", "JOINT STOCK COMMERCIAL BANK PERESVET", "company"),
+    # the kind of organisation translated: foundations, associations, armed groups' units; Turkish forms
+    ("LIWA AL-FURQAN", "AL-FURQAN BRIGADE", "company"),
+    ("STICHTING AL-NOOR", "AL-NOOR FOUNDATION", "company"),
+    ("KADIR TEKSTIL ITHALAT IHRACAT LTD STI", "KADIR TEKSTIL IMPORT EXPORT LIMITED SIRKETI", "company"),
     # Arabic and Persian script (consonants and long vowels) against Latin spellings
     ("محمد علي", "Muhammad Ali", "person"),
     ("محمد علي", "ALY, Mohammed", "person"),
@@ -151,6 +161,10 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("ОАО Газпром", ("ojsc", "gazprom")),
         ("Société Générale", ("societe", "generale")),
         ("北京有限公司", ("beijing", "co", "ltd")),
+        # phrases are matched again after the word map, so every spelling it folds meets them (v1.4)
+        ("NAUCHNO-PROIZVODSTVENNOYE OBYEDINENIYE Optika", ("npo", "optika")),
+        ("JSC R&PA Kvant", ("jsc", "npo", "kvant")),
+        ("Design Bureau named after A.S. Yakovlev", ("okb", "imeni", "as", "yakovlev")),
         # Arabic script: consonants and long vowels, the article apart, "X الله" as one word
         ("محمد علي", ("mhmd", "aly")),
         ("عبدالرحمن الحسيني", ("abd", "al", "rhmn", "al", "hsyny")),

@@ -364,9 +364,12 @@ def canonical_token(tok: str) -> str:
 
 
 _ABD_GLUED = re.compile(r"^(abd|abu)(?:ul|al|el|ol|oul|ur|ar|as|ad|an|un|ud)([a-z]{3,})$")
+# Abu'l-: "abolfazl" / "abulqasim" / "aboulhassan" -> "abu al fazl" (the "u" of "abu" folded into "ul")
+_ABUL_GLUED = re.compile(r"^ab(?:ol|ul|oul)([a-z]{4,})$")
 _DIN_GLUED = re.compile(r"^([a-z]{3,}?)(?:al|el|ul|ud|ed|ad|u)d?(?:din|deen|dine)$")
 _CONNECTORS = frozenset({"al", "el", "ul", "ol", "oul", "ud", "ed", "ad", "ur", "ar", "as", "an", "un"})
 _ABD_ALONE = frozenset({"abdul", "abdel", "abdal", "abdoul", "abdol"})
+_ABUL_ALONE = frozenset({"abul", "abol", "aboul"})
 _DIN_ALONE = frozenset({"eddine", "uddin", "uddeen", "aldin", "eldin", "addin", "ud din", "edine"})
 
 
@@ -377,14 +380,19 @@ def _arabic_compounds(tokens: list[str]) -> list[str]:
     for tok in tokens:
         m = _ABD_GLUED.match(tok)
         d = _DIN_GLUED.match(tok) if m is None else None
+        abul = _ABUL_GLUED.match(tok) if m is None and d is None else None
         if tok in _ABD_ALONE:
             out.extend(("abd", "al"))
+        elif tok in _ABUL_ALONE:
+            out.extend(("abu", "al"))
         elif tok in _DIN_ALONE:
             out.extend(("al", "din"))
         elif m is not None:
             out.extend((m.group(1), "al", m.group(2)))
         elif d is not None:
             out.extend((d.group(1), "al", "din"))
+        elif abul is not None:
+            out.extend(("abu", "al", abul.group(1)))
         elif tok in _CONNECTORS and out and out[-1] in ("abd", "abu"):
             out.append("al")
         else:

@@ -121,12 +121,16 @@ def phonetic_key(tok: str) -> str:
     for pattern, repl in _PHONETIC_RULES:
         key = pattern.sub(repl, key)
     key = _DOUBLE.sub(r"\1", key)
-    key = key[0] + _VOWELS.sub("", key[1:])
+    # a name's first vowel varies between transliterations of one name ("osama"/"usama",
+    # "ismail"/"esmail", "ibrahim"/"ebrahim"): one symbol for it in names of five letters or more
+    first = "a" if len(tok) >= 5 and key[0] in "aeiou" else key[0]
+    key = first + _VOWELS.sub("", key[1:])
     return key.replace("d", "t").replace("b", "p").replace("g", "k")
 
 
 _TRANSLIT_RULES = (
     (re.compile(r"(?<=[aeiou])(?:ff|v)$"), "f"),  # -ov / -off, -ev / -eff
+    (re.compile(r"(?<=[bcdfghklmnprstvz])au$"), "af"),  # Belarusian -au for the Russian -ov / -ev
     (re.compile(r"kh"), "h"),
     (re.compile(r"(?:ou|oo|ow)"), "u"),
     (re.compile(r"(?:ee|ie|iy|yi)"), "i"),

@@ -73,6 +73,11 @@ MUST_MATCH = [
     ("LIWA AL-FURQAN", "AL-FURQAN BRIGADE", "company"),
     ("STICHTING AL-NOOR", "AL-NOOR FOUNDATION", "company"),
     ("KADIR TEKSTIL ITHALAT IHRACAT LTD STI", "KADIR TEKSTIL IMPORT EXPORT LIMITED SIRKETI", "company"),
+    # the first vowel of a transliterated name, Abu'l- glued, Belarusian -au for -ov/-ev (v1.4)
+    ("Osama HAMDAN", "HAMDAN, Usama", "person"),
+    ("Ebrahim RAISI", "RAISI, Ibrahim", "person"),
+    ("Abolfazl KARIMI", "KARIMI, Abu al-Fazl", "person"),
+    ("ZHUKAU, Ihar", "ZHUKOV, Ihar", "person"),
     # Arabic and Persian script (consonants and long vowels) against Latin spellings
     ("محمد علي", "Muhammad Ali", "person"),
     ("محمد علي", "ALY, Mohammed", "person"),
@@ -161,6 +166,7 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("ОАО Газпром", ("ojsc", "gazprom")),
         ("Société Générale", ("societe", "generale")),
         ("北京有限公司", ("beijing", "co", "ltd")),
+        ("Abolfazl Aboulhassan", ("abu", "al", "fazl", "abu", "al", "hassan")),
         # phrases are matched again after the word map, so every spelling it folds meets them (v1.4)
         ("NAUCHNO-PROIZVODSTVENNOYE OBYEDINENIYE Optika", ("npo", "optika")),
         ("JSC R&PA Kvant", ("jsc", "npo", "kvant")),

@@ -373,11 +373,40 @@ _ABUL_ALONE = frozenset({"abul", "abol", "aboul"})
 _DIN_ALONE = frozenset({"eddine", "uddin", "uddeen", "aldin", "eldin", "addin", "ud din", "edine"})
 
 
+# The Arabic article assimilated to a "sun letter" ("ad-dawa", "es-salam", "ash-shabab", "an-nasr"):
+# the article's spelling -> the letters the next word must start with for it to be the article ("as"
+# and "et" are left alone: the legal form AS and the French "et").
+_SUN_ARTICLES = {
+    "ad": ("d",),
+    "ed": ("d",),
+    "adh": ("dh",),
+    "es": ("s",),
+    "ash": ("sh",),
+    "esh": ("sh",),
+    "at": ("t",),
+    "ath": ("th",),
+    "az": ("z",),
+    "ez": ("z",),
+    "ar": ("r",),
+    "er": ("r",),
+    "an": ("n",),
+    "en": ("n",),
+}
+
+
+def _is_article(tok: str, before: str | None, after: str | None) -> bool:
+    """``tok`` is the Arabic article: a connector after "abd"/"abu", or assimilated to the next word."""
+    if tok in _CONNECTORS and before in ("abd", "abu"):
+        return True
+    letters = _SUN_ARTICLES.get(tok)
+    return letters is not None and after is not None and after.startswith(letters)
+
+
 def _arabic_compounds(tokens: list[str]) -> list[str]:
     """One spelling for Arabic compound names: "abdulrahman" / "abdel rahman" / "abd al-rahman" ->
     "abd al rahman"; "nasraldine" / "nasr eddine" -> "nasr al din"."""
     out: list[str] = []
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         m = _ABD_GLUED.match(tok)
         d = _DIN_GLUED.match(tok) if m is None else None
         abul = _ABUL_GLUED.match(tok) if m is None and d is None else None
@@ -393,7 +422,7 @@ def _arabic_compounds(tokens: list[str]) -> list[str]:
             out.extend((d.group(1), "al", "din"))
         elif abul is not None:
             out.extend(("abu", "al", abul.group(1)))
-        elif tok in _CONNECTORS and out and out[-1] in ("abd", "abu"):
+        elif _is_article(tok, out[-1] if out else None, tokens[i + 1] if i + 1 < len(tokens) else None):
             out.append("al")
         else:
             out.append(tok)

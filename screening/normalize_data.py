@@ -113,9 +113,36 @@ LEGAL_FORMS = frozenset(
 )
 
 # Multi-word legal forms, matched on folded tokens before the per-token map.
+# Russian legal forms in the spellings the lists use for one word ("obshchestvo", "obschestvo",
+# "obshestvo"; "ogranichennoi", "ogranichennoy"; "aktsionernoe", "aktsionernoye")
+_OBSHCHESTVO = ("obshchestvo", "obschestvo", "obshestvo")
+_RUSSIAN_FORMS = [
+    *(
+        (f"{o} s {g} {t}", "llc")
+        for o in _OBSHCHESTVO
+        for g in ("ogranichennoi", "ogranichennoy", "ogranichennoj")
+        for t in ("otvetstvennostyu", "otvetstvennostiu", "otvetstvennostju")
+    ),
+    *(
+        (f"{kind} {a} {o}", form)
+        for kind, form in (
+            ("publichnoe", "pjsc"),
+            ("publichnoye", "pjsc"),
+            ("otkrytoe", "ojsc"),
+            ("otkrytoye", "ojsc"),
+            ("zakrytoe", "cjsc"),
+            ("zakrytoye", "cjsc"),
+        )
+        for a in ("aktsionernoe", "aktsionernoye")
+        for o in _OBSHCHESTVO
+    ),
+    *((f"{a} {o}", "jsc") for a in ("aktsionernoe", "aktsionernoye") for o in _OBSHCHESTVO),
+]
+
 LEGAL_PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
     (tuple(k.split()), tuple(v.split()))
     for k, v in (
+        *_RUSSIAN_FORMS,
         ("public joint stock company", "pjsc"),
         ("open joint stock company", "ojsc"),
         ("closed joint stock company", "cjsc"),
@@ -203,6 +230,8 @@ LEGAL_PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         ("research and production complex", "npo"),
         ("research production complex", "npo"),
         ("r and pa", "npo"),
+        ("scientific production firm", "npo"),
+        ("research and production firm", "npo"),
         ("experimental design bureau", "okb"),
         ("special design bureau", "okb"),
         ("design bureau", "okb"),
@@ -469,6 +498,13 @@ ABBREVIATIONS: dict[str, str] = {
     "npp": "npo",
     "npk": "npo",
     "npc": "npo",
+    "firma": "firm",
+    "treiding": "trading",
+    "treyding": "trading",
+    "investitsii": "investment",
+    "investitsiy": "investment",
+    "issledovatelski": "research",
+    "issledovatelskogo": "research",
     "spe": "npo",
     "rpa": "npo",
     "skb": "okb",
@@ -864,6 +900,12 @@ GENERIC_WORDS = frozenset(
         "battalion",
         "division",
         "regiment",
+        "unitary",
+        "republican",
+        "subsidiary",
+        "municipal",
+        "regional",
+        "firm",
     ]
 )
 

@@ -167,6 +167,9 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("Société Générale", ("societe", "generale")),
         ("北京有限公司", ("beijing", "co", "ltd")),
         ("Abolfazl Aboulhassan", ("abu", "al", "fazl", "abu", "al", "hassan")),
+        ("Jamaat an-Nasr ash-Shabab", ("jamaat", "al", "nasr", "al", "shabab")),  # sun-letter article
+        ("Nordic AS Shipping", ("nordic", "as", "shipping")),  # the legal form is not the article
+        ("OBSHESTVO S OGRANICHENNOJ OTVETSTVENNOSTYU NIPIGAZ", ("llc", "nipigaz")),
         # phrases are matched again after the word map, so every spelling it folds meets them (v1.4)
         ("NAUCHNO-PROIZVODSTVENNOYE OBYEDINENIYE Optika", ("npo", "optika")),
         ("JSC R&PA Kvant", ("jsc", "npo", "kvant")),

@@ -336,6 +336,37 @@ def _legal_word_slips() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _legal_words() -> tuple[frozenset[str], dict[str, tuple[tuple[tuple[str, ...], int], ...]]]:
+    """The words legal forms are written with: those that are a legal form on their own ("company",
+    "obshchestvo"), and for each word of a multi-word form the forms it is in, with its position."""
+    alone = frozenset(k for k, v in ABBREVIATIONS.items() if v in LEGAL_FORMS)
+    places: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for phrase, _ in LEGAL_PHRASES:
+        for j, w in enumerate(phrase):
+            places.setdefault(w, []).append((phrase, j))
+    return alone, {k: tuple(v) for k, v in places.items()}
+
+
+def _legal_slips(tokens: list[str]) -> list[str]:
+    """Each token, or the legal-form word it is one typo away from: a word that is a legal form on its
+    own anywhere, a word of a multi-word form only where the correction completes that form (so
+    "trade" stays "trade" outside "publicly traded company" and "Behzad" is not the "berhad" of
+    "sendirian berhad")."""
+    alone, places = _legal_words()
+    fixed = [_legal_slip(t) for t in tokens]
+    out: list[str] = []
+    for i, (tok, fix) in enumerate(zip(tokens, fixed, strict=True)):
+        if fix != tok and fix not in alone:
+            completes = any(
+                i - j >= 0 and tuple(fixed[i - j : i - j + len(phrase)]) == phrase for phrase, j in places.get(fix, ())
+            )
+            if not completes:
+                fix = tok
+        out.append(fix)
+    return out
+
+
 def _legal_slip(tok: str) -> str:
     """``tok`` if it is a word, else the legal-form word it is one typo away from (deletion neighbour)."""
     slips = _legal_word_slips()
@@ -464,7 +495,7 @@ def _slavic(tok: str) -> str:
 def name_tokens(text: str) -> tuple[str, ...]:
     """The matcher's tokens of a name, in order (idempotent: ``name_tokens(" ".join(t)) == t``)."""
     text = _CAMEL.sub(" ", unicodedata.normalize("NFKC", text))
-    tokens = [_legal_slip(t) for t in fold(to_latin(text)).split()]
+    tokens = _legal_slips(fold(to_latin(text)).split())
     tokens = _numbers(_merge_initials(tokens))
     tokens = _phrases(_arabic_compounds(tokens))
     # and again on the canonical words, so the phrases meet every spelling the word map folds together

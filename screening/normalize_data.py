@@ -500,6 +500,7 @@ ABBREVIATIONS: dict[str, str] = {
     "npc": "npo",
     "firma": "firm",
     "treiding": "trading",
+    "kapital": "capital",
     "treyding": "trading",
     "investitsii": "investment",
     "investitsiy": "investment",

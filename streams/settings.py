@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         le=60_000,
         description="Longest time the broker holds a consumer fetch waiting for data (ms; Faust's own is 1500)",
     )
+    producer_linger_ms: int = Field(
+        0,
+        ge=0,
+        le=1_000,
+        description="How long the worker's producer waits to fill a request before sending it (ms)",
+    )
     name_cache_size: int = Field(
         200_000, ge=0, description="Name searches cached per list version (0: off); see docs/scaling.md"
     )

@@ -168,6 +168,11 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("北京有限公司", ("beijing", "co", "ltd")),
         ("Abolfazl Aboulhassan", ("abu", "al", "fazl", "abu", "al", "hassan")),
         ("Jamaat an-Nasr ash-Shabab", ("jamaat", "al", "nasr", "al", "shabab")),  # sun-letter article
+        # a typo of a word of a multi-word legal form is corrected only where it completes that form
+        ("Behzad SADEGHI", ("behzad", "sadeghi")),  # not the "berhad" of "sendirian berhad"
+        ("Kavan Trade Company", ("kavan", "trade", "co")),  # not the "traded" of "publicly traded company"
+        ("AL-SALAH SOCIETY", ("al", "salah", "society")),  # not the "societe" of "societe anonyme"
+        ("LIMITED LIABILITY COOMPANY KRYAZH", ("llc", "kryazh")),
         ("Nordic AS Shipping", ("nordic", "as", "shipping")),  # the legal form is not the article
         ("OBSHESTVO S OGRANICHENNOJ OTVETSTVENNOSTYU NIPIGAZ", ("llc", "nipigaz")),
         # phrases are matched again after the word map, so every spelling it folds meets them (v1.4)

@@ -156,6 +156,18 @@ def _text(v: bytes | str) -> str:
     return v.decode() if isinstance(v, bytes) else v
 
 
+def batch_state(numbers: Sequence[str], supp_keys: Sequence[str], results: Sequence[Any]) -> BatchState:
+    """The histories (one list of records per entry number, in ``numbers`` order) and the suppressions
+    (one value or None per key of ``supp_keys``, after them) Redis returned for a batch."""
+    histories = {n: [HistoryItem.from_record(json.loads(x)) for x in results[i]] for i, n in enumerate(numbers)}
+    suppressions: dict[str, Suppression] = {}
+    if supp_keys:
+        for key, raw in zip(supp_keys, results[len(numbers)], strict=True):
+            if raw is not None:
+                suppressions[key] = Suppression.from_json(json.loads(raw))
+    return BatchState(histories, suppressions)
+
+
 class AuditStore:
     def __init__(self, client: aioredis.Redis, prefix: str = "ew", retention_days: float = 400.0) -> None:
         self.r = client
@@ -173,13 +185,7 @@ class AuditStore:
         if supp_keys:
             keys.append(self.keys.supp)
         results = await self._read(keys=keys, args=[len(numbers), -HISTORY_READ, *supp_keys]) if keys else []
-        histories = {n: [HistoryItem.from_record(json.loads(x)) for x in results[i]] for i, n in enumerate(numbers)}
-        suppressions: dict[str, Suppression] = {}
-        if supp_keys:
-            for key, raw in zip(supp_keys, results[len(numbers)], strict=True):
-                if raw is not None:
-                    suppressions[key] = Suppression.from_json(json.loads(raw))
-        return BatchState(histories, suppressions)
+        return batch_state(numbers, supp_keys, results)
 
     async def write_batch(self, writes: Sequence[AuditWrite], now: float | None = None) -> None:
         if not writes:

@@ -15,10 +15,9 @@ import fakeredis
 import pytest
 import redis.asyncio as aioredis
 
-from entrywatch.audit import HISTORY_READ, AuditStore, AuditWrite, BatchState, compress, epoch
+from entrywatch.audit import HISTORY_READ, AuditStore, AuditWrite, BatchState, batch_state, compress, epoch
 from entrywatch.embedded import Service, start_redis
 from screening.entry import parse_entry
-from screening.history import HistoryItem
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import Suppression, fingerprints
 from streams.contract import Pending, finalize
@@ -69,14 +68,7 @@ async def reference_read_batch(audit: AuditStore, numbers: Sequence[str], supp_k
         pipe.lrange(audit.keys.hist(n), -HISTORY_READ, -1)
     if supp_keys:
         pipe.hmget(audit.keys.supp, list(supp_keys))
-    results = await pipe.execute()
-    histories = {n: [HistoryItem.from_record(json.loads(x)) for x in results[i]] for i, n in enumerate(numbers)}
-    suppressions: dict[str, Suppression] = {}
-    if supp_keys:
-        for key, raw in zip(supp_keys, results[len(numbers)], strict=True):
-            if raw is not None:
-                suppressions[key] = Suppression.from_json(json.loads(raw))
-    return BatchState(histories, suppressions)
+    return batch_state(numbers, supp_keys, await pipe.execute())
 
 
 async def snapshot(r: aioredis.Redis, prefix: str) -> dict[str, Any]:

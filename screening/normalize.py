@@ -395,8 +395,9 @@ def canonical_token(tok: str) -> str:
 
 
 _ABD_GLUED = re.compile(r"^(abd|abu)(?:ul|al|el|ol|oul|ur|ar|as|ad|an|un|ud)([a-z]{3,})$")
-# Abu'l-: "abolfazl" / "abulqasim" / "aboulhassan" -> "abu al fazl" (the "u" of "abu" folded into "ul")
-_ABUL_GLUED = re.compile(r"^ab(?:ol|ul|oul)([a-z]{4,})$")
+# Abu'l-: "abolfazl" / "abulqasim" / "aboulhassan" -> "abu al fazl" (the "u" of "abu" folded into "ul");
+# not the English "abolish", "abolition"
+_ABUL_GLUED = re.compile(r"^ab(?:ol|ul|oul)(?!i)([a-z]{4,})$")
 _DIN_GLUED = re.compile(r"^([a-z]{3,}?)(?:al|el|ul|ud|ed|ad|u)d?(?:din|deen|dine)$")
 _CONNECTORS = frozenset({"al", "el", "ul", "ol", "oul", "ud", "ed", "ad", "ur", "ar", "as", "an", "un"})
 _ABD_ALONE = frozenset({"abdul", "abdel", "abdal", "abdoul", "abdol"})

@@ -167,6 +167,7 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("Société Générale", ("societe", "generale")),
         ("北京有限公司", ("beijing", "co", "ltd")),
         ("Abolfazl Aboulhassan", ("abu", "al", "fazl", "abu", "al", "hassan")),
+        ("Abolition Society", ("abolition", "society")),
         ("Jamaat an-Nasr ash-Shabab", ("jamaat", "al", "nasr", "al", "shabab")),  # sun-letter article
         # a typo of a word of a multi-word legal form is corrected only where it completes that form
         ("Behzad SADEGHI", ("behzad", "sadeghi")),  # not the "berhad" of "sendirian berhad"

@@ -168,6 +168,7 @@ def test_legal_form_weighted_low_but_kept() -> None:
         ("北京有限公司", ("beijing", "co", "ltd")),
         ("Abolfazl Aboulhassan", ("abu", "al", "fazl", "abu", "al", "hassan")),
         ("Abolition Society", ("abolition", "society")),
+        ("PANDAS, SOCIEDAD ANONIMA DE CAPITAL VARIABLE", ("pandas", "sa", "de", "cv")),
         ("Jamaat an-Nasr ash-Shabab", ("jamaat", "al", "nasr", "al", "shabab")),  # sun-letter article
         # a typo of a word of a multi-word legal form is corrected only where it completes that form
         ("Behzad SADEGHI", ("behzad", "sadeghi")),  # not the "berhad" of "sendirian berhad"
@@ -320,3 +321,13 @@ def test_search_many_matches_search(shared_index: NameIndex) -> None:
     assert [[m.entity.id for m in r] for r in shared_index.search_many(names)] == [
         [m.entity.id for m in shared_index.search(n)] for n in names
     ]
+
+
+def test_no_legal_phrase_is_hidden_by_an_earlier_one() -> None:
+    """Phrases are tried in table order at each word: a phrase that starts with an earlier, shorter one
+    would never be reached ("sociedad anonima" before "sociedad anonima de capital variable")."""
+    from screening.normalize_data import LEGAL_PHRASES
+
+    for i, (phrase, _) in enumerate(LEGAL_PHRASES):
+        for earlier, _ in LEGAL_PHRASES[:i]:
+            assert not (len(earlier) < len(phrase) and phrase[: len(earlier)] == earlier), (phrase, earlier)

@@ -106,10 +106,18 @@ LEGAL_FORMS = frozenset(
         "okb",
         "nii",
         "jscb",
+        "fllc",
         "ev",
         "asbl",
         "vzw",
     ]
+)
+
+# Legal forms of one family, which the records of one company mix: an OAO in one list is a PJSC in
+# another (Russia renamed the joint-stock forms in 2014), a "Limited" in one an LLC in another.
+LEGAL_FAMILIES: tuple[frozenset[str], ...] = (
+    frozenset({"jsc", "ojsc", "pjsc", "cjsc"}),
+    frozenset({"llc", "ltd", "fllc"}),
 )
 
 # Multi-word legal forms, matched on folded tokens before the per-token map.
@@ -136,6 +144,13 @@ _RUSSIAN_FORMS = [
         for a in ("aktsionernoe", "aktsionernoye")
         for o in _OBSHCHESTVO
     ),
+    # the older forms written after the noun: AOOT (open) and AOZT (closed joint-stock company)
+    *(
+        (f"{a} {o} {kind} tipa", form)
+        for kind, form in (("otkrytogo", "ojsc"), ("zakrytogo", "cjsc"))
+        for a in ("aktsionernoe", "aktsionernoye")
+        for o in _OBSHCHESTVO
+    ),
     *((f"{a} {o}", "jsc") for a in ("aktsionernoe", "aktsionernoye") for o in _OBSHCHESTVO),
 ]
 
@@ -147,6 +162,7 @@ LEGAL_PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         ("open joint stock company", "ojsc"),
         ("closed joint stock company", "cjsc"),
         ("joint stock company", "jsc"),
+        ("foreign limited liability company", "fllc"),  # Belarus: IOOO, a company of foreign owners
         ("limited liability company", "llc"),
         ("limited liability partnership", "llp"),
         ("limited partnership", "lp"),
@@ -263,6 +279,9 @@ ABBREVIATIONS: dict[str, str] = {
     "zao": "cjsc",
     "pao": "pjsc",
     "ao": "jsc",
+    "aoot": "ojsc",
+    "aozt": "cjsc",
+    "iooo": "fllc",
     "incorporation": "inc",
     "grp": "group",
     "hldg": "holding",
@@ -581,7 +600,9 @@ STOPWORDS = frozenset(
         "mrs",
         "ms",
         "dr",
+        "doctor",
         "prof",
+        "professor",
         "sheikh",
         "shaykh",
         "sheik",
@@ -604,6 +625,9 @@ STOPWORDS = frozenset(
         "sgt",
         "capt",
         "rev",
+        # generational suffixes ("MEZA, JR., Arturo")
+        "jr",
+        "sr",
         "ve",  # Turkish "and"
         "imeni",  # Russian "named after"
     ]

@@ -44,7 +44,7 @@ from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.4"
+ALGORITHM_VERSION = "1.5"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 # Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).
@@ -249,7 +249,7 @@ class NameIndex:
         self._by_trigram: dict[str, list[int]] = {}
         self._by_delete: dict[str, list[int]] = {}
         self._name_tids: list[tuple[int, ...]] = []  # per name, the vocabulary ids of its tokens
-        self._name_sizes: list[int] = []  # per name, its number of tokens
+        sizes: list[int] = []  # per name, its number of tokens
         self._repeats: set[int] = set()  # words whose posting list holds a name twice (see _post)
         # words by consonant key (``matching.arabic``): every word, and those from Arabic script
         self._arabic_keys: dict[str, list[int]] = {}
@@ -272,7 +272,7 @@ class NameIndex:
                 self._prepared.append(prepared)
                 self._post(nid, prepared.tokens)
                 self._name_tids.append(tuple(self._vocab[t] for t in prepared.tokens))
-                self._name_sizes.append(len(prepared.tokens))
+                sizes.append(len(prepared.tokens))
                 if _HAN.search(name.value):
                     han.append(nid)
                 arabic.update(prepared.arabic)
@@ -283,6 +283,9 @@ class NameIndex:
             split = split_against(self._prepared[nid], self._vocab)
             if split is not self._prepared[nid]:
                 self._post(nid, split.tokens)
+        # candidates tied in blocking weight go to the name of fewer words (more of it is covered), then
+        # the earlier name: one integer per name, larger first, so that ties are sorted in C
+        self._tiebreak = [-(size * len(sizes) + nid) for nid, size in enumerate(sizes)]
         self._skels = [translit_key(tok) for tok in self._tokens]
         self._weights = [token_weight(tok) for tok in self._tokens]
         for tid, tok in enumerate(self._tokens):
@@ -464,17 +467,16 @@ class NameIndex:
                     acc = fresh
         if not acc:
             return []
-        # ties at the cut go to the name of fewer words (more of it is covered), then the earlier name:
-        # the same candidates on every worker
-        sizes = self._name_sizes
-        items: Iterable[tuple[int, float]] = acc.items()
+        # ties at the cut are broken by ``_tiebreak``: the same candidates on every worker
+        nids: Iterable[int] = acc.keys()
         if len(acc) > limit:  # the best ``limit`` weigh at least the limit-th best weight
             values = acc.values()
             least = sorted(values)[-limit] if len(acc) < SORT_MAX else heapq.nlargest(limit, values)[-1]
-            items = compress(items, map(least.__le__, values))
-        top = sorted(items, key=lambda item: (item[1], -sizes[item[0]], -item[0]), reverse=True)[:limit]
-        floor = top[0][1] * CANDIDATE_SHARE
-        return [nid for nid, w in top if w >= floor]
+            nids = list(compress(nids, map(least.__le__, values)))
+        ranked = zip(map(acc.__getitem__, nids), map(self._tiebreak.__getitem__, nids), nids, strict=True)
+        top = sorted(ranked, reverse=True)[:limit]
+        floor = top[0][0] * CANDIDATE_SHARE
+        return [nid for w, _, nid in top if w >= floor]
 
     # -- search ------------------------------------------------------------------------------------
 

@@ -25,6 +25,8 @@ from screening.matching.prepare import (
     split_word,
     translit_key,
 )
+from screening.normalize import is_legal
+from screening.normalize_data import ABBREVIATIONS, LEGAL_FAMILIES
 
 # Weights of the name score (documented in docs/matching.md).
 # Share of the Dice term in the name score; the rest is containment (the shorter name found inside the
@@ -45,12 +47,17 @@ ARABIC_SIM = 0.9  # a word from Arabic script and a Latin spelling of it (``arab
 # ``arabic`` argument of the word similarities: which of the two words came from Arabic script
 ARABIC_A = 1
 ARABIC_B = 2
+LEGAL_FAMILY_SIM = 0.8  # two legal forms of one family (``LEGAL_FAMILIES``: "ojsc" / "pjsc", "ltd" / "llc")
 COMPACT_MIN = 0.92  # least similarity of the glued forms for that feature to count
 NO_DISTINCTIVE_CAP = 0.5  # ceiling when no distinctive word is shared
 CONFLICT_WEIGHT = 0.5  # unmatched distinctive weight on both sides that turns containment off
 # Containment counts in full only when the shorter name carries this much distinctive weight (about two
 # uncommon words); a sub-name of one common word ("KIM, Song" in "KIM, Song Chol") is weak evidence.
 INFO_FULL = 1.6
+
+
+# per legal form of a family, the other forms of its family
+_FAMILY: dict[str, frozenset[str]] = {form: family - {form} for family in LEGAL_FAMILIES for form in family}
 
 
 def token_sim(
@@ -95,6 +102,8 @@ def token_sim(
         sim = max(sim, PREFIX_SIM)
     if sim < ARABIC_SIM and _arabic_spelling(a, b, arabic):
         sim = ARABIC_SIM
+    if sim < LEGAL_FAMILY_SIM and b in _FAMILY.get(a, ()):
+        sim = LEGAL_FAMILY_SIM
     return sim
 
 
@@ -145,7 +154,8 @@ def pair_sim(a: str, b: str, arabic: int = 0) -> float:
 
 # ``token_sim`` is 0 for two different tokens unless one of them is a single letter, their rapidfuzz
 # ratio is at least PHONETIC_MIN_RATIO (fuzzy and phonetic rules), their transliteration keys are at
-# least FUZZY_MIN alike, or they share their first four letters (prefix rule); when one of them came from
+# least FUZZY_MIN alike, they share their first four letters (prefix rule), or they are legal forms of one
+# family (``LEGAL_FAMILIES``); when one of them came from
 # Arabic script (``arabic``), also when their consonant keys are equal (``arabic.arabic_key``). ``primed_pair_sims``
 # relies on this to settle most word pairs of a search at once; a new rule in ``token_sim`` must widen
 # this filter (tests/unit/test_match_properties.py checks it on the evaluation set's words).
@@ -156,7 +166,7 @@ _MAYBE_PREFIX = 4
 
 def maybe_similar(a: str, b: str, arabic: int = 0) -> bool:
     """False only when ``token_sim`` of the two tokens is certainly 0 (the filter ``primed_pair_sims`` uses)."""
-    if a == b or len(a) == 1 or len(b) == 1:
+    if a == b or len(a) == 1 or len(b) == 1 or b in _FAMILY.get(a, ()):
         return True
     if arabic in (ARABIC_A, ARABIC_B) and arabic_sim_possible(a, b):
         return True
@@ -206,6 +216,7 @@ def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] |
                 )
             )
             found.update(single)
+            found.update(others.intersection(_FAMILY.get(x, ())))
             if len(x) >= _MAYBE_PREFIX:
                 found.update(
                     y
@@ -310,12 +321,36 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
     return matched, shared, pairs
 
 
+def _source_initials() -> dict[str, str]:
+    """Per word that normalising writes for words of other languages ("jaish" -> "army"), the initials
+    of those words: an acronym is spelled in the source language ("JEM", Jaish-e-Mohammed). Not for legal
+    forms: "co" stands for words of many languages (kompaniya, sherkat, gongsi), and a company's legal form
+    in its acronym is most often its own initial."""
+    out: dict[str, set[str]] = {}
+    for source, word in ABBREVIATIONS.items():
+        if word and source[0] != word[0] and not is_legal(word):
+            out.setdefault(word, {word[0]}).add(source[0])
+    return {word: "".join(sorted(letters)) for word, letters in out.items()}
+
+
+_INITIALS = _source_initials()
+
+
+def _initials_of(tok: str) -> str:
+    """The letters ``tok`` can stand for in an acronym: its initial, and those of the words it translates."""
+    return _INITIALS.get(tok) or tok[0]
+
+
+def _initial_is(tok: str, letter: str) -> bool:
+    return tok[0] == letter or letter in _INITIALS.get(tok, "")
+
+
 def _initials_run(acronym: str, name: PreparedName, used: set[int]) -> list[int] | None:
     """Indices of consecutive unused words of ``name`` whose initials spell ``acronym`` (stopwords and
     legal forms may sit between them without a letter), or None."""
     n = len(name.tokens)
     for start in range(n):
-        if start in used or name.tokens[start][0] != acronym[0] or name.classes[start] in (LEGAL, STOP):
+        if start in used or not _initial_is(name.tokens[start], acronym[0]) or name.classes[start] in (LEGAL, STOP):
             continue
         run: list[int] = []
         k = 0
@@ -324,10 +359,10 @@ def _initials_run(acronym: str, name: PreparedName, used: set[int]) -> list[int]
             if j in used:
                 break
             tok, cls = name.tokens[j], name.classes[j]
-            if cls in (LEGAL, STOP) and tok[0] != acronym[k]:
+            if cls in (LEGAL, STOP) and not _initial_is(tok, acronym[k]):
                 j += 1
                 continue
-            if tok[0] != acronym[k] or cls == NUMBER:
+            if not _initial_is(tok, acronym[k]) or cls == NUMBER:
                 break
             run.append(j)
             k += 1
@@ -423,11 +458,12 @@ def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None) -> PairSc
 #    (w_acronym + the run's weights) / 2. Charge each term to its words of b: a pair to its word y of b,
 #    at most y's best of sim * (w_x + w_y) / 2 over the query words x; a word y of b spelling the
 #    initials of a run of query words, at most ACRONYM_SIM * (w_y + the weights of every non-number
-#    query word whose initial is a letter of y) / 2; a run of two or more words y of b spelled by a
-#    query word x, at most ACRONYM_SIM * (w_y + w_x) / 2 for each y of the run. So the matched weight is
-#    at most the sum over the words of b of the largest of these that can apply to the word. A run
+#    query word with an initial that is a letter of y) / 2; a run of two or more words y of b spelled by
+#    a query word x, at most ACRONYM_SIM * (w_y + w_x) / 2 for each y of the run. So the matched weight
+#    is at most the sum over the words of b of the largest of these that can apply to the word. A run
 #    needs an alphabetic word of 2-6 letters all of which are initials of the other name's words, that
-#    name having at least as many words; its run words start with one of its letters.
+#    name having at least as many words; each of its run words has one of its letters as an initial (a
+#    word's initials: its first letter and those of the words it translates, ``_initials_of``).
 # 3. The score. dice and containment grow with the matched weight and the name score
 #    share * dice + (1 - share) * (dice + max(0, containment - dice) * info) grows with both (info <= 1);
 #    info is that of the lighter name, the larger of the two when they weigh the same (the pair's order
@@ -473,11 +509,15 @@ class ScoreBound:
                 if wy is not None and sim * (wx + wy) / 2.0 > most[y]:
                     most[y] = sim * (wx + wy) / 2.0
         # ... or as an acronym of query words
-        inits = frozenset(t[0] for t in query.tokens if not t.isdigit())
+        inits = frozenset("".join(_initials_of(t) for t in query.tokens if not t.isdigit()))
         longest = min(_ACRONYM_MAX, len(query.tokens))
         for y in words:
             if 2 <= len(y) <= longest and y[0] in inits and y.isalpha() and inits.issuperset(y):
-                run = sum(w for t, w in zip(query.tokens, query.weights, strict=True) if t[0] in y and not t.isdigit())
+                run = sum(
+                    w
+                    for t, w in zip(query.tokens, query.weights, strict=True)
+                    if not t.isdigit() and not frozenset(_initials_of(t)).isdisjoint(y)
+                )
                 most[y] = max(most[y], ACRONYM_SIM * (weight_of[y] + run) / 2.0)
         self._most = most
         # query words that could spell a run of a candidate's words
@@ -534,11 +574,11 @@ class ScoreBound:
     def _matched_with_runs(self, b: PreparedName) -> float:
         """The bound of the matched weight when a query word may spell a run of ``b``'s words."""
         most = list(map(self._most.__getitem__, b.tokens))
-        inits = {t[0] for t in b.tokens}
+        inits = set("".join(map(_initials_of, b.tokens)))
         n = len(b.tokens)
         for size, letters, wx in self._query_acro:
             if size <= n and letters <= inits:
                 for j, (t, wy) in enumerate(zip(b.tokens, b.weights, strict=True)):
-                    if t[0] in letters:
+                    if not letters.isdisjoint(_initials_of(t)):
                         most[j] = max(most[j], ACRONYM_SIM * (wy + wx) / 2.0)
         return sum(most)

@@ -35,6 +35,19 @@ MUST_MATCH = [
     ("Mohammed Omar", "OMAR, Muhammad", "person"),
     # acronym against the initials of the distinctive words
     ("AGD BANK", "ASIA GREEN DEVELOPMENT BANK LTD", "company"),
+    # ... of the words a translated word stands for ("jaish" is written "army")
+    ("JEM", "JAISH-E-MOHAMMED", "company"),
+    ("JAN", "JABHAT AL-NUSRAH", "company"),
+    ("AO AZ URAL", "AUTOMOBILE PLANT URAL JOINT STOCK COMPANY", "company"),  # az: avtomobilny zavod
+    # legal forms of one family (renamed, or translated): OAO / JSC / PJSC, Ltd / LLC
+    ("ROSOBORONEXPORT JSC", "ROSOBORONEKSPORT OAO", "company"),
+    ("PJSC TYAZHPRESSMASH", "TYAZHPRESSMASH OJSC", "company"),
+    ("KRYAZH INVEST LIMITED", "LIMITED LIABILITY COMPANY KRYAZH INVEST", "company"),
+    ("AKTSIONERNOE OBSHCHESTVO OTKRYTOGO TIPA ALBASHKI ELEVATOR", "ALBASHSKI ELEVATOR, OAO", "company"),
+    ("FLLC DANA ASTRA", "FOREIGN LIMITED LIABILITY COMPANY DANA ASTRA", "company"),
+    # titles and generational suffixes
+    ("AL-AJMI, Doctor Shafi", "AL-AJMI, Shafi", "person"),
+    ("MEZA, JR., Arturo", "MEZA, Arturo", "person"),
     # transliteration variants, glued Arabic compounds, -ov/-off, y/i
     ("Jaffar Abdulrahman Muhammad", "JAFFAR ALI, Abd al-Rahman Muhammad", "person"),
     ("Sergei IVANOFF", "IVANOV, Sergei", "person"),
@@ -90,6 +103,8 @@ MUST_MATCH = [
 MUST_NOT_MATCH = [
     ("김정은", "KIM, Yo Jong", "person"),  # sister, not the same person
     ("EMMA LLC", "XYZ LLC", "company"),
+    ("EMMA LTD", "XYZ LLC", "company"),  # legal forms of one family, nothing else shared
+    ("MANAGEMENT COMPANY MOSCOW CITY", "USM CITY LLC", "company"),  # "co" does not take its translations' initials
     ("11420 CORP.", "ABC CORP", "company"),
     ("A-B-C Company", "XYZ Company", "company"),
     ("A-B-C Company", "Hefei Meiling Company", "company"),

@@ -152,6 +152,14 @@ _RUSSIAN_FORMS = [
         for o in _OBSHCHESTVO
     ),
     *((f"{a} {o}", "jsc") for a in ("aktsionernoe", "aktsionernoye") for o in _OBSHCHESTVO),
+    # Belarusian: ZTAA (foreign LLC), TAA (LLC), AAT (open), ZAT (closed joint-stock company), SZAT (closed,
+    # foreign-invested)
+    *((f"zamezhnaye tavarystva z {a} adkaznastsyu", "fllc") for a in ("abmezhavanay", "abmezhavanai")),
+    *((f"tavarystva z {a} adkaznastsyu", "llc") for a in ("abmezhavanay", "abmezhavanai")),
+    ("sumesnaye zakrytaye aktsyyanernaye tavarystva", "cjsc"),
+    ("adkrytaye aktsyyanernaye tavarystva", "ojsc"),
+    ("zakrytaye aktsyyanernaye tavarystva", "cjsc"),
+    ("aktsyyanernaye tavarystva", "jsc"),
 ]
 
 LEGAL_PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
@@ -214,6 +222,10 @@ LEGAL_PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
         ("aktsionerny kommercheskii bank", "jscb"),
         ("aktsionerny kommercheskiy bank", "jscb"),
         ("akb", "jscb"),
+        ("aktsionerny kommercheski bank", "jscb"),
+        # (second pass, after the word map) aktsionernoe obshchestvo / aktsionerny kommercheski bank
+        ("jsc commercial bank", "jscb"),
+        ("aktsionerny commercial bank", "jscb"),
         # Russian research-and-production and design organisations: the aliases of one enterprise switch
         # between association, enterprise, company and complex, and between the Russian and English
         # abbreviations, so all of them meet on "npo" and all design bureaus on "okb"
@@ -513,6 +525,9 @@ ABBREVIATIONS: dict[str, str] = {
     "firma": "firm",
     "treiding": "trading",
     "kapital": "capital",
+    "kommercheski": "commercial",
+    "kommercheskii": "commercial",
+    "kommercheskiy": "commercial",
     "treyding": "trading",
     "investitsii": "investment",
     "investitsiy": "investment",

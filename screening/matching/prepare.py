@@ -142,6 +142,7 @@ _TRANSLIT_RULES = (
     (re.compile(r"gh"), "g"),
     (re.compile(r"w"), "v"),
     (re.compile(r"dj|zh"), "j"),
+    (re.compile(r"^ch(?=[a-z]{1,3}$)"), "j"),  # Korean syllables: Chong/Jong, Cho/Jo (McCune-Reischauer/RR)
     (re.compile(r"ts"), "c"),
 )
 

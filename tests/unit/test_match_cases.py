@@ -94,6 +94,9 @@ MUST_MATCH = [
     ("Ebrahim RAISI", "RAISI, Ibrahim", "person"),
     ("Abolfazl KARIMI", "KARIMI, Abu al-Fazl", "person"),
     ("ZHUKAU, Ihar", "ZHUKOV, Ihar", "person"),
+    # Korean syllables in McCune-Reischauer and Revised Romanization (v1.5); names made up
+    ("KWAK, Jong-chol", "KWAK, Chong-chol", "person"),
+    ("Cho Yongwon", "JO YONG-WON", "person"),
     # Arabic and Persian script (consonants and long vowels) against Latin spellings
     ("محمد علي", "Muhammad Ali", "person"),
     ("محمد علي", "ALY, Mohammed", "person"),
@@ -106,6 +109,7 @@ MUST_MATCH = [
 MUST_NOT_MATCH = [
     ("김정은", "KIM, Yo Jong", "person"),  # sister, not the same person
     ("EMMA LLC", "XYZ LLC", "company"),
+    ("NAJIBULLAH MUHAMMAD JUMA", "CHOUMAN, Nabil", "person"),  # ch for j only in a syllable of 5 letters or fewer
     ("EMMA LTD", "XYZ LLC", "company"),  # legal forms of one family, nothing else shared
     ("MANAGEMENT COMPANY MOSCOW CITY", "USM CITY LLC", "company"),  # "co" does not take its translations' initials
     ("11420 CORP.", "ABC CORP", "company"),

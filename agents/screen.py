@@ -38,6 +38,8 @@ def attach(app: faust.App, rt: Runtime) -> Any:
         async for events in stream.noack_take(s.batch_size, within=s.batch_within_s):
             started, stages = time.monotonic(), {"decode": 0.0, "screen": 0.0}  # metrics
             ctx, fps = await rt.lists.current_view()
+            # other workers' name searches for these lists, before this batch searches them again
+            rt.metrics.shared_names.labels("adopted").inc(await rt.names.pull(ctx))
             batch = [
                 Inbound(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
                 for e in events
@@ -56,5 +58,6 @@ def attach(app: faust.App, rt: Runtime) -> Any:
                 await stream.ack(event)
             produced_at = [e.message.timestamp for e in events]
             rt.count(records, stages=stages, started=started, produced_at=produced_at)
+            rt.metrics.shared_names.labels("published").inc(await rt.names.push(ctx))
 
     return screen

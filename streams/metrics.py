@@ -190,10 +190,18 @@ class Metrics:
             registry=r,
         )
         self.list_reload_errors = Counter("entrywatch_list_reload_errors", "Failed list reloads", registry=r)
+        self.shared_names = Counter(
+            "entrywatch_shared_name_results",
+            "Name-search results taken from other workers (adopted) and shared with them (published)",
+            ["direction"],
+            registry=r,
+        )
         for stage in STAGES:
             self.stage.labels(stage)
         for kind in ("HOLD", "REVIEW", "CLEAR", "DLQ"):
             self.decisions.labels(kind)
+        for direction in ("adopted", "published"):
+            self.shared_names.labels(direction)
         self.lists_source: Callable[[], Iterable[ListInfo]] = list
         self.positions_source: Callable[[], Iterable[PartitionPosition]] = list
         self.swapped_at: Callable[[], float | None] = lambda: None

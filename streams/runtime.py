@@ -20,6 +20,7 @@ from screening.suppression import fingerprints
 from streams.activity import Activity
 from streams.gc_control import GcWatch, freeze_heap
 from streams.metrics import ListInfo, Metrics
+from streams.name_share import SharedNames
 from streams.pipeline import Outbound
 from streams.security import async_redis
 from streams.settings import Settings
@@ -103,6 +104,7 @@ class Runtime:
         self.lists = ListState()
         self._redis: aioredis.Redis | None = redis_client
         self._reload_lock = asyncio.Lock()
+        self._names: SharedNames | None = None
         self.list_listeners: list[Callable[[ListChange], None]] = []  # called after each swap, the first too
         self.counts: dict[str, int] = {"in": 0, "HOLD": 0, "REVIEW": 0, "CLEAR": 0, "DLQ": 0}
         self.started_at = time.time()
@@ -170,6 +172,13 @@ class Runtime:
     @property
     def store(self) -> AsyncListStore:
         return AsyncListStore(self.redis, Keys(self.settings.redis_key_prefix))
+
+    @property
+    def names(self) -> SharedNames:
+        """This worker's side of the name results shared between workers (one per runtime)."""
+        if self._names is None:
+            self._names = SharedNames(self.redis, self.settings)
+        return self._names
 
     @property
     def audit(self) -> AuditStore:

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     name_cache_size: int = Field(
         200_000, ge=0, description="Name searches cached per list version (0: off); see docs/scaling.md"
     )
+    shared_name_cache: bool = Field(
+        True,
+        description="Share name-search results between workers with the same lists through a Redis stream "
+        "(a restarted or added worker starts warm); see docs/scaling.md",
+    )
+    shared_name_cache_batches: int = Field(
+        20_000, ge=1, description="Batches of shared name results kept per list version (the stream's length)"
+    )
     hold_threshold: float = Field(
         Thresholds().hold, ge=0, le=1, description="Match score at or above which a party is HOLD"
     )

@@ -300,6 +300,18 @@ class StreamBench:
         for service in reversed(self.services):
             service.stop()
 
+    def forget_shared_names(self) -> None:
+        """Delete the name results an earlier phase's workers shared (``streams/name_share.py``)."""
+        import redis
+
+        r = redis.Redis.from_url(self.redis_url)
+        try:
+            keys = list(r.scan_iter(f"{self.redis_key_prefix}:names:*", count=1000))
+            if keys:
+                r.delete(*keys)
+        finally:
+            r.close()
+
     def _delete_topics(self, names: Sequence[str]) -> None:
         admin = AdminClient({"bootstrap.servers": self.bootstrap, "log_level": 4})
         for fut in admin.delete_topics(list(names), operation_timeout=10).values():
@@ -482,6 +494,7 @@ class StreamBench:
             self.created_topics.extend(phase_topics)
             source = settings.topic(topics.ENTRIES)
             outputs = [settings.topic(t) for t in (topics.HOLDS, topics.CLEARED, topics.DLQ)]
+            self.forget_shared_names()  # each phase's workers start cold, as after a list update
             procs = self.start_workers(n_procs, prefix, f"bench-{tag}")
         else:
             source, sink = f"bench-{tag}-in", f"bench-{tag}-out"

@@ -236,6 +236,10 @@ class NameIndex:
         self._scored_cache: OrderedDict[tuple[Any, ...], tuple[tuple[int, PairScore], ...]] = OrderedDict()
         self.scored_cache_size = min(cache_size, SCORED_CACHE_SIZE)
         self._cache_lock = threading.Lock()  # a retro-screening thread may search the same index
+        # keys of the results this index computed since ``fresh_results`` last took them (to share them
+        # with other workers: ``result_codec``); at most ``cache_size`` are kept
+        self._fresh: list[tuple[Any, ...]] = []
+        self._by_id: dict[str, Entity] | None = None
         self._similar_memo: dict[str, dict[int, float]] = {}
         self._segment_memo: dict[str, list[str] | None] = {}
         self._entities: list[Entity] = []
@@ -547,7 +551,37 @@ class NameIndex:
             self._cache[key] = tuple(found)
             if len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
+            if len(self._fresh) < self.cache_size:
+                self._fresh.append(key)
         return found
+
+    # -- results shared between indexes of the same list versions (other workers) -----------------
+
+    def fresh_results(self) -> list[tuple[tuple[Any, ...], tuple[Match, ...]]]:
+        """The cached results this index computed itself since the last call (key, matches), oldest first:
+        what another worker with the same lists can adopt instead of searching."""
+        with self._cache_lock:
+            keys, self._fresh = self._fresh, []
+            return [(k, hit) for k in keys if (hit := self._cache.get(k)) is not None]
+
+    def adopt(self, key: tuple[Any, ...], matches: tuple[Match, ...]) -> bool:
+        """Cache a result computed elsewhere for the same list versions, algorithm and thresholds (it is
+        what ``search`` would compute); False if the key was cached already or caching is off."""
+        if not self.cache_size or len(key) != 6:
+            return False
+        with self._cache_lock:
+            if key in self._cache:
+                return False
+            self._cache[key] = matches
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return True
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """The indexed entity with this id, if any."""
+        if self._by_id is None:
+            self._by_id = {e.id: e for e in self._entities}
+        return self._by_id.get(entity_id)
 
     def _search(
         self, name: str, kind: str | None, country: str | None, limit: int, floor: float, city: str | None

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import redis
 from confluent_kafka import Producer
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -99,7 +100,8 @@ def test_metrics_move_with_traffic_and_lag_comes_from_fetched_positions(stack: S
     run = uuid.uuid4().hex[:6]
     holds = [hoshine(f"MET-H{i}-{run}") for i in range(3)]
     seller = {"name": "Vardhman Textiles Limited", "address": {"country": "IN"}}
-    clean = {"entry_number": f"MET-C-{run}", "parties": {"seller": seller}, "lines": []}
+    probe = {"name": f"Metrics Probe {run} Trading Ltd", "address": {"country": "US"}}  # a name never searched
+    clean = {"entry_number": f"MET-C-{run}", "parties": {"seller": seller, "consignee": probe}, "lines": []}
     records = [(e["entry_number"].encode(), json.dumps(e).encode()) for e in [*holds, clean]]
     records += [(f"MET-bad{i}-{run}".encode(), b"{not json " + run.encode()) for i in range(2)]
     # many records at once: the broker stores them in multi-record batches, where ListOffsets is wrong
@@ -126,6 +128,21 @@ def test_metrics_move_with_traffic_and_lag_comes_from_fetched_positions(stack: S
     assert delta("entrywatch_end_to_end_latency_seconds_count") >= len(records)
     for stage in ("decode", "screen", "send"):
         assert delta("entrywatch_stage_seconds_count", stage=stage) >= 1
+    # the probe's search was shared with other workers on the stream of these list versions (after the batch)
+    published = "entrywatch_shared_name_results_total"
+
+    def shared() -> Samples | None:
+        now = scrape(worker)
+        grew = val(now, published, direction="published") > val(before, published, direction="published")
+        return now if grew else None
+
+    wait_for(shared, 30, "the batch's name results to be shared")
+    r = redis.Redis.from_url(stack.redis.address)
+    try:
+        streams = list(r.scan_iter(f"{stack.settings.redis_key_prefix}:names:*"))
+        assert any(run.encode() in f[b"r"] for key in streams for _, f in r.xrange(key))
+    finally:
+        r.close()
 
     # live lists: the versions /ready reports, with their entity counts and an age
     ready = worker.ready()

@@ -54,8 +54,6 @@ class SharedNames:
         self._index: NameIndex | None = None
         self._key = ""
         self._cursor: bytes | str = "0-0"
-        self.adopted = 0  # results taken from other workers
-        self.published = 0  # results this worker shared
         self._warned_at = -WARN_EVERY_S
 
     def key_for(self, ctx: ScreeningContext) -> str:
@@ -86,7 +84,6 @@ class SharedNames:
                 if fields.get(b"w") == self._worker_b:
                     continue
                 adopted += self._adopt(ctx.index, fields)
-        self.adopted += adopted
         return adopted
 
     def _adopt(self, index: NameIndex, fields: dict[bytes, bytes]) -> int:
@@ -114,7 +111,6 @@ class SharedNames:
         except (TimeoutError, RedisError, OSError) as exc:
             self._warn("writing", exc)
             return 0
-        self.published += len(results)
         return len(results)
 
     def _warn(self, doing: str, exc: BaseException) -> None:

@@ -289,26 +289,23 @@ class StreamBench:
                 self._delete_topics(self.created_topics)
         if self.cfg.redis_url and self.redis_url:  # external Redis: remove this run's keys
             with contextlib.suppress(Exception):
-                import redis
-
-                r = redis.Redis.from_url(self.redis_url)
-                keys = list(r.scan_iter(f"{self.redis_key_prefix}:*", count=1000))
-                for i in range(0, len(keys), 500):
-                    r.delete(*keys[i : i + 500])
-                r.close()
+                self._delete_keys(f"{self.redis_key_prefix}:*")
         gc.collect()  # close the run's Kafka clients before their broker goes away
         for service in reversed(self.services):
             service.stop()
 
     def forget_shared_names(self) -> None:
         """Delete the name results an earlier phase's workers shared (``streams/name_share.py``)."""
+        self._delete_keys(f"{self.redis_key_prefix}:names:*")
+
+    def _delete_keys(self, pattern: str) -> None:
         import redis
 
         r = redis.Redis.from_url(self.redis_url)
         try:
-            keys = list(r.scan_iter(f"{self.redis_key_prefix}:names:*", count=1000))
-            if keys:
-                r.delete(*keys)
+            keys = list(r.scan_iter(pattern, count=1000))
+            for i in range(0, len(keys), 500):
+                r.delete(*keys[i : i + 500])
         finally:
             r.close()
 

@@ -341,16 +341,12 @@ def _initials_of(tok: str) -> str:
     return _INITIALS.get(tok) or tok[0]
 
 
-def _initial_is(tok: str, letter: str) -> bool:
-    return tok[0] == letter or letter in _INITIALS.get(tok, "")
-
-
 def _initials_run(acronym: str, name: PreparedName, used: set[int]) -> list[int] | None:
     """Indices of consecutive unused words of ``name`` whose initials spell ``acronym`` (stopwords and
     legal forms may sit between them without a letter), or None."""
     n = len(name.tokens)
     for start in range(n):
-        if start in used or not _initial_is(name.tokens[start], acronym[0]) or name.classes[start] in (LEGAL, STOP):
+        if start in used or acronym[0] not in _initials_of(name.tokens[start]) or name.classes[start] in (LEGAL, STOP):
             continue
         run: list[int] = []
         k = 0
@@ -359,10 +355,10 @@ def _initials_run(acronym: str, name: PreparedName, used: set[int]) -> list[int]
             if j in used:
                 break
             tok, cls = name.tokens[j], name.classes[j]
-            if cls in (LEGAL, STOP) and not _initial_is(tok, acronym[k]):
+            if cls in (LEGAL, STOP) and acronym[k] not in _initials_of(tok):
                 j += 1
                 continue
-            if not _initial_is(tok, acronym[k]) or cls == NUMBER:
+            if acronym[k] not in _initials_of(tok) or cls == NUMBER:
                 break
             run.append(j)
             k += 1

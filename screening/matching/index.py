@@ -147,7 +147,8 @@ def address_words(text: str | None) -> frozenset[str]:
     return frozenset(t for t in name_tokens(text) if len(t) > 2 and t not in ADDRESS_NOISE)
 
 
-def _entity_places(entity: Entity) -> frozenset[str]:
+def entity_places(entity: Entity) -> frozenset[str]:
+    """The place words of an entity's addresses (cities and provinces)."""
     words: set[str] = set()
     for a in entity.addresses:
         for part in (a.city, a.province):
@@ -161,8 +162,10 @@ def corroboration(
     kind: str | None,
     country: str | None,
     city: frozenset[str] = frozenset(),
+    places: frozenset[str] | None = None,
 ) -> dict[str, float]:
-    """Adjustments from the listed name's strength, the party kind, the country and the city."""
+    """Adjustments from the listed name's strength, the party kind, the country and the city;
+    ``places``: ``entity_places(entity)``, if the caller has it."""
     out: dict[str, float] = {}
     if name.strength == "weak":
         out["alias_strength"] = WEAK_ALIAS_PENALTY
@@ -175,16 +178,17 @@ def corroboration(
         if listed:
             out["country"] = COUNTRY_AGREE_BONUS if country.upper() in listed else COUNTRY_CONFLICT_PENALTY
     if city:
-        places = _entity_places(entity)
+        if places is None:
+            places = entity_places(entity)
         if places:
             out["city"] = CITY_AGREE_BONUS if city & places else CITY_CONFLICT_PENALTY
     return out
 
 
-def place_qualified(entity: Entity, pair: PairScore, qualifiers: frozenset[str]) -> bool:
+def place_qualified(places: frozenset[str], pair: PairScore, qualifiers: frozenset[str]) -> bool:
     """The query is the listed name plus a place or branch qualifier: every distinctive word of the
     listed name is found, and every other word of the query is a place (a known place word, a word
-    written in parentheses in the query, a word of the entity's address) or a branch word."""
+    written in parentheses in the query, a word of the entity's address: ``places``) or a branch word."""
     found = {y: sim for _, y, sim in pair.pairs}
     listed = [t for t, c in zip(pair.b.tokens, pair.b.classes, strict=True) if c in (DISTINCTIVE, NUMBER)]
     if not listed or any(found.get(t, 0.0) < SUBSIDIARY_MIN_SIM for t in listed):
@@ -195,7 +199,6 @@ def place_qualified(entity: Entity, pair: PairScore, qualifiers: frozenset[str])
         for t, c in zip(pair.a.tokens, pair.a.classes, strict=True)
         if t not in used and c in (DISTINCTIVE, NUMBER, INITIAL)
     ]
-    places = _entity_places(entity)
     return bool(extra) and all(t in PLACE_WORDS or t in qualifiers or t in places or t in BRANCH_WORDS for t in extra)
 
 
@@ -241,6 +244,7 @@ class NameIndex:
         self._fresh: list[tuple[Any, ...]] = []
         self._by_id: dict[str, Entity] | None = None
         self._similar_memo: dict[str, dict[int, float]] = {}
+        self._places: dict[int, frozenset[str]] = {}  # per entity found by a search, its place words
         self._segment_memo: dict[str, list[str] | None] = {}
         self._entities: list[Entity] = []
         self._names: list[EntityName] = []
@@ -305,6 +309,11 @@ class NameIndex:
                 self._arabic_keys.setdefault(key, []).append(tid)
                 if tok in arabic and tok not in latin:  # a Latin word finds it through the Arabic rule
                     self._arabic_listed.setdefault(key, []).append(tid)
+        # each listed word's similar listed words, found once per list version: most words of a query are
+        # listed words, so a search looks them up instead of scoring their neighbours (the first searches
+        # after a list update included)
+        self._listed_similar = [self._find_similar_tokens(tok) for tok in self._tokens]
+        self._listed_arabic_similar = {tok: self._find_similar_tokens(tok, True) for tok in sorted(arabic)}
 
     def _post(self, nid: int, tokens: Sequence[str]) -> None:
         for tok in dict.fromkeys(tokens):  # in name order: word ids must not depend on the hash seed
@@ -336,8 +345,17 @@ class NameIndex:
     # -- candidate generation ----------------------------------------------------------------------
 
     def _similar_tokens(self, tok: str, arabic: bool = False) -> dict[int, float]:
-        """Vocabulary tokens like ``tok`` (memoised per index: query words recur even in new names);
-        ``arabic``: ``tok`` came from Arabic script."""
+        """Vocabulary tokens like ``tok``: a listed word's found when the index was built, another's
+        memoised per index (query words recur even in new names); ``arabic``: ``tok`` came from Arabic
+        script (the Arabic rule: the listed words from Arabic script were found when the index was built)."""
+        if arabic:
+            listed = self._listed_arabic_similar.get(tok)
+            if listed is not None:
+                return listed
+        else:
+            tid = self._vocab.get(tok)
+            if tid is not None:
+                return self._listed_similar[tid]
         if len(tok) > MEMO_MAX_TOKEN_LEN:
             return self._find_similar_tokens(tok, arabic)
         memo_key = f"{tok}:arabic" if arabic else tok
@@ -493,12 +511,16 @@ class NameIndex:
         city: frozenset[str] = frozenset(),
         qualifiers: frozenset[str] = frozenset(),
     ) -> Match:
-        entity = self._entities[self._owner[nid]]
+        owner = self._owner[nid]
+        entity = self._entities[owner]
         name = self._names[nid]
-        adjust = corroboration(entity, name, kind, country, city)
+        places = self._places.get(owner)
+        if places is None:  # (a retro-screening thread may set it too: the same value)
+            places = self._places[owner] = entity_places(entity)
+        adjust = corroboration(entity, name, kind, country, city, places)
         name_score = pair.score
         features = pair.features()
-        if pair.score < 1.0 and place_qualified(entity, pair, qualifiers):
+        if pair.score < 1.0 and place_qualified(places, pair, qualifiers):
             hold = self.thresholds.hold
             if SUBSIDIARY_FLAGS.intersection(entity.flags):
                 # listed with its subsidiaries: "X (Place) Co" is covered by the listing of "X Co"

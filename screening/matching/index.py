@@ -657,9 +657,12 @@ class NameIndex:
                 entity = self._entities[self._owner[nid]]
                 prepared, score_kind = self._prepared[nid], _score_kind(kind, entity)
                 unflagged = SUBSIDIARY_FLAGS.isdisjoint(entity.flags)
-                if unflagged and bound is not None and bound.bound(prepared, score_kind) + MAX_BONUS < floor:
-                    continue
-                pair = score_pair(query, prepared, score_kind)
+                glue = True
+                if unflagged and bound is not None:
+                    most, glue = bound.check(prepared, score_kind)
+                    if most + MAX_BONUS < floor:
+                        continue
+                pair = score_pair(query, prepared, score_kind, glue=glue)
                 if unflagged and pair.score + MAX_BONUS < floor:
                     continue
                 out.append((nid, pair))

@@ -376,10 +376,11 @@ def _unmatched(name: PreparedName, used: set[str]) -> float:
     )
 
 
-def score_pair(a: PreparedName, b: PreparedName, kind: str | None = None) -> PairScore:
-    """Score two prepared names (symmetric: the pair is scored in one canonical order)."""
+def score_pair(a: PreparedName, b: PreparedName, kind: str | None = None, *, glue: bool = True) -> PairScore:
+    """Score two prepared names (symmetric: the pair is scored in one canonical order). ``glue=False``:
+    the caller knows that no word of either name splits against the other's (``ScoreBound.check``)."""
     if (b.text, b.tokens) < (a.text, a.tokens):
-        swapped = _score_ordered(b, a, kind)
+        swapped = _score_ordered(b, a, kind, glue)
         return PairScore(
             swapped.score,
             swapped.dice,
@@ -391,13 +392,13 @@ def score_pair(a: PreparedName, b: PreparedName, kind: str | None = None) -> Pai
             tuple((y, x, s) for x, y, s in swapped.pairs),
             swapped.dice_share,
         )
-    return _score_ordered(a, b, kind)
+    return _score_ordered(a, b, kind, glue)
 
 
-def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None) -> PairScore:
+def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None, glue: bool = True) -> PairScore:
     """Glued tokens on either side are first split against the other side, then tokens aligned."""
     share = DICE_SHARE.get(kind, DICE_SHARE[None])
-    if a.tokens != b.tokens:
+    if glue and a.tokens != b.tokens:
         vocab_a, vocab_b = a.tokset, b.tokset
         if a.gluable and not a.tokset <= vocab_b:
             a = split_against(a, vocab_b)
@@ -538,16 +539,21 @@ class ScoreBound:
         """At least ``score_pair(self.query, b, kind).score``; 1.0 when glued words may be split or a word
         of either name came from Arabic script (``_align`` scores those by the Arabic rule, not from the
         rows, which hold the Latin rule)."""
+        return self.check(b, kind)[0]
+
+    def check(self, b: PreparedName, kind: str | None) -> tuple[float, bool]:
+        """``bound(b, kind)``, and whether a word of either name may split against the other's (when
+        not, ``score_pair(self.query, b, kind, glue=False)`` is ``score_pair(self.query, b, kind)``)."""
         a = self.query
         if not a.tokens or not b.tokens:
-            return 0.0
+            return 0.0, True
         if a.arabic or b.arabic:  # words from Arabic script: ``_align`` scores them by their own rule
-            return 1.0
+            return 1.0, True
         btok = b.tokset
         if not self._glued.isdisjoint(btok):
-            return 1.0
+            return 1.0, True
         if not self._prefixes.isdisjoint(btok) and any(t not in btok and split_word(t, btok) for t in self._long):
-            return 1.0
+            return 1.0, True
         most = self._most
         matched = self._matched_with_runs(b) if self._query_acro else sum(map(most.__getitem__, b.tokens))
         dice = min(1.0, 2.0 * matched / (a.total + b.total))
@@ -565,7 +571,7 @@ class ScoreBound:
             compact = fuzz.ratio(a.compact, b.compact) / 100.0
             if compact >= COMPACT_MIN:
                 score = max(score, compact)
-        return min(1.0, score) + BOUND_SLACK
+        return min(1.0, score) + BOUND_SLACK, False
 
     def _matched_with_runs(self, b: PreparedName) -> float:
         """The bound of the matched weight when a query word may spell a run of ``b``'s words."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import heapq
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -411,15 +411,10 @@ class NameIndex:
             # further away: close spellings through shared trigrams (listed variants of a listed
             # token are reached through the phonetic key)
             tris = _trigrams(tok)
-            counts: dict[int, int] = {}
-            for tri in sorted(tris):
-                post = self._by_trigram.get(tri)
-                if post is None or len(post) > MAX_TRIGRAM_POSTINGS:
-                    continue
-                for other in post:
-                    counts[other] = counts.get(other, 0) + 1
+            posts = (self._by_trigram.get(tri) for tri in sorted(tris))
+            counts = Counter(chain.from_iterable(p for p in posts if p is not None and len(p) <= MAX_TRIGRAM_POSTINGS))
             need = max(2, len(tris) // 2)
-            near = [o for o, c in counts.items() if c >= need and o not in out]
+            near = [o for o in compress(counts.keys(), map(need.__le__, counts.values())) if o not in out]
             if near:
                 choices = [self._tokens[o] for o in near]
                 for _, ratio, k in process.extract(

@@ -147,7 +147,7 @@ def address_words(text: str | None) -> frozenset[str]:
     return frozenset(t for t in name_tokens(text) if len(t) > 2 and t not in ADDRESS_NOISE)
 
 
-def entity_places(entity: Entity) -> frozenset[str]:
+def _entity_places(entity: Entity) -> frozenset[str]:
     """The place words of an entity's addresses (cities and provinces)."""
     words: set[str] = set()
     for a in entity.addresses:
@@ -165,7 +165,7 @@ def corroboration(
     places: frozenset[str] | None = None,
 ) -> dict[str, float]:
     """Adjustments from the listed name's strength, the party kind, the country and the city;
-    ``places``: ``entity_places(entity)``, if the caller has it."""
+    ``places``: ``_entity_places(entity)``, if the caller has it."""
     out: dict[str, float] = {}
     if name.strength == "weak":
         out["alias_strength"] = WEAK_ALIAS_PENALTY
@@ -179,7 +179,7 @@ def corroboration(
             out["country"] = COUNTRY_AGREE_BONUS if country.upper() in listed else COUNTRY_CONFLICT_PENALTY
     if city:
         if places is None:
-            places = entity_places(entity)
+            places = _entity_places(entity)
         if places:
             out["city"] = CITY_AGREE_BONUS if city & places else CITY_CONFLICT_PENALTY
     return out
@@ -293,7 +293,8 @@ class NameIndex:
                 self._post(nid, split.tokens)
         # The name and word ids of the tables a search reads, as int objects allocated one after another:
         # a search reads thousands of them, and spread over the heap (allocated among the names' strings
-        # and tuples) most cost a cache miss. Same values, fewer cache lines (docs/matching.md, "Search speed").
+        # and tuples) most cost a cache miss. Same values, fewer cache lines (docs/matching.md, "Search
+        # speed after v1.5").
         nids = list(range(len(self._prepared)))
         tids = list(range(len(self._tokens)))
         self._postings = [list(map(nids.__getitem__, post)) for post in self._postings]
@@ -519,7 +520,7 @@ class NameIndex:
         name = self._names[nid]
         places = self._places.get(owner)
         if places is None:  # (a retro-screening thread may set it too: the same value)
-            places = self._places[owner] = entity_places(entity)
+            places = self._places[owner] = _entity_places(entity)
         adjust = corroboration(entity, name, kind, country, city, places)
         name_score = pair.score
         features = pair.features()

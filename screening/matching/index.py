@@ -9,7 +9,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -84,6 +84,9 @@ SCORED_CACHE_SIZE = 50_000  # names whose scored candidates are kept (searches o
 CACHE_MAX_KEY_LEN = 512  # longer names (with the city) are searched but not cached
 TOKEN_MEMO_SIZE = 100_000  # query words whose similar vocabulary words and splits are kept per index
 MEMO_MAX_TOKEN_LEN = 64  # ... when no longer than this
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -161,11 +164,11 @@ def corroboration(
     name: EntityName,
     kind: str | None,
     country: str | None,
-    city: frozenset[str] = frozenset(),
-    places: frozenset[str] | None = None,
+    city: frozenset[str],
+    places: frozenset[str],
 ) -> dict[str, float]:
-    """Adjustments from the listed name's strength, the party kind, the country and the city;
-    ``places``: ``_entity_places(entity)``, if the caller has it."""
+    """Adjustments from the listed name's strength, the party kind, the country and the city (against
+    ``places``, the entity's place words: ``_entity_places``)."""
     out: dict[str, float] = {}
     if name.strength == "weak":
         out["alias_strength"] = WEAK_ALIAS_PENALTY
@@ -177,11 +180,8 @@ def corroboration(
         listed = set(entity.countries) | {a.country for a in entity.addresses if a.country}
         if listed:
             out["country"] = COUNTRY_AGREE_BONUS if country.upper() in listed else COUNTRY_CONFLICT_PENALTY
-    if city:
-        if places is None:
-            places = _entity_places(entity)
-        if places:
-            out["city"] = CITY_AGREE_BONUS if city & places else CITY_CONFLICT_PENALTY
+    if city and places:
+        out["city"] = CITY_AGREE_BONUS if city & places else CITY_CONFLICT_PENALTY
     return out
 
 
@@ -200,6 +200,13 @@ def place_qualified(places: frozenset[str], pair: PairScore, qualifiers: frozens
         if t not in used and c in (DISTINCTIVE, NUMBER, INITIAL)
     ]
     return bool(extra) and all(t in PLACE_WORDS or t in qualifiers or t in places or t in BRANCH_WORDS for t in extra)
+
+
+def _lru_put(cache: OrderedDict[K, V], key: K, value: V, size: int) -> None:
+    """Put ``value`` in ``cache``, dropping the least recently used entry past ``size``."""
+    cache[key] = value
+    if len(cache) > size:
+        cache.popitem(last=False)
 
 
 def _score_kind(kind: str | None, entity: Entity) -> str | None:
@@ -574,9 +581,7 @@ class NameIndex:
         found = self._search(name, kind, country, limit, floor, city)
         with self._cache_lock:
             self.cache_misses += 1
-            self._cache[key] = tuple(found)
-            if len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            _lru_put(self._cache, key, tuple(found), self.cache_size)
             if len(self._fresh) < self.cache_size:
                 self._fresh.append(key)
         return found
@@ -598,9 +603,7 @@ class NameIndex:
         with self._cache_lock:
             if key in self._cache:
                 return False
-            self._cache[key] = matches
-            if len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            _lru_put(self._cache, key, matches, self.cache_size)
         return True
 
     def entity(self, entity_id: str) -> Entity | None:
@@ -673,9 +676,7 @@ class NameIndex:
         found = tuple(out)
         if cached:
             with self._cache_lock:
-                self._scored_cache[key] = found
-                if len(self._scored_cache) > self.scored_cache_size:
-                    self._scored_cache.popitem(last=False)
+                _lru_put(self._scored_cache, key, found, self.scored_cache_size)
         return found
 
     def search_many(self, queries: Sequence[Query | str], limit: int = 5) -> list[list[Match]]:

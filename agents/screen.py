@@ -1,19 +1,27 @@
-"""The screening agent: entries.v1 -> holds.v1 / cleared.v1, invalid input -> entries.dlq.v1."""
+"""The screening agent: entries.v1 -> holds.v1 / cleared.v1, invalid input -> entries.dlq.v1.
+
+A thin loop: take a batch, have ``streams.screener.Screener`` answer every message (a decision or a dead
+letter, delivered), then ack the batch's events, so an offset is committed only once its record's answer
+was acknowledged by the broker. If the loop ever ends with an exception (only when even a dead letter
+cannot be delivered), the worker is stopped and the agent does not return: Faust would restart it, and
+later acks would commit offsets past the records of the failed batch.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 
 import faust
 
 from streams import topics
-from streams.contract import audited_outputs
-from streams.pipeline import Inbound, Outbound, Screened, screen_batch
+from streams.pipeline import Inbound, Outbound
 from streams.runtime import Runtime
+from streams.screener import Screener
 
-SLICE = 50  # entries screened between yields to the event loop
+log = logging.getLogger(__name__)
 
 
 def raw_topic(app: faust.App, name: str) -> Any:
@@ -26,38 +34,40 @@ def attach(app: faust.App, rt: Runtime) -> Any:
     outputs = {name: raw_topic(app, s.topic(name)) for name in (topics.HOLDS, topics.CLEARED, topics.DLQ)}
     by_name = {s.topic(name): t for name, t in outputs.items()}
 
-    async def send_all(records: list[Outbound]) -> None:
-        # Wait for every delivery before the batch's offsets are acked: at-least-once, nothing lost.
-        pending = [await by_name[r.topic].send(key=r.key, value=r.value) for r in records]
-        await asyncio.gather(*pending)
+    async def send(record: Outbound) -> Any:
+        return await by_name[record.topic].send(key=record.key, value=record.value)
+
+    screener = Screener(rt, send)
+
+    async def stop(exc: BaseException) -> None:
+        rt.screen_health.crashed(exc)
+        log.critical("the screening agent stopped on %s: %s; stopping the worker (nothing unanswered is acked)",
+                     type(exc).__name__, exc, exc_info=exc)  # fmt: skip
+        if rt.on_fatal is not None:
+            rt.on_fatal(exc)
+        # Never return: Faust would restart the agent, and its acks would commit past this batch's records.
+        await asyncio.Event().wait()
 
     @app.agent(entries, name="screen")
     async def screen(stream: Any) -> None:
-        # noack_take: we ack each event ourselves, only once its output is delivered. (take_events acks
+        try:
+            await consume(stream)
+        except Exception as exc:
+            await stop(exc)
+
+    async def consume(stream: Any) -> None:
+        # noack_take: we ack each event ourselves, only once its answer is delivered. (take_events acks
         # the whole batch in a ``finally``, so a worker stopped mid-batch would commit unprocessed offsets.)
         async for events in stream.noack_take(s.batch_size, within=s.batch_within_s):
-            started, stages = time.monotonic(), {"decode": 0.0, "screen": 0.0}  # metrics
-            ctx, fps = await rt.lists.current_view()
-            # other workers' name searches for these lists, before this batch searches them again
-            rt.metrics.shared_names.labels("adopted").inc(await rt.names.pull(ctx))
+            started, stages = time.monotonic(), {"decode": 0.0, "screen": 0.0}
             batch = [
                 Inbound(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
                 for e in events
             ]
-            screened: list[Screened] = []
-            for i in range(0, len(batch), SLICE):
-                screened.extend(screen_batch(batch[i : i + SLICE], ctx, s, stages))
-                await asyncio.sleep(0)
-            # Suppressions, supersedes and the audit trail: one Redis read and one write per batch;
-            # retried until Redis answers, so nothing is sent (or acked) unaudited.
-            records = await audited_outputs(screened, fps, rt.audit, s)
-            sending = time.perf_counter()
-            await send_all(records)
-            stages["send"] = time.perf_counter() - sending
+            records = await screener.answer(batch, stages)
             for event in events:
                 await stream.ack(event)
-            produced_at = [e.message.timestamp for e in events]
-            rt.count(records, stages=stages, started=started, produced_at=produced_at)
-            rt.metrics.shared_names.labels("published").inc(await rt.names.push(ctx))
+            screener.finished(records, started, stages, [e.message.timestamp for e in events])
+            await screener.push_shared_names()
 
     return screen

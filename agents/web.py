@@ -5,8 +5,9 @@ JSON summary and the operator's page that polls it.
   /api/summary  counts, decisions/s, live lists and their age, the latest holds with highlighted names
   /metrics      Prometheus text exposition (streams.metrics)
   /health       live: the event loop answers
-  /ready        200 when lists are loaded, Redis answers, the broker answers and partitions are assigned;
-                503 otherwise, naming each problem
+  /ready        200 when lists are loaded, Redis answers, the broker answers, partitions are assigned and
+                the screening agent is consuming (not crashed, no batch stuck past
+                screen_stall_after_s); 503 otherwise, naming each problem
 """
 
 from __future__ import annotations
@@ -162,6 +163,9 @@ async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
         )
         if not ok
     ]
+    health = rt.screen_health
+    agent_problems = health.problems(s.screen_stall_after_s)
+    problems += agent_problems
     lists = list_views(rt)
     degraded = []
     max_age = s.lists_stale_after_h * 3600
@@ -174,7 +178,22 @@ async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
         "health": "ok" if not problems and not degraded else ("degraded" if not problems else "failing"),
         "problems": problems,
         "degraded": degraded,
-        "checks": {"lists": lists_ok, "redis": redis_ok, "broker": broker_ok, "partitions": assigned > 0},
+        "checks": {
+            "lists": lists_ok,
+            "redis": redis_ok,
+            "broker": broker_ok,
+            "partitions": assigned > 0,
+            "screen_agent": not agent_problems,
+        },
+        "screen_agent": {
+            "state": health.state,
+            "batch_in_progress_s": round(health.busy_for(), 1),
+            "batches": health.batches,
+            "crashes": health.crashes,
+            "fallbacks": health.fallbacks,
+            "retries": health.retries,
+            "last_error": health.last_error,
+        },
         "lists_loaded": lists_ok,
         "list_versions": rt.lists.versions,
         "lists": lists,

@@ -40,7 +40,7 @@ def faust_config(settings: Settings) -> dict[str, object]:
         "web_host": settings.web_host,
         "web_port": settings.web_port or 6066,
         "web_transport": "tcp://",
-        "producer_max_request_size": max(1_048_576, settings.max_message_bytes * 2),
+        "producer_max_request_size": settings.producer_max_request_bytes,
         "producer_linger": settings.producer_linger_ms / 1000.0,
         "consumer_max_fetch_size": max(4_194_304, settings.max_message_bytes * 2),
     }

@@ -23,14 +23,15 @@ from screening.decision import Decision
 from screening.entry import Entry
 from screening.history import HistoryItem, lineage
 from screening.suppression import apply_suppressions, decision_keys
-from streams.codecs import now_iso
-from streams.pipeline import Outbound, Screened, decision_outbound, decision_record, encode_record
+from streams.codecs import decision_record, encode_record, now_iso
+from streams.errors import retry
+from streams.pipeline import Outbound, Screened, decision_outbound
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# What counts as "Redis is not there" (retry) rather than a bug (raise).
-TRANSIENT = (RedisError, OSError, asyncio.TimeoutError)
+# What counts as "Redis is not there" (retry) rather than a bug (raise): streams.errors.is_transient.
+TRANSIENT = (RedisError, OSError, asyncio.TimeoutError)  # the retro and dispositions loops' catch (to move)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,22 +90,23 @@ async def finalize(
 
 
 async def audited_outputs(
-    screened: Sequence[Screened], fps: Mapping[str, str], audit: AuditStore, settings: Settings
+    screened: Sequence[Screened],
+    fps: Mapping[str, str],
+    audit: AuditStore,
+    settings: Settings,
+    on_attempt_failed: Callable[[BaseException], None] | None = None,
 ) -> list[Outbound]:
     """The records to send for a screened batch, in input order, once the audit trail is written.
     Retries with back-off while Redis is unreachable; never returns a decision it could not audit."""
     pending = [
         Pending(s.entry, s.decision, s.msg.value) for s in screened if s.decision is not None and s.entry is not None
     ]
-    delay = 0.1
-    while True:
-        try:
-            done = await finalize(pending, fps, audit)
-            break
-        except TRANSIENT as exc:
-            log.warning("Redis unavailable while auditing a batch (%s); retrying in %.1fs", exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, settings.redis_retry_max_s)
+    done = await retry(
+        lambda: finalize(pending, fps, audit),
+        what="writing a batch's audit trail to Redis",
+        cap_s=settings.redis_retry_max_s,
+        on_attempt_failed=on_attempt_failed,
+    )
     records = iter(done)
     out: list[Outbound] = []
     for s in screened:

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from streams.health import AgentHealth
 
 PAUSE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -132,6 +134,31 @@ class _LiveCollector(Collector):
                 high.add_metric(lv, p.highwater)
         yield from (assigned, lag, committed, fetched, high)
 
+        health = self.m.health_source()
+        if health is not None:
+            up = GaugeMetricFamily(
+                "entrywatch_screen_agent_up",
+                "1 while the screening agent consumes (idle or working), 0 while starting, waiting for lists, "
+                "or crashed",
+            )
+            up.add_metric([], 1 if health.up else 0)
+            busy = GaugeMetricFamily(
+                "entrywatch_screen_batch_in_progress_seconds",
+                "How long the batch in progress has taken so far (0: none); /ready fails past screen_stall_after_s",
+            )
+            busy.add_metric([], health.busy_for())
+            yield from (up, busy)
+            for name, doc, value in (
+                ("entrywatch_screen_agent_crashes", "Screening agent bodies that ended with an exception",
+                 health.crashes),
+                ("entrywatch_screen_fallbacks", "Batches answered record by record after a fault", health.fallbacks),
+                ("entrywatch_screen_retries", "Transient failures retried during a batch (Redis, broker)",
+                 health.retries),
+            ):  # fmt: skip
+                counter = CounterMetricFamily(name, doc)
+                counter.add_metric([], value)
+                yield counter
+
 
 class Metrics:
     """The worker's metrics. ``lists_source``/``positions_source`` are callables set by whoever knows
@@ -205,6 +232,7 @@ class Metrics:
         self.lists_source: Callable[[], Iterable[ListInfo]] = list
         self.positions_source: Callable[[], Iterable[PartitionPosition]] = list
         self.swapped_at: Callable[[], float | None] = lambda: None
+        self.health_source: Callable[[], AgentHealth | None] = lambda: None
         r.register(_LiveCollector(self))
 
     def observe_batch(

@@ -3,19 +3,24 @@ the agent only feeds it events and sends what it returns."""
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
-import orjson
-
 from screening.decision import Decision
 from screening.entry import Entry
 from screening.screen import ScreeningContext, screen_entry
 from streams import topics
-from streams.codecs import Rejected, dead_letter, decode_entry, now_iso
+from streams.codecs import (
+    Rejected,
+    dead_letter,
+    dead_letter_key,
+    decision_record,
+    decode_entry,
+    encode_record,
+    now_iso,
+)
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,23 +61,20 @@ def screen_batch(
     letter with the original bytes. Exactly one result per message, in order. When ``timings`` is given,
     the seconds spent decoding and screening are added to its "decode"/"screen" keys."""
     out: list[Screened] = []
-    dlq = settings.topic(topics.DLQ)
     decode_s, start = 0.0, perf_counter()
     for msg in batch:
         t0 = perf_counter()
         entry = decode_entry(msg.value, settings.max_message_bytes)
         decode_s += perf_counter() - t0
         if isinstance(entry, Rejected):
-            value = dead_letter(msg.value, msg.key, entry, msg.topic, msg.partition, msg.offset)
-            out.append(Screened(msg, None, None, Outbound(dlq, msg.key or b"", value, "DLQ")))
+            out.append(Screened(msg, None, None, dead_letter_outbound(msg, entry, settings)))
             continue
         try:
             decision = screen_entry(entry, ctx)
         except Exception as exc:  # a bug in screening must not clear or drop the entry
             log.exception("screening failed for entry %s", entry.entry_number)
             rejected = Rejected("screening", "$", f"screening failed: {type(exc).__name__}: {exc}")
-            value = dead_letter(msg.value, msg.key, rejected, msg.topic, msg.partition, msg.offset)
-            out.append(Screened(msg, None, None, Outbound(dlq, msg.key or b"", value, "DLQ")))
+            out.append(Screened(msg, None, None, dead_letter_outbound(msg, rejected, settings)))
             continue
         out.append(Screened(msg, entry, decision, None))
     if timings is not None:
@@ -81,21 +83,10 @@ def screen_batch(
     return out
 
 
-def decision_record(decision: Decision, screened_at: str, supersedes: str | None = None) -> dict[str, Any]:
-    record = decision.to_json(screened_at)
-    if supersedes is not None:
-        record["supersedes"] = supersedes
-    return record
-
-
-def encode_record(record: dict[str, Any]) -> str:
-    """A decision record as the JSON text sent on holds.v1/cleared.v1 (and kept in the audit trail):
-    compact, UTF-8. orjson (C) writes it ~10x faster than the standard library; anything orjson refuses
-    (an integer beyond 64 bits, a non-string key) is written by the standard library instead."""
-    try:
-        return orjson.dumps(record).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+def dead_letter_outbound(msg: Inbound, rejected: Rejected, settings: Settings) -> Outbound:
+    """``msg`` as a dead letter on entries.dlq.v1 with the reason; always small enough to send."""
+    value = dead_letter(msg.value, msg.key, rejected, msg.topic, msg.partition, msg.offset, settings.dlq_keep_bytes)
+    return Outbound(settings.topic(topics.DLQ), dead_letter_key(msg.key), value, "DLQ")
 
 
 def decision_outbound(record: dict[str, Any], settings: Settings, encoded: str | None = None) -> Outbound:

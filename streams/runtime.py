@@ -19,6 +19,7 @@ from screening.screen import ScreeningContext
 from screening.suppression import fingerprints
 from streams.activity import Activity
 from streams.gc_control import GcWatch, freeze_heap
+from streams.health import AgentHealth
 from streams.metrics import ListInfo, Metrics
 from streams.name_share import SharedNames
 from streams.pipeline import Outbound
@@ -111,6 +112,11 @@ class Runtime:
         self.metrics = Metrics()
         self.metrics.lists_source = self.list_infos
         self.metrics.swapped_at = lambda: self.lists.loaded_at
+        self.screen_health = AgentHealth()
+        self.metrics.health_source = lambda: self.screen_health
+        # Called when the screening agent stops on a fault it cannot answer (``entrywatch worker`` stops
+        # the process, so no later offset is committed past an unanswered record).
+        self.on_fatal: Callable[[BaseException], None] | None = None
         self.activity = Activity(keep=settings.recent_holds)
         self.gc_watch = GcWatch(self.metrics.gc_pauses, self.metrics.gc_collected)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from screening.matching import Thresholds
+from streams.codecs import DLQ_ENVELOPE_BYTES, DLQ_KEEP_BYTES
 
 
 class Settings(BaseSettings):
@@ -88,6 +89,24 @@ class Settings(BaseSettings):
         "streams/gc_control.py",
     )
     max_message_bytes: int = Field(1_000_000, ge=1024, description="Entries larger than this go to the DLQ")
+    dlq_keep_bytes: int = Field(
+        DLQ_KEEP_BYTES,
+        ge=0,
+        description="A dead letter carries the original value up to this size; a larger one is carried as its "
+        "SHA-256, size and source offset (checked at start against producer_max_request_bytes)",
+    )
+    producer_max_request_bytes: int = Field(
+        1_048_576,
+        ge=65_536,
+        description="Largest record the worker's producer sends (keep it at or under the brokers' "
+        "message.max.bytes; a decision larger than this goes to the DLQ instead)",
+    )
+    screen_stall_after_s: float = Field(
+        30.0,
+        gt=0,
+        description="/ready reports screen_agent_stalled when one batch has been in progress this long "
+        "(Redis or the broker failing, or a record that cannot be answered)",
+    )
 
     # Lists
     list_keep_versions: int = Field(5, ge=1, description="List versions kept per source, for rollback")
@@ -132,6 +151,27 @@ class Settings(BaseSettings):
     )
     recent_holds: int = Field(50, ge=1, le=1000, description="Latest holds kept in memory for the web page")
     redis_key_prefix: str = Field("ew", description="Prefix of every Redis key")
+
+    @field_validator("web_token")
+    @classmethod
+    def _token_not_empty(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty token must not silently mean "no auth": unset it to run without one.
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("is empty: set a token, or unset ENTRYWATCH_WEB_TOKEN to run without auth")
+        return value
+
+    @model_validator(mode="after")
+    def _dead_letters_fit(self) -> Settings:
+        # Every input is answered: its dead letter (base64 of up to dlq_keep_bytes, plus the envelope)
+        # must be sendable, or one poison record would stop the worker.
+        largest = 4 * -(-self.dlq_keep_bytes // 3) + DLQ_ENVELOPE_BYTES
+        if largest > self.producer_max_request_bytes:
+            raise ValueError(
+                f"dlq_keep_bytes={self.dlq_keep_bytes} makes dead letters of up to {largest} bytes, over "
+                f"producer_max_request_bytes={self.producer_max_request_bytes}: lower dlq_keep_bytes to at most "
+                f"{3 * (self.producer_max_request_bytes - DLQ_ENVELOPE_BYTES) // 4}"
+            )
+        return self
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:

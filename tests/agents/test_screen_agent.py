@@ -61,3 +61,32 @@ async def test_agent_routes_decisions_and_dead_letters(
     assert decisions["EW1-0000001-1"] == ("holds.v1", "HOLD")
     assert decisions["EW1-0000002-9"] == ("cleared.v1", "CLEAR")
     assert rt.counts["in"] == len(demo_entries) + 1 and rt.counts["DLQ"] == 1
+
+
+async def test_agent_that_cannot_answer_a_record_stops_the_worker_and_fails_readiness(app_and_runtime: Any) -> None:
+    from aiokafka.errors import MessageSizeTooLargeError
+
+    from agents.web import readiness
+    from streams.health import SCREEN_AGENT_DOWN
+
+    app, rt = app_and_runtime
+    agent = app.agents["screen"]
+    stopped: list[BaseException] = []
+    rt.on_fatal = stopped.append
+
+    async def refusing_send(self: Any, key: Any = None, value: Any = None, **kw: Any) -> Any:
+        raise MessageSizeTooLargeError()  # even the dead letter cannot be sent
+
+    with mock.patch("faust.topics.Topic.send", refusing_send):
+        async with agent.test_context() as agent_ctx:
+            await agent_ctx.put(b"not json", key=b"bad")
+            for _ in range(200):
+                if stopped:
+                    break
+                await asyncio.sleep(0.02)
+            assert rt.screen_health.state == "crashed"
+            ready = await readiness(app, rt)
+    assert len(stopped) == 1 and "could not be sent" in str(stopped[0])
+    assert SCREEN_AGENT_DOWN in ready["problems"] and ready["status"] == "not_ready"
+    assert ready["screen_agent"]["crashes"] == 1
+    assert rt.counts["in"] == 0  # nothing counted (nor acked) as answered

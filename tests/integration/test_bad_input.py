@@ -4,6 +4,7 @@ or a correct decision; the worker neither crashes nor stalls. `entrywatch dlq sh
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import random
 import uuid
@@ -19,10 +20,23 @@ from tests.integration.conftest import Stack, Worker, collect
 pytestmark = pytest.mark.integration
 
 
-def hostile(run: str) -> list[tuple[str, bytes, str]]:
-    """(label, value, expected outcome: 'dlq' or the decision topic)."""
+LISTED = "Hoshine Silicon Industry (Shanshan) Co., Ltd"
+
+
+def hostile(run: str) -> list[tuple[str, bytes | None, str]]:
+    """(label, value, expected outcome: 'dlq' or the decision topic). Each poison record that used to stop
+    the worker is followed by a canary entry that must still be decided."""
     rng = random.Random(run)
     good = {"entry_number": f"OK-{run}", "parties": {"manufacturer": {"name": "Acme Tools Ltd"}}}
+
+    def canary(label: str) -> tuple[str, bytes, str]:
+        number = f"CANARY-{label}-{run}"
+        return (f"canary after {label}", json.dumps(dict(good, entry_number=number)).encode(), "cleared.v1")
+
+    def listed(number: str, suffix: bytes) -> bytes:
+        raw = json.dumps({"entry_number": f"{number}-{run}", "parties": {"manufacturer": {"name": LISTED}}})
+        return raw.encode().replace(b'Ltd"', b"Ltd" + suffix + b'"')
+
     ten_thousand = dict(
         good,
         entry_number=f"LINES-{run}",
@@ -58,6 +72,17 @@ def hostile(run: str) -> list[tuple[str, bytes, str]]:
             json.dumps({"entry_number": f"BIG-{run}", "pad": "x" * 1_010_000}).encode(),
             "dlq",
         ),
+        ("1.5 MB entry", json.dumps({"entry_number": f"HUGE-{run}", "pad": "x" * 1_500_000}).encode(), "dlq"),
+        canary("huge"),
+        ("lone surrogate in a listed name", listed("SUR", b"\\ud800"), "dlq"),
+        canary("surrogate"),
+        ("lone surrogate in a clean name", json.dumps(good).encode().replace(b'Ltd"', b'Ltd\\udfff"'), "dlq"),
+        ("duplicate keys", listed("DUP", b'"}, "manufacturer": {"name": "Acme Tools Ltd'), "dlq"),
+        canary("duplicate"),
+        ("5,000-digit integer", b'{"entry_number": "INT-' + run.encode() + b'", "x": ' + b"7" * 5000 + b"}", "dlq"),
+        ("null value", None, "dlq"),
+        ("empty value", b"", "dlq"),
+        canary("null and empty"),
         ("10,000 lines", json.dumps(ten_thousand).encode(), "cleared.v1"),
         ("a good entry after them", json.dumps(good).encode(), "cleared.v1"),
     ]
@@ -67,7 +92,7 @@ def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Wo
     run = uuid.uuid4().hex[:8]
     cases = hostile(run)
     consumer = stack.consumer("entries.dlq.v1", "holds.v1", "cleared.v1")
-    producer = Producer(producer_config(stack.settings, **{"message.max.bytes": 2_000_000}))
+    producer = Producer(producer_config(stack.settings, **{"message.max.bytes": 3_000_000}))
     for i, (_label, value, _e) in enumerate(cases):
         producer.produce("entries.v1", key=f"{run}-{i}".encode(), value=value)
     assert producer.flush(60) == 0
@@ -75,7 +100,7 @@ def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Wo
     def ours(m: Any) -> bool:
         return (m.key() is not None and m.key().decode().startswith(f"{run}-")) or run in json.loads(m.value()).get(
             "entry_number", ""
-        )
+        )  # (a dead letter is keyed by the original key)
 
     def done(msgs: list[Any]) -> bool:
         return len([m for m in msgs if ours(m)]) >= len(cases)
@@ -93,14 +118,22 @@ def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Wo
             assert letter_msg is not None, f"{label}: no dead letter"
             letter = json.loads(letter_msg.value())
             assert_valid("dead-letter.v1.json", letter)
-            assert base64.b64decode(letter["original_b64"]) == value, label
+            assert letter["original_null"] is (value is None), label
+            if letter["original_omitted"]:  # over dlq_keep_bytes: its digest, size and offset instead
+                assert value is not None and len(value) > stack.settings.dlq_keep_bytes, label
+                assert letter["original_sha256"] == hashlib.sha256(value).hexdigest(), label
+            else:
+                assert base64.b64decode(letter["original_b64"]) == (value or b""), label
             assert letter["error"], label
         else:
             number = json.loads(value)["entry_number"]
             decided = [m for m in msgs if m.topic() == expected and json.loads(m.value())["entry_number"] == number]
             assert len(decided) == 1, f"{label}: {len(decided)} decisions"
             assert_valid("hold-alert.v1.json", json.loads(decided[0].value()))
-    assert worker.proc.poll() is None and worker.ready() is not None
+    assert worker.proc.poll() is None
+    ready = worker.ready()
+    assert ready is not None and ready["status"] == "ready", ready
+    assert ready["screen_agent"]["crashes"] == 0
 
 
 def test_dlq_show_and_replay_after_the_cause_is_fixed(fresh_stack: Stack) -> None:

@@ -32,8 +32,8 @@ from screening.entities import Entity
 from screening.entry import Entry
 from screening.retro import changed_entities, list_update_decision, source_fingerprints, unreported
 from screening.screen import ScreeningContext, screen_entry
-from streams import topics
-from streams.contract import TRANSIENT, Pending, finalize
+from streams import errors, topics
+from streams.contract import Pending, finalize
 from streams.pipeline import decision_outbound
 from streams.runtime import ListChange, Runtime
 
@@ -54,14 +54,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
     pending: set[tuple[str, str]] = set()  # (source, version) of jobs tried here and still owed
 
     async def retry(step: Callable[[], Awaitable[object]]) -> object:
-        delay = 0.1
-        while True:
-            try:
-                return await step()
-            except TRANSIENT as exc:
-                log.warning("Redis unavailable during a retro-screen (%s); retrying in %.1fs", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, s.redis_retry_max_s)
+        return await errors.retry(step, what="a retro-screen step on Redis", cap_s=s.redis_retry_max_s)
 
     async def rescreen(change: ListChange, source: str, version: str, again: bool = False) -> RetroStats | None:
         """The scan's figures if this worker claimed and ran it (or there was nothing to scan), else None."""
@@ -95,7 +88,9 @@ def attach(app: faust.App, rt: Runtime) -> Any:
             try:
                 if not await rt.audit.renew_retro(source, version, token, s.retro_lease_s):
                     log.warning("lost the retro-screen lease of %s %s", source, version)
-            except TRANSIENT as exc:
+            except Exception as exc:
+                if not errors.is_transient(exc):
+                    raise
                 log.warning("could not renew the retro-screen lease of %s %s: %s", source, version, exc)
 
     async def scan(change: ListChange, source: str, version: str, delta: list[Entity], stats: RetroStats) -> RetroStats:
@@ -194,7 +189,9 @@ def attach(app: faust.App, rt: Runtime) -> Any:
             removed = await rt.audit.prune_entries()
             if removed:
                 log.info("pruned %d stored entries past retention", removed)
-        except TRANSIENT as exc:
+        except Exception as exc:
+            if not errors.is_transient(exc):
+                raise
             log.warning("could not prune stored entries: %s", exc)
 
     return retro_screen

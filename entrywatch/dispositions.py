@@ -4,7 +4,6 @@ lifts such a suppression again."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import Any
 from entrywatch.audit import AuditStore
 from screening.disposition import CONFIRMING, Disposition, DispositionError, parse_disposition
 from screening.suppression import Suppression, keys_for_disposition
-from streams.codecs import now_iso
+from streams.codecs import JSONRefused, Rejected, loads, now_iso
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +25,16 @@ class Applied:
     alert_found: bool
 
 
-def decode_disposition(raw: bytes | None) -> Disposition:
-    """Bytes -> Disposition; raises DispositionError (with a JSON path) on anything else."""
+def decode_disposition(raw: bytes | None) -> Disposition | Rejected:
+    """Bytes -> Disposition, or why it is not one (read by the one strict JSON reader, ``codecs.loads``)."""
     if raw is None:
-        raise DispositionError("$", "empty message (null value)")
+        return Rejected("decode", "$", "null value (a tombstone), not a disposition")
     try:
-        value = json.loads(raw)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise DispositionError("$", f"not JSON: {exc}") from None
-    return parse_disposition(value)
+        return parse_disposition(loads(raw))
+    except JSONRefused as exc:
+        return Rejected(exc.kind, "$", exc.message)
+    except DispositionError as exc:
+        return Rejected("schema", exc.path, str(exc))
 
 
 async def apply_disposition(d: Disposition, audit: AuditStore, live_fps: Mapping[str, str]) -> Applied:

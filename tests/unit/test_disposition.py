@@ -46,3 +46,25 @@ def test_parser_and_schema_agree(label: str, changes: dict[str, Any], valid: boo
         with pytest.raises(DispositionError) as err:
             parse_disposition(record)
         assert err.value.path == path
+
+
+# Wire bytes -> Disposition or the reason, through the one strict JSON reader (streams.codecs.loads).
+WIRE: list[tuple[str, bytes | None, str]] = [
+    ("null value", None, "decode"),
+    ("duplicate outcome", b'{"outcome": "confirmed", "outcome": "false_positive"}', "duplicate_key"),
+    ("lone surrogate", b'{"note": "\\ud800"}', "decode"),
+    ("NaN", b'{"schema_version": NaN}', "decode"),
+    ("not a disposition", b'{"schema_version": 1}', "schema"),
+]
+
+
+@pytest.mark.parametrize(("label", "raw", "kind"), WIRE, ids=[w[0] for w in WIRE])
+def test_bad_disposition_bytes_are_refused_with_a_reason(label: str, raw: bytes | None, kind: str) -> None:
+    from entrywatch.dispositions import decode_disposition
+    from streams.codecs import Rejected
+
+    result = decode_disposition(raw)
+    assert isinstance(result, Rejected) and result.kind == kind, result
+    import json
+
+    assert not isinstance(decode_disposition(json.dumps(GOOD).encode()), Rejected)

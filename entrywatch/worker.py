@@ -10,7 +10,7 @@ import faust
 from streams import logging as ew_logging
 from streams.app import create_app
 from streams.settings import Settings
-from streams.topics import ensure_topics
+from streams.topics import check_record_limits, ensure_topics
 
 EXIT_FATAL = 3  # the screening agent stopped on a fault: restart the worker (it resumes from committed offsets)
 
@@ -19,6 +19,7 @@ def run_worker(settings: Settings) -> int:
     # Our handler (JSON lines, or text on a terminal) replaces Faust/mode's logging setup.
     ew_logging.configure(settings.log_level, settings.log_format)
     ensure_topics(settings)
+    check_record_limits(settings)
     app, runtime = create_app(settings)
     fatal: list[BaseException] = []
 

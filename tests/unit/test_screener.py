@@ -198,3 +198,38 @@ def test_agent_health_names_a_crashed_or_stalled_agent() -> None:
     assert h.problems(30.0) == [] and h.batches == 1
     h.crashed(RuntimeError("x"))
     assert h.problems(30.0) == [SCREEN_AGENT_DOWN] and not h.up and h.crashes == 1
+
+
+class _Entry:
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+
+class _Future:
+    def __init__(self, configs: dict[str, Any] | Exception) -> None:
+        self.configs = configs
+
+    def result(self, timeout: float) -> dict[str, Any]:
+        if isinstance(self.configs, Exception):
+            raise self.configs
+        return self.configs
+
+
+class _Admin:
+    def __init__(self, limit: str | None) -> None:
+        self.limit = limit
+
+    def describe_configs(self, resources: list[Any]) -> dict[Any, _Future]:
+        if self.limit is None:  # a broker that does not report topic configs (Tansu)
+            return {r: _Future({}) for r in resources}
+        return {r: _Future({"max.message.bytes": _Entry(self.limit)}) for r in resources}
+
+
+def test_topics_that_refuse_the_largest_record_stop_the_worker_at_start() -> None:
+    from streams.topics import RecordLimitError, check_record_limits
+
+    s = Settings(kafka_bootstrap="127.0.0.1:1")
+    assert len(check_record_limits(s, _Admin("1048588"))) == 3  # Kafka's default: fits
+    assert check_record_limits(s, _Admin(None)) == {}  # not reported: not checked
+    with pytest.raises(RecordLimitError, match=r"max\.message\.bytes"):
+        check_record_limits(s, _Admin("500000"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -21,10 +20,11 @@ from dataclasses import dataclass
 
 from entrywatch.audit import AuditStore
 from entrywatch.store import AsyncListStore
-from screening.entry import Entry, EntryError, parse_entry
+from screening.entry import Entry
 from screening.retro import retro_plan, source_fingerprints
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
+from streams.codecs import Rejected, decode_entry
 from streams.runtime import ListChange, ListState
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,8 @@ def hits_in_page(page: Sequence[tuple[str, bytes]], delta: ScreeningContext) -> 
     """The stored entries of a page that match an entity of ``delta`` (CPU work: run it in a thread)."""
     hits: list[tuple[bytes, Entry]] = []
     for _number, raw in page:
-        try:
-            entry = parse_entry(json.loads(raw))
-        except (ValueError, EntryError):
+        entry = decode_entry(raw, max_bytes=len(raw))  # the worker's one decode path
+        if isinstance(entry, Rejected):
             continue  # stored entries were valid when stored; a bad one is not worth stopping for
         if screen_entry(entry, delta).decision != "CLEAR":
             hits.append((raw, entry))

@@ -160,7 +160,7 @@ def test_redis_down_fails_closed_then_catches_up(fresh_stack: Stack) -> None:
     ready (redis_unreachable), retries with backoff, and catches up when Redis is back. Nothing lost."""
     run = uuid.uuid4().hex[:6]
     before, during = entries(run, 100), entries(run, 200, start=100)
-    worker = fresh_stack.start_worker()
+    worker = fresh_stack.start_worker(ENTRYWATCH_SCREEN_STALL_AFTER_S="3")
     worker.wait_ready()
     consumer = fresh_stack.consumer("holds.v1", "cleared.v1")
     fresh_stack.produce(before)
@@ -175,7 +175,10 @@ def test_redis_down_fails_closed_then_catches_up(fresh_stack: Stack) -> None:
         assert not outage.ids, f"decisions sent while Redis was down: {sorted(outage.ids)[:5]}"
         body = worker.ready(timeout=10)
         assert body is not None and body["status"] != "ready"
-        assert "redis_unreachable" in json.dumps(body), body
+        assert "redis_unreachable" in body["problems"], body
+        # the batch held while Redis is away is not being answered: the agent is named as stalled
+        assert "screen_agent_stalled" in body["problems"], body
+        assert body["screen_agent"]["retries"] > 0, body
         assert worker.proc.poll() is None, "the worker died while Redis was down"
     finally:
         fresh_stack.start_redis_again()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv in the repository root and install EntryWatch (with the test tools) into it.
-# Re-running is cheap: it reinstalls only when pyproject.toml changed.
+# Re-running is cheap: it reinstalls only when pyproject.toml changed. pip's output goes to
+# .venv/bootstrap-pip.log and is printed only when the install fails.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -10,10 +11,16 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 stamp=".venv/.entrywatch-installed"
+log=".venv/bootstrap-pip.log"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "bootstrap: installing EntryWatch and its dependencies into .venv" >&2
-  .venv/bin/python -m pip install --quiet --upgrade pip >&2
-  .venv/bin/python -m pip install --quiet -e ".[dev]" >&2
+  echo "bootstrap: installing EntryWatch and its dependencies into .venv (pip's output: $log)" >&2
+  : > "$log"
+  if ! { .venv/bin/python -m pip install --quiet --upgrade pip \
+         && .venv/bin/python -m pip install --quiet -e ".[dev]"; } >>"$log" 2>&1; then
+    cat "$log" >&2
+    echo "bootstrap: the install failed (pip's output above, also in $root/$log)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from streams.security import librdkafka_security
 from streams.settings import Settings
 
+# librdkafka's own log lines (a refused connection is logged again every few milliseconds) go to Python
+# logging under this name instead of stderr: silent in a command that configures no logging, shown by a
+# process that does. They are served by the client's poll()/consume()/flush().
+LIBRDKAFKA_LOG = logging.getLogger("librdkafka")
+LIBRDKAFKA_LOG.addHandler(logging.NullHandler())
+
 
 def common_config(settings: Settings) -> dict[str, object]:
-    return {"bootstrap.servers": settings.kafka_bootstrap, **librdkafka_security(settings)}
+    return {"bootstrap.servers": settings.kafka_bootstrap, "logger": LIBRDKAFKA_LOG, **librdkafka_security(settings)}
 
 
 def producer_config(settings: Settings, **extra: object) -> dict[str, object]:

@@ -8,7 +8,10 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from confluent_kafka import KafkaException
 from redis.exceptions import RedisError
+
+from entrywatch.cli.connect import CliError
 
 # Modules under entrywatch.cli that add commands; each has ``register(subparsers)``.
 COMMAND_MODULES = ("screen", "run", "lists", "match", "bench", "dlq", "holds", "explain", "retro")
@@ -42,8 +45,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except RedisError as exc:  # unreachable, refused credentials, ...: a clear line, not a traceback
+    except CliError as exc:  # the broker or Redis does not answer, a topic is missing, ...: one line
+        print(f"entrywatch: {exc}", file=sys.stderr)
+        return 2
+    except RedisError as exc:  # Redis went away during the command: a clear line, not a traceback
         print(f"entrywatch: cannot use Redis: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    except KafkaException as exc:  # the broker went away during the command
+        print(f"entrywatch: Kafka error: {exc.args[0].str() if exc.args else exc}", file=sys.stderr)
         return 2
 
 

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.paths import DEFAULT_LISTS
 
 
@@ -37,8 +38,7 @@ def add_stream_arguments(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout (table on stderr)")
     p.add_argument("--no-references", action="store_true", help="skip the Faust-forward and plain-loop references")
-    p.add_argument("--bootstrap", help="an external Kafka cluster (default: the embedded broker)")
-    p.add_argument("--redis-url", help="an external Redis (default: an embedded redis-server)")
+    add_connection_arguments(p, default="embedded")
     p.add_argument(
         "--lists", nargs="+", default=[str(DEFAULT_LISTS)], metavar="PATH",
         help="list files to screen against and to build entries from (default: the bundled lists)",
@@ -57,6 +57,7 @@ def add_stream_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_stream(args: argparse.Namespace) -> int:
     from entrywatch.bench.stream import BenchConfig, StreamBench, render_table
 
+    connect(args, kafka=bool(args.bootstrap), redis=bool(args.redis_url))  # an external one must answer
     if args.soak:
         return cmd_soak(args)
 

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from entrywatch.audit import AuditStore
+from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.render import decision_line
 from entrywatch.store import AsyncListStore, Keys
 from screening.entry import parse_entry
@@ -112,7 +113,7 @@ def render(entry_number: str, ex: dict[str, Any]) -> str:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    ex = asyncio.run(gather_explanation(Settings.load(), args.entry_number))
+    ex = asyncio.run(gather_explanation(connect(args, redis=True), args.entry_number))
     if ex is None:
         print(f"no decision recorded for entry {args.entry_number}", file=sys.stderr)
         return 1
@@ -124,4 +125,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("explain", help="explain an entry's decision from the audit trail and re-screen it")
     p.add_argument("entry_number")
     p.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    add_connection_arguments(p)
     p.set_defaults(func=cmd_explain)

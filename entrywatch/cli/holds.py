@@ -9,38 +9,35 @@ import json
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
 
+from entrywatch.audit import epoch
+from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.render import decision_line
+from entrywatch.since import FORMS, since_ms
 from streams import topics
 from streams.kafka import consumer_config
 from streams.settings import Settings
 
 
-def parse_since(text: str) -> int:
-    """ISO 8601 time, or a relative '15m', '2h', '3d' -> epoch milliseconds."""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    if text[-1:] in units and text[:-1].replace(".", "", 1).isdigit():
-        return int((time.time() - float(text[:-1]) * units[text[-1]]) * 1000)
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp() * 1000)
+def since_argument(text: str) -> int:
+    """``--since``: epoch milliseconds, or argparse's one-line error naming the forms expected."""
+    try:
+        return since_ms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _assignment(consumer: Consumer, names: list[str], since_ms: int | None) -> list[TopicPartition]:
+def _assignment(consumer: Consumer, names: list[str], since: int | None) -> list[TopicPartition]:
     meta = consumer.list_topics(timeout=10)
     parts = [
         TopicPartition(n, p, OFFSET_BEGINNING) for n in names if n in meta.topics for p in meta.topics[n].partitions
     ]
-    if since_ms is None or not parts:
+    if since is None or not parts:
         return parts
     try:
-        found = consumer.offsets_for_times(
-            [TopicPartition(tp.topic, tp.partition, since_ms) for tp in parts], timeout=10
-        )
+        found = consumer.offsets_for_times([TopicPartition(tp.topic, tp.partition, since) for tp in parts], timeout=10)
         return [
             TopicPartition(tp.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_BEGINNING) for tp in found
         ]
@@ -48,13 +45,13 @@ def _assignment(consumer: Consumer, names: list[str], since_ms: int | None) -> l
         return parts  # the broker cannot look up by time: read from the start, filter by screened_at
 
 
-def tail(settings: Settings, *, follow: bool, as_json: bool, since_ms: int | None, cleared: bool, idle_s: float) -> int:
+def tail(settings: Settings, *, follow: bool, as_json: bool, since: int | None, cleared: bool, idle_s: float) -> int:
     names = [settings.topic(topics.HOLDS)] + ([settings.topic(topics.CLEARED)] if cleared else [])
     cfg = consumer_config(settings, f"entrywatch-tail-{uuid.uuid4().hex[:8]}", **{"enable.partition.eof": True})
     consumer = Consumer(cfg)
     printed = 0
     try:
-        parts = _assignment(consumer, names, since_ms)
+        parts = _assignment(consumer, names, since)
         consumer.assign(parts)
         at_end: set[tuple[str, int]] = set()
         last_data = time.monotonic()
@@ -77,7 +74,7 @@ def tail(settings: Settings, *, follow: bool, as_json: bool, since_ms: int | Non
                 record = json.loads(msg.value())
             except ValueError:
                 continue
-            if since_ms is not None and parse_since(str(record.get("screened_at", "1970-01-01T00:00:00Z"))) < since_ms:
+            if since is not None and epoch(str(record.get("screened_at", "")), 0.0) * 1000 < since:
                 continue
             if as_json:
                 print(json.dumps(record, ensure_ascii=False), flush=follow)
@@ -91,15 +88,8 @@ def tail(settings: Settings, *, follow: bool, as_json: bool, since_ms: int | Non
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    since = parse_since(args.since) if args.since else None
-    tail(
-        Settings.load(),
-        follow=args.follow,
-        as_json=args.json,
-        since_ms=since,
-        cleared=args.cleared,
-        idle_s=args.idle,
-    )
+    settings = connect(args, topics=[topics.HOLDS] + ([topics.CLEARED] if args.cleared else []))
+    tail(settings, follow=args.follow, as_json=args.json, since=args.since, cleared=args.cleared, idle_s=args.idle)
     return 0
 
 
@@ -109,7 +99,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t = hsub.add_parser("tail", help="print one line (or JSON record) per decision on holds.v1")
     t.add_argument("--follow", "-f", action="store_true", help="keep waiting for new decisions")
     t.add_argument("--json", action="store_true", help="print each decision record as one JSON line")
-    t.add_argument("--since", metavar="TIME", help="only decisions screened since TIME (ISO 8601, or 15m, 2h, 3d ago)")
+    t.add_argument("--since", metavar="TIME", type=since_argument, help=f"only decisions screened since TIME: {FORMS}")
     t.add_argument("--cleared", action="store_true", help="also print CLEAR decisions from cleared.v1")
     t.add_argument("--idle", type=float, default=3.0, help="without --follow, stop after this many idle seconds")
+    add_connection_arguments(t)
     t.set_defaults(func=cmd_tail)

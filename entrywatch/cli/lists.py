@@ -6,14 +6,14 @@ import argparse
 import json
 import sys
 
+from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.listops import parse_paths, redis_client, rollback_list, store_snapshots
 from entrywatch.progress import Progress
 from entrywatch.store import Keys, ListRefused, status
-from streams.settings import Settings
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    settings = Settings.load()
+    settings = connect(args, redis=True, kafka=True)  # stored in Redis, announced on lists.v1
     try:
         snapshots, report = parse_paths(args.paths, args.source, allow_truncated=args.allow_truncated)
         total = sum(len(snap.entities) for snap in snapshots)
@@ -36,7 +36,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    settings = Settings.load()
+    settings = connect(args, redis=True)
     r = redis_client(settings)
     try:
         rows = status(r, Keys(settings.redis_key_prefix))
@@ -70,7 +70,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     try:
-        res = rollback_list(Settings.load(), args.source, args.to)
+        res = rollback_list(connect(args, redis=True, kafka=True), args.source, args.to)
     except ListRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
@@ -91,11 +91,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="load a CSL file cut off inside its last record (that record is flagged), instead of refusing it",
     )
     load.add_argument("--json", action="store_true", help="print a JSON summary")
+    add_connection_arguments(load)
     load.set_defaults(func=cmd_load)
     st = lsub.add_parser("status", help="the live version of every source")
     st.add_argument("--json", action="store_true")
+    add_connection_arguments(st)
     st.set_defaults(func=cmd_status)
     rb = lsub.add_parser("rollback", help="make the previously loaded version of a source live again")
     rb.add_argument("source")
     rb.add_argument("--to", help="a specific kept version")
+    add_connection_arguments(rb)
     rb.set_defaults(func=cmd_rollback)

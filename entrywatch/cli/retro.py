@@ -14,6 +14,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from entrywatch.audit import AuditStore
+from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.paths import DEFAULT_LISTS
 from entrywatch.retro import RetroStats, retro_scan
 from screening.entities import Entity, EntityName
@@ -22,7 +23,6 @@ from screening.lists.loader import load_paths
 from screening.retro import changed_entities, list_update_decision
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
-from streams.settings import Settings
 
 WORDS = (
     "golden",
@@ -155,8 +155,8 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
 
 def cmd_bench(args: argparse.Namespace) -> int:
     service = None
-    if args.use_redis_url:
-        url = Settings.load().redis_url.get_secret_value()
+    if args.use_redis_url or args.redis_url:
+        url = connect(args, redis=True).redis_url.get_secret_value()
     else:
         from entrywatch import embedded
 
@@ -180,4 +180,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b.add_argument("--page-size", type=int, default=2000)
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--use-redis-url", action="store_true", help="use REDIS_URL instead of a throw-away redis-server")
+    add_connection_arguments(b, kafka=False, default="embedded")  # no broker: the scan reads Redis only
     b.set_defaults(func=cmd_bench)

@@ -7,18 +7,23 @@ GET /lists                    live list versions in Redis and the versions this 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import faust
 from faust.web import Request, Response, View
 
-from entrywatch.audit import epoch, next_cursor, parse_cursor
+from entrywatch.audit import next_cursor, parse_cursor
+from entrywatch.since import FORMS, parse_since
 from screening.history import HistoryItem, latest
 from streams.runtime import Runtime
 from streams.webauth import protected
 
 MAX_PAGE = 1000
+_CURSOR = re.compile(r"\d+:\d+", re.ASCII)
+_T = TypeVar("_T")
 
 
 def iso(ts: float) -> str:
@@ -27,6 +32,39 @@ def iso(ts: float) -> str:
 
 def _s(v: bytes | str) -> str:
     return v.decode() if isinstance(v, bytes) else v
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be read: the message names it and the form it takes (answered as 400)."""
+
+
+def _param(query: Mapping[str, str], name: str, form: str, read: Callable[[str], _T], default: _T) -> _T:
+    text = query.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        return read(text)
+    except ValueError:
+        raise BadParameter(f"{name}: expected {form}, got {text!r}") from None
+
+
+def _limit(text: str) -> int:
+    return max(1, min(MAX_PAGE, int(text)))
+
+
+def _cursor(text: str) -> tuple[int, int]:
+    if not _CURSOR.fullmatch(text):
+        raise ValueError(text)
+    return parse_cursor(text, 0)
+
+
+def holds_query(query: Mapping[str, str]) -> tuple[int, int, tuple[int, int]]:
+    """``/holds``'s since (epoch ms, 0 when absent), limit (clamped to 1..MAX_PAGE), and the page start:
+    the cursor's, else since. Raises BadParameter."""
+    since_ms = int(_param(query, "since", FORMS, parse_since, 0.0) * 1000)
+    limit = _param(query, "limit", f"an integer (pages hold 1 to {MAX_PAGE})", _limit, 100)
+    start = _param(query, "cursor", "the next_cursor of the previous page (MS:N)", _cursor, (since_ms, 0))
+    return since_ms, limit, start
 
 
 def attach(app: faust.App, rt: Runtime) -> None:
@@ -53,14 +91,10 @@ def attach(app: faust.App, rt: Runtime) -> None:
     class HoldsView(View):
         @protected(rt.settings)
         async def get(self, request: Request) -> Response:
-            q = request.query
             try:
-                since = q.get("since")
-                since_ms = int(epoch(since, float("nan")) * 1000) if since else 0
-                limit = max(1, min(MAX_PAGE, int(q.get("limit", "100"))))
-                start_ms, skip = parse_cursor(q.get("cursor"), since_ms)
-            except ValueError as exc:
-                return self.json({"error": "bad_request", "detail": str(exc)}, status=400)
+                since_ms, limit, (start_ms, skip) = holds_query(request.query)
+            except BadParameter as exc:
+                return self.json({"error": str(exc)}, status=400)
             page = await rt.audit.holds_page(start_ms, skip, limit)
             scores = [score for _r, score in page]
             body = {

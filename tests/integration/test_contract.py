@@ -304,7 +304,11 @@ def test_holds_api_pages_and_answers_schema_valid_json(stack: Stack, worker: Wor
     status, missing = http(worker, f"/entries/NOPE-{run}")
     assert status == 404 and missing["error"] == "not_found"
     status, bad = http(worker, "/holds?since=yesterday-ish")
-    assert status == 400 and bad["error"] == "bad_request"
+    assert status == 400 and bad == {
+        "error": "since: expected an ISO-8601 time, epoch seconds, or a time ago like 15m, 2h, 3d, got 'yesterday-ish'"
+    }
+    status, bad = http(worker, "/holds?limit=ten")
+    assert status == 400 and bad["error"].startswith("limit: expected an integer")
 
 
 def test_explain_and_holds_tail(stack: Stack, worker: Worker, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:

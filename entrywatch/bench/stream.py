@@ -57,6 +57,14 @@ TARGET_P99_AT_RATE = 1_000.0
 TARGET_RSS_MB = 600.0
 TARGET_SCALING = 1.6
 
+# The smallest runs whose figures can be held against a target (below them: "too small to judge").
+# Throughput is entries over the span from the first entry in to the last output out. That span includes,
+# at each end, about one batch (a worker takes up to ``batch_size`` entries at a time) that is not yet
+# flowing: with at least this many batches per process the edges are a small part of the span.
+MIN_BATCHES_PER_PROCESS = 10
+# A p99 by nearest rank is the maximum below 100 latencies; with 1,000 it is the 10th-worst, not one outlier.
+MIN_LATENCIES_FOR_P99 = 1_000
+
 
 @dataclass
 class BenchConfig:
@@ -74,7 +82,7 @@ class BenchConfig:
     ready_timeout_s: float = 240.0
     log_dir: str | None = None
     keep_topics: bool = False
-    progress: bool = False
+    progress: bool = False  # also a line a second while outputs arrive (the steps of each phase are always said)
 
 
 @dataclass
@@ -250,8 +258,8 @@ class StreamBench:
         self.created_topics: list[str] = []
 
     def say(self, text: str) -> None:
-        if self.cfg.progress:
-            print(text, file=self.err, flush=True)
+        """A progress line on stderr: the stack, the lists, each step of each phase."""
+        print(text, file=self.err, flush=True)
 
     # stack ---------------------------------------------------------------------------------------------
 
@@ -566,6 +574,8 @@ class StreamBench:
                     self.created_topics = [t for t in self.created_topics if t not in phase_topics]
         cpu = [round(after - b, 2) for (_rss, after), b in zip(stats, before, strict=True)]
         result = self._result(phase, n_procs, entries, produced_at, seen, stats, cpu, produce_types + out_types)
+        self.say(f"{phase} x{n_procs}: {result.decided}/{result.entries} decided, {result.throughput_eps:,.0f} "
+                 f"entries/s, p99 {result.latency_ms['p99']:.0f} ms")  # fmt: skip
         result.cpu_s_broker = round(services_cpu["broker"], 2) if "broker" in services_cpu else None
         result.cpu_s_redis = round(services_cpu["redis"], 2) if "redis" in services_cpu else None
         result.cpu_s_harness = round(harness_cpu, 2)
@@ -637,6 +647,9 @@ class StreamBench:
             )
         started = time.time()
         load_before = os.getloadavg()
+        phases = PHASES if cfg.references else PHASES[:1]
+        self.say(f"bench: {cfg.entries} entries through {len(phases) * len(cfg.workers)} phase(s): "
+                 + ", ".join(f"{p} x{n}" for n in cfg.workers for p in phases))  # fmt: skip
         gen = EntryGenerator.from_paths(list(cfg.lists), seed=cfg.seed, prefix=f"B{self.run_id[:6].upper()}")
         entries = list(gen.generate(cfg.entries))
         warm = EntryGenerator(gen.names, seed=cfg.seed + 1, prefix=f"W{self.run_id[:6].upper()}")
@@ -645,9 +658,9 @@ class StreamBench:
         try:
             self.start_stack()
             self.say(f"stack: broker {self.bootstrap}, redis {'external' if cfg.redis_url else 'embedded'}")
+            self.say("lists: loading into Redis")
             self.load_lists()
             self.say("lists: " + ", ".join(f"{s} {n}" for s, n in self.list_summary.items()))
-            phases = PHASES if cfg.references else PHASES[:1]
             for n in cfg.workers:
                 for phase in phases:
                     results.append(self.run_phase(phase, n, entries, warmup))
@@ -674,14 +687,36 @@ def percentiles(values: Sequence[int | float]) -> dict[str, float]:
     }
 
 
-def _target(value: float | None, target: float, higher_is_better: bool, note: str = "") -> dict[str, Any]:
-    met = None if value is None else (value >= target if higher_is_better else value < target)
+def _target(
+    value: float | None, target: float, higher_is_better: bool, note: str = "", too_small: str = ""
+) -> dict[str, Any]:
+    """A target's verdict: ``met`` is None when it needs another kind of run (``note`` says which) or when
+    the run is too small to judge it (``too_small`` says what size it needs)."""
+    met = None if value is None or too_small else (value >= target if higher_is_better else value < target)
     return {
         "value": value,
         "target": (">= " if higher_is_better else "< ") + f"{target:g}",
         "met": met,
         "note": note,
+        "too_small": too_small,
     }
+
+
+def too_small_for_rate(entries: int, processes: int, batch_size: int) -> str:
+    """Why a throughput over ``entries`` through ``processes`` cannot be judged; "" when it can."""
+    need = MIN_BATCHES_PER_PROCESS * batch_size * processes
+    if entries >= need:
+        return ""
+    return (
+        f"throughput needs at least {MIN_BATCHES_PER_PROCESS} batches of {batch_size} per process "
+        f"(--entries {need} for {processes} worker(s))"
+    )
+
+
+def too_small_for_p99(entries: int) -> str:
+    if entries >= MIN_LATENCIES_FOR_P99:
+        return ""
+    return f"a p99 needs at least {MIN_LATENCIES_FOR_P99} latencies (--entries {MIN_LATENCIES_FOR_P99})"
 
 
 def build_report(
@@ -718,23 +753,23 @@ def build_report(
     }
     one = by.get(("screen", 1))
     steady = bool(cfg.rate)
+    batch = bench.settings().batch_size  # the workers' (the environment's ENTRYWATCH_BATCH_SIZE)
+    small_one = too_small_for_rate(cfg.entries, 1, batch)
     targets: dict[str, Any] = {}
     if one:
         targets["one_worker_eps"] = _target(
             None if steady else one.throughput_eps, TARGET_ONE_WORKER_RATE, True,
-            "needs a run without --rate" if steady else "",
+            "needs a run without --rate" if steady else "", small_one,
         )  # fmt: skip
         ratio = ratios["workers_1"].get("screen_vs_faust_forward")
         targets["screen_vs_faust_forward"] = _target(
-            None if steady else ratio,
-            TARGET_RATIO_VS_FAUST,
-            True,
-            "needs a run without --rate" if steady else "",
-        )
+            None if steady else ratio, TARGET_RATIO_VS_FAUST, True,
+            "needs a run without --rate" if steady else "", small_one,
+        )  # fmt: skip
         at_rate = bool(cfg.rate and cfg.rate >= TARGET_P99_AT_RATE)
         targets["p99_ms_at_1000_eps"] = _target(
             one.latency_ms["p99"] if at_rate else None, TARGET_P99_MS, False,
-            "" if at_rate else "needs --rate 1000",
+            "" if at_rate else "needs --rate 1000", too_small_for_p99(cfg.entries),
         )  # fmt: skip
     screens = [r for r in results if r.phase == "screen"]
     if screens:
@@ -747,6 +782,7 @@ def build_report(
         targets["two_workers_vs_one"] = _target(
             round(two.throughput_eps / one.throughput_eps, 3) if ok and one.throughput_eps else None,
             TARGET_SCALING, True, "" if ok else "needs >= 4 partitions and no --rate",
+            too_small_for_rate(cfg.entries, 2, batch),
         )  # fmt: skip
     return {
         "schema": "entrywatch.bench.stream/1",
@@ -818,9 +854,21 @@ def render_table(report: dict[str, Any]) -> str:
             out.append(f"decisions x{p['processes']}: {cats}")
     out.append("")
     for name, t in report["targets"].items():
-        state = "n/a" if t["met"] is None else ("met" if t["met"] else "NOT met")
-        value = "-" if t["value"] is None else f"{t['value']:g}"
-        out.append(f"target {name}: {value} (target {t['target']}) {state}" + (f" - {t['note']}" if t["note"] else ""))
+        out.append(target_line(name, t))
     out.append("every entry decided exactly once: " + ("yes" if report["all_decided_exactly_once"] else "NO"))
     out.append(f"logs: {report['log_dir']}")
     return "\n".join(out)
+
+
+def target_line(name: str, t: dict[str, Any]) -> str:
+    """'target NAME: VALUE (target >= X) met | NOT met | n/a - why | too small to judge - what it needs'."""
+    value = "-" if t["value"] is None else f"{t['value']:g}"
+    if t["met"] is not None:
+        state = "met" if t["met"] else "NOT met"
+    elif t["note"]:
+        state = f"n/a - {t['note']}"
+    elif t.get("too_small"):
+        state = f"too small to judge - {t['too_small']}"
+    else:
+        state = "n/a"
+    return f"target {name}: {value} (target {t['target']}) {state}"

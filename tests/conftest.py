@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = ROOT / "data" / "lists"
@@ -15,10 +16,17 @@ SAMPLES = ROOT / "data" / "samples"
 
 
 @cache
+def schema_registry() -> Registry[Any]:
+    """Every schema under schemas/ by its $id, so one may $ref another (dlq-show -> dead-letter)."""
+    found = [json.loads(path.read_text()) for path in sorted(SCHEMAS.glob("*.json"))]
+    return Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in found)
+
+
+@cache
 def validator(schema_file: str) -> Draft202012Validator:
     schema = json.loads((SCHEMAS / schema_file).read_text())
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema, registry=schema_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def assert_valid(schema_file: str, record: Any) -> None:

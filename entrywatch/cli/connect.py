@@ -9,6 +9,7 @@ import argparse
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from confluent_kafka import KafkaException
@@ -97,7 +98,8 @@ def check_broker(settings: Settings, topic_names: Sequence[str] = (), timeout: f
     handler = _Lines()
     log = logging.Logger("entrywatch.connect.librdkafka")  # this client's log lines only, kept for the reason
     log.addHandler(handler)
-    admin = AdminClient({**common_config(settings), "logger": log})
+    config: dict[str, Any] = {**common_config(settings), "logger": log}
+    admin = AdminClient(config)
     try:
         meta = admin.list_topics(timeout=timeout)
     except KafkaException as exc:

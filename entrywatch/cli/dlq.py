@@ -44,7 +44,10 @@ def read_dead_letters(settings: Settings, follow: bool = False, idle_s: float = 
             if msg is None or msg.error():
                 continue
             last = time.monotonic()
-            record = decode_dead_letter(msg.value())
+            value = msg.value()
+            if value is None:  # not a dead letter (a tombstone)
+                continue
+            record = decode_dead_letter(value)
             record["dlq"] = {"partition": msg.partition(), "offset": msg.offset()}
             yield record
     finally:

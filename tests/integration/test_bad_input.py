@@ -137,32 +137,48 @@ def test_hostile_messages_are_dead_lettered_or_screened(stack: Stack, worker: Wo
 
 
 def test_dlq_show_and_replay_after_the_cause_is_fixed(fresh_stack: Stack) -> None:
+    """Two entries over a strict worker's size limit: one carried in its dead letter, one too large to carry
+    (only its digest: replay fetches it from its source record). `dlq show --json` prints what
+    schemas/dlq-show.v1.json says; both replayed once the cause is fixed are decided."""
     run = uuid.uuid4().hex[:8]
-    strict = fresh_stack.start_worker(ENTRYWATCH_MAX_MESSAGE_BYTES="2048")
+    strict = fresh_stack.start_worker(ENTRYWATCH_MAX_MESSAGE_BYTES="2048", ENTRYWATCH_DLQ_KEEP_BYTES="3500")
     strict.wait_ready()
-    entry = {
-        "entry_number": f"REPLAY-{run}",
-        "parties": {"manufacturer": {"name": "Hoshine Silicon Industry (Shanshan) Co., Ltd"}},
-        "notes": "n" * 4000,
-    }
-    raw = json.dumps(entry).encode()
+    entries = [
+        {
+            "entry_number": f"REPLAY-{size}-{run}",
+            "parties": {"manufacturer": {"name": "Hoshine Silicon Industry (Shanshan) Co., Ltd"}},
+            "notes": "n" * size,
+        }
+        for size in (3000, 5000)
+    ]
+    raws = {e["entry_number"]: json.dumps(e).encode() for e in entries}
     consumer = fresh_stack.consumer("entries.dlq.v1", "holds.v1")
-    fresh_stack.produce([(entry["entry_number"].encode(), raw)])
-    first = collect(consumer, lambda ms: any(m.topic() == "entries.dlq.v1" for m in ms), timeout=90)
-    assert [m.topic() for m in first] == ["entries.dlq.v1"]
+    fresh_stack.produce([(number.encode(), raw) for number, raw in raws.items()])
+    first = collect(consumer, lambda ms: sum(m.topic() == "entries.dlq.v1" for m in ms) >= 2, timeout=90)
+    assert [m.topic() for m in first] == ["entries.dlq.v1"] * 2
 
     shown = fresh_stack.cli("dlq", "show", "--json", "--kind", "size")
     assert shown.returncode == 0, shown.stderr
-    [record] = [json.loads(line) for line in shown.stdout.splitlines()]
-    assert record["error_kind"] == "size" and "over the limit of 2048" in record["error"]
-    assert base64.b64decode(record["original_b64"]) == raw
+    lines = [json.loads(line) for line in shown.stdout.splitlines()]
+    for line in lines:
+        assert_valid("dlq-show.v1.json", line)  # and its dead_letter, by $ref, against dead-letter.v1.json
+        assert line["id"] == f"{line['partition']}:{line['offset']}"
+    by_number = {base64.b64decode(x["dead_letter"]["original_key_b64"]).decode(): x for x in lines}
+    carried, digest_only = (by_number[e["entry_number"]]["dead_letter"] for e in entries)
+    assert carried["error_kind"] == "size" and "over the limit of 2048" in carried["error"]
+    assert base64.b64decode(carried["original_b64"]) == raws[entries[0]["entry_number"]]
+    assert digest_only["original_omitted"] is True and digest_only["original_b64"] == ""
+    assert digest_only["original_sha256"] == hashlib.sha256(raws[entries[1]["entry_number"]]).hexdigest()
+    text = fresh_stack.cli("dlq", "show")
+    assert text.returncode == 0 and "(not carried: sha256" in text.stdout, text.stdout + text.stderr
 
     strict.stop()  # the cause is fixed: a worker with the default size limit
     fixed = fresh_stack.start_worker()
     fixed.wait_ready()
-    replayed = fresh_stack.cli("dlq", "replay", "--id", f"{record['dlq']['partition']}:{record['dlq']['offset']}")
-    assert replayed.returncode == 0 and "replayed 1" in replayed.stdout, replayed.stderr
-    after = collect(consumer, lambda ms: any(m.topic() == "holds.v1" for m in ms), timeout=120)
+    replayed = fresh_stack.cli("dlq", "replay", "--id", *(x["id"] for x in lines))
+    assert replayed.returncode == 0 and "replayed 2" in replayed.stdout, replayed.stderr
+    after = collect(consumer, lambda ms: sum(m.topic() == "holds.v1" for m in ms) >= 2, timeout=120)
     consumer.close()
-    [hold] = [json.loads(m.value()) for m in after if m.topic() == "holds.v1"]
-    assert hold["entry_number"] == entry["entry_number"] and hold["decision"] == "HOLD"
+    holds = [json.loads(m.value()) for m in after if m.topic() == "holds.v1"]
+    assert sorted(h["entry_number"] for h in holds) == sorted(raws)
+    assert all(h["decision"] == "HOLD" for h in holds)

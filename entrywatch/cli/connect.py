@@ -136,7 +136,7 @@ def check_redis(settings: Settings, timeout: float = CONNECT_TIMEOUT_S) -> None:
     try:
         client.ping()
     except AuthenticationError as exc:
-        raise Unreachable(f"Redis at {where} refused the credentials: {exc}") from None
+        raise Unreachable(f"cannot use Redis at {where}: credentials refused ({exc})") from None
     except (RedisError, OSError) as exc:
         raise Unreachable(f"cannot reach Redis at {where}: {exc}") from None
     finally:

@@ -33,7 +33,8 @@ def test_since_forms(text: str, seconds: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["garbage", "", "nan", "NaN", "inf", "-5", "1e400", "99999999999999999999", "yesterday-ish", "15x", "99999d"]
+    "text",
+    ["garbage", "", "nan", "NaN", "inf", "-5", "1e400", "99999999999999999999", "yesterday-ish", "15x", "99999d"],
 )
 def test_bad_since_names_the_forms_expected(text: str) -> None:
     with pytest.raises(ValueError) as exc:

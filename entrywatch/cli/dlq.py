@@ -26,16 +26,18 @@ from streams.kafka import consumer_config, producer_config
 from streams.settings import Settings
 
 DLQ_ID = re.compile(r"(\d+):(\d+)", re.ASCII)
+JOIN_S = 30.0  # the longest wait for the consumer group to assign the DLQ's partitions
 IDLE_S = 3.0  # the DLQ is read to its end: stop after this long without a message (Tansu's end offsets are unreliable)
 
 
 def read_dead_letters(settings: Settings, follow: bool = False, idle_s: float = IDLE_S) -> Iterator[dict[str, Any]]:
     consumer = Consumer(consumer_config(settings, f"entrywatch-dlq-{uuid.uuid4().hex[:8]}"))
-    last = time.monotonic() + 30  # joining the group can take seconds; the idle clock starts on assignment
+    last = time.monotonic() + JOIN_S  # joining the group can take seconds; the idle clock starts on assignment
+    assigned = False
 
     def on_assign(c: Any, partitions: Any) -> None:
-        nonlocal last
-        last = time.monotonic()
+        nonlocal last, assigned
+        last, assigned = time.monotonic(), True
 
     consumer.subscribe([settings.topic(topics.DLQ)], on_assign=on_assign)
     try:
@@ -50,6 +52,11 @@ def read_dead_letters(settings: Settings, follow: bool = False, idle_s: float = 
             record = decode_dead_letter(value)
             record["dlq"] = {"partition": msg.partition(), "offset": msg.offset()}
             yield record
+        if not assigned:  # nothing was read because nothing could be: not "no dead letters"
+            raise CliError(
+                f"the Kafka broker at {settings.kafka_bootstrap} assigned no partition of "
+                f"{settings.topic(topics.DLQ)} within {JOIN_S + idle_s:g}s"
+            )
     finally:
         consumer.close()
 

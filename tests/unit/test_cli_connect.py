@@ -156,3 +156,28 @@ def test_good_arguments_are_read() -> None:
     assert args.id == ["1:17", "3:4"]
     args = build_parser().parse_args(["holds", "tail", "--since", "2026-01-02T03:04:05Z"])
     assert args.since == 1767323045000
+
+
+def test_dlq_show_without_an_assignment_is_not_an_empty_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reachable broker that never assigns the DLQ's partitions: an error, not '0 dead letter(s)'."""
+    from entrywatch.cli import dlq
+    from streams.settings import Settings
+
+    class NeverAssigned:
+        def __init__(self, _config: object) -> None:
+            pass
+
+        def subscribe(self, _topics: object, on_assign: object) -> None:
+            pass
+
+        def poll(self, _timeout: float) -> None:
+            return None
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(dlq, "Consumer", NeverAssigned)
+    monkeypatch.setattr(dlq, "JOIN_S", 0.0)
+    settings = Settings(kafka_bootstrap="127.0.0.1:9")  # type: ignore[call-arg]
+    with pytest.raises(connect.CliError, match=r"127\.0\.0\.1:9 assigned no partition of entries\.dlq\.v1"):
+        list(dlq.read_dead_letters(settings, idle_s=0.1))

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from confluent_kafka import KafkaException
+from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from entrywatch.cli.connect import CliError
@@ -50,6 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except RedisError as exc:  # Redis went away during the command: a clear line, not a traceback
         print(f"entrywatch: cannot use Redis: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # a setting from the environment is refused: name it, one line each
+        for err in exc.errors():
+            field = ".".join(str(x) for x in err["loc"]) or "settings"
+            env = f"ENTRYWATCH_{field.upper()}" if err["loc"] else "the settings"
+            print(f"entrywatch: {env}: {err['msg']}", file=sys.stderr)
         return 2
     except KafkaException as exc:  # the broker went away during the command
         print(f"entrywatch: Kafka error: {exc.args[0].str() if exc.args else exc}", file=sys.stderr)

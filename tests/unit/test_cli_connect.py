@@ -181,3 +181,24 @@ def test_dlq_show_without_an_assignment_is_not_an_empty_result(monkeypatch: pyte
     settings = Settings(kafka_bootstrap="127.0.0.1:9")  # type: ignore[call-arg]
     with pytest.raises(connect.CliError, match=r"127\.0\.0\.1:9 assigned no partition of entries\.dlq\.v1"):
         list(dlq.read_dead_letters(settings, idle_s=0.1))
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"ENTRYWATCH_WEB_TOKEN": ""}, "ENTRYWATCH_WEB_TOKEN"),  # empty must not mean "no auth"
+        ({"ENTRYWATCH_DLQ_KEEP_BYTES": "2000000"}, "producer_max_request_bytes"),  # dead letters could not fit
+    ],
+)
+def test_a_refused_setting_stops_the_worker_in_one_line(env: dict[str, str], named: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "entrywatch.cli", "worker"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0] and "Traceback" not in proc.stderr, proc.stderr

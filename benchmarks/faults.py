@@ -525,8 +525,15 @@ class FaultRun:
             return FaultWindow(FAULT_NAMES[fault], started, time.time())
         raise ValueError(f"unknown fault {fault!r}")
 
+    def stalled(self) -> bool:
+        """Nothing came out for ``final_idle_s`` although every live worker is ready (e.g. an agent that
+        crashed inside a live process): waiting longer for a backlog is pointless."""
+        live = self.live_workers()
+        quiet = time.monotonic() - self.last_output > self.cfg.final_idle_s
+        return quiet and bool(live) and all(w.ready_at is not None for w in live)
+
     def _drained_before(self, ended: float) -> Callable[[], bool]:
-        return lambda: self.backlog(produced_before=ended) == 0
+        return lambda: self.backlog(produced_before=ended) == 0 or self.stalled()
 
     def run_faults(self) -> None:
         n = len(self.cfg.faults)
@@ -539,6 +546,8 @@ class FaultRun:
             window = self.apply(fault)
             self.faults.append(window)
             drained = self.wait_for(self._drained_before(window.ended), self.cfg.drain_timeout_s)
+            if not drained and self.stalled():
+                self.event("stalled: no output for a while with every live worker ready", fault=fault)
             self.event(f"after {fault}", backlog_drained=drained, backlog=self.backlog(produced_before=window.ended))
             self.sleep(self.cfg.settle_s)
 
@@ -634,6 +643,21 @@ class FaultRun:
                 with contextlib.suppress(Exception):
                     service.stop()
 
+    def agent_crashes(self) -> dict[str, Any]:
+        """Faust's "Crashed reason=..." lines in the workers' logs: an agent that raised (Faust restarts it
+        inside the live process, skipping the batch it was in)."""
+        reasons: dict[str, int] = {}
+        total = 0
+        for w in self.workers:
+            with contextlib.suppress(OSError):
+                for line in w.log.read_text(errors="replace").splitlines():
+                    if "Crashed reason=" not in line:
+                        continue
+                    total += 1
+                    reason = line.split("Crashed reason=", 1)[1].split("(", 1)[0].strip()[:80]
+                    reasons[reason] = reasons.get(reason, 0) + 1
+        return {"total": total, "by_reason": reasons}
+
     def pids(self) -> list[int]:
         return [w.popen.pid for w in self.workers if w.alive()] + [
             s.proc.pid for s in self.services.values() if s.alive()
@@ -676,6 +700,7 @@ class FaultRun:
             ],
             "worker_restarts": self.restarts,
             "worker_crashes": sum(1 for w in self.workers if w.ended is not None and not w.expected_exit),
+            "agent_crashes": self.agent_crashes(),
             "partition_mismatches": mismatch,
             "delivery_errors": delivery_errors[:5],
             "faults": [
@@ -729,7 +754,9 @@ def render(report: dict[str, Any]) -> str:
         f"dead letters: {f['dead_letters_received']} of {f['dead_letters_expected']} expected received; "
         f"{f['dead_letters_total']} in all, {f['dead_letters_unmatched']} naming no input of this run",
         f"canaries {f['canaries']}, undecided {f['canaries_undecided']}; "
-        f"worker crashes {report['worker_crashes']}, restarts {report['worker_restarts']}",
+        f"worker process exits {report['worker_crashes']}, restarts {report['worker_restarts']}; agent crashes "
+        f"in the workers' logs {report['agent_crashes']['total']}"
+        + "".join(f", {k} x{v}" for k, v in report["agent_crashes"]["by_reason"].items()),
     ]
     if f["poisons"]:
         lines += ["", "poison record                 outcome            accepted                  canary"]

@@ -311,6 +311,12 @@ def count(
             ]
             if screened_in:
                 fig.clears_screened_in_redis_window += 1
+                w = screened_in[0]
+                example(
+                    "clears_screened_in_redis_window",
+                    f"{o.entry_number} screened {o.screened_at - w.started:.1f} s after SIGSTOP, "  # type: ignore[operator]
+                    f"{w.ended - o.screened_at:.1f} s before SIGCONT",  # type: ignore[operator]
+                )
             certain = any(
                 o.screened_at is not None and w.started <= o.screened_at < w.ended - redis_read_timeout_s
                 for w in redis_windows

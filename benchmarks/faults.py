@@ -76,6 +76,7 @@ class Config:
     faults: tuple[str, ...] = FAULTS
     pause_s: float = 20.0
     poison: bool = True
+    poison_labels: tuple[str, ...] | None = None  # a subset of benchmarks/poison.py's labels (None: all)
     timeout_s: float = 900.0  # the whole run, stack start to report; a hard stop follows 240 s later
     drain_timeout_s: float = 120.0  # longest wait for the backlog after a fault
     final_idle_s: float = 45.0  # at the end: stop waiting after this long without a new output
@@ -520,9 +521,11 @@ class FaultRun:
         if fault in ("redis", "broker"):
             return self.pause(fault)
         if fault == "add":
+            # The group rebalances when the new worker joins: the "fault" lasts until it holds partitions.
             started = time.time()
-            self.start_worker("added mid-stream")
-            return FaultWindow(FAULT_NAMES[fault], started, time.time())
+            added = self.start_worker("added mid-stream")
+            self.wait_for(lambda: added.ready_at is not None or not added.alive(), self.cfg.ready_timeout_s)
+            return FaultWindow(FAULT_NAMES[fault], started, added.ready_at or time.time())
         raise ValueError(f"unknown fault {fault!r}")
 
     def stalled(self) -> bool:
@@ -560,7 +563,8 @@ class FaultRun:
             specials: list[Record] = []
             if cfg.poison:
                 for p in poisons(self.run_id, self.settings.max_message_bytes if self.settings else 1_000_000):
-                    specials += [p, canary(self.run_id, p, cfg.partitions)]
+                    if cfg.poison_labels is None or p.label in cfg.poison_labels:
+                        specials += [p, canary(self.run_id, p, cfg.partitions)]
             self.records = plan(valid, specials, cfg.production_rate)
             first = self.start_worker("first")
             self.wait_for(lambda: first.ready_at is not None, cfg.ready_timeout_s)
@@ -813,6 +817,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[Config, bool]:
     ap.add_argument("--faults", default=",".join(FAULTS), help=f"comma list of {','.join(FAULTS)} or 'none'")
     ap.add_argument("--pause", type=float, default=Config.pause_s, help="seconds Redis and the broker stay stopped")
     ap.add_argument("--no-poison", action="store_true", help="valid entries only")
+    ap.add_argument("--poisons", help="comma list of poison labels to send (default: all; see benchmarks/poison.py)")
     ap.add_argument("--timeout", type=float, default=Config.timeout_s, help="overall limit in seconds (900)")
     ap.add_argument("--max-restarts", type=int, default=Config.max_restarts)
     ap.add_argument("--seed", type=int, default=Config.seed)
@@ -823,6 +828,10 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[Config, bool]:
     unknown = [f for f in faults if f not in FAULTS]
     if unknown:
         ap.error(f"unknown faults {unknown}; choose from {FAULTS}")
+    labels = None if not args.poisons else tuple(x.strip() for x in args.poisons.split(",") if x.strip())
+    known = {r.label for r in poisons("x", 1024)}
+    if labels and not set(labels) <= known:
+        ap.error(f"unknown poison labels {sorted(set(labels) - known)}; choose from {sorted(known)}")
     if args.entries < 1 or args.entries > 50_000:
         ap.error("--entries between 1 and 50000 (Tansu's memory storage keeps every record in RAM)")
     cfg = Config(
@@ -833,6 +842,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[Config, bool]:
         faults=faults,
         pause_s=args.pause,
         poison=not args.no_poison,
+        poison_labels=labels,
         timeout_s=args.timeout,
         max_restarts=args.max_restarts,
         seed=args.seed,

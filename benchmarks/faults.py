@@ -869,7 +869,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     def on_term(signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
+    # SIGINT too: a shell's background job starts with it ignored, and Ctrl-C must still stop everything
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
     threading.Thread(target=_watchdog, args=(run, cfg.timeout_s + 240), daemon=True).start()
     try:
         report = run.run()

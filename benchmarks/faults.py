@@ -803,7 +803,8 @@ def render(report: dict[str, Any]) -> str:
 
 
 def exit_code(report: dict[str, Any]) -> int:
-    if report["harness_error"] and not report["figures"]["inputs"]:
+    fig = report["figures"]
+    if report["harness_error"] and fig["inputs"] == fig["not_delivered"]:  # it failed before producing
         return 2
     return 0 if report["ok"] else 1
 

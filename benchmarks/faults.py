@@ -535,7 +535,7 @@ class FaultRun:
         quiet = time.monotonic() - self.last_output > self.cfg.final_idle_s
         return quiet and bool(live) and all(w.ready_at is not None for w in live)
 
-    def _drained_before(self, ended: float) -> Callable[[], bool]:
+    def _drained_or_stalled(self, ended: float) -> Callable[[], bool]:
         return lambda: self.backlog(produced_before=ended) == 0 or self.stalled()
 
     def run_faults(self) -> None:
@@ -548,10 +548,11 @@ class FaultRun:
                 self.event("note: production already ended", fault=fault)
             window = self.apply(fault)
             self.faults.append(window)
-            drained = self.wait_for(self._drained_before(window.ended), self.cfg.drain_timeout_s)
-            if not drained and self.stalled():
+            self.wait_for(self._drained_or_stalled(window.ended), self.cfg.drain_timeout_s)
+            left = self.backlog(produced_before=window.ended)
+            if left and self.stalled():
                 self.event("stalled: no output for a while with every live worker ready", fault=fault)
-            self.event(f"after {fault}", backlog_drained=drained, backlog=self.backlog(produced_before=window.ended))
+            self.event(f"after {fault}", backlog_drained=left == 0, backlog=left)
             self.sleep(self.cfg.settle_s)
 
     # the whole ------------------------------------------------------------------------------------------

@@ -649,17 +649,19 @@ class FaultRun:
                     service.stop()
 
     def agent_crashes(self) -> dict[str, Any]:
-        """Faust's "Crashed reason=..." lines in the workers' logs: an agent that raised (Faust restarts it
-        inside the live process, skipping the batch it was in)."""
+        """Agents that raised, from the workers' logs: Faust's "Crashed reason=..." (it restarts the agent
+        inside the live process, skipping the batch it was in), and the screening agent's own stop ("the
+        screening agent stopped on ...": it stops the worker without acking)."""
         reasons: dict[str, int] = {}
         total = 0
         for w in self.workers:
             with contextlib.suppress(OSError):
                 for line in w.log.read_text(errors="replace").splitlines():
-                    if "Crashed reason=" not in line:
+                    marker = next((m for m in ("Crashed reason=", "screening agent stopped on ") if m in line), None)
+                    if marker is None:
                         continue
                     total += 1
-                    reason = line.split("Crashed reason=", 1)[1].split("(", 1)[0].strip()[:80]
+                    reason = line.split(marker, 1)[1].split("(", 1)[0].split(":", 1)[0].strip()[:80]
                     reasons[reason] = reasons.get(reason, 0) + 1
         return {"total": total, "by_reason": reasons}
 

@@ -177,7 +177,8 @@ def test_health_and_ready(worker: Worker) -> None:
     ready = json.loads(body)
     assert status == 200 and ready["status"] == "ready" and ready["health"] in ("ok", "degraded")
     assert ready["problems"] == []
-    assert ready["checks"] == {"lists": True, "redis": True, "broker": True, "partitions": True}
+    assert ready["checks"] == {"lists": True, "redis": True, "broker": True, "partitions": True, "screen_agent": True}
+    assert ready["screen_agent"]["state"] in ("starting", "idle", "working") and ready["screen_agent"]["crashes"] == 0
     assert {"uflpa", "cbp_wro"} <= set(ready["list_versions"]) and ready["assigned_partitions"] > 0
     assert {li["source"] for li in ready["lists"]} == set(ready["list_versions"])
     assert set(ready["counts"]) == {"in", "HOLD", "REVIEW", "CLEAR", "DLQ"}

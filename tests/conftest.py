@@ -10,6 +10,8 @@ from jsonschema import Draft202012Validator
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = ROOT / "data" / "lists"
+# List files kept out of the product's data folder: refused (e.g. truncated) or test-only versions.
+FIXTURE_LISTS = ROOT / "tests" / "data" / "lists"
 SCHEMAS = ROOT / "schemas"
 SAMPLES = ROOT / "data" / "samples"
 

@@ -62,8 +62,8 @@ USER_AGENT = "EntryWatch lists fetch (+https://github.com/entrywatch)"
 STATE_FILE = ".fetch.json"
 REFUSED_DIR = "refused"
 
-Status = Literal["loaded", "unchanged", "would_load", "refused", "failed"]
-OK_STATUSES = frozenset({"loaded", "unchanged", "would_load"})
+Status = Literal["loaded", "unchanged", "would_load", "downloaded", "refused", "failed"]
+OK_STATUSES = frozenset({"loaded", "unchanged", "would_load", "downloaded"})
 
 
 class FetchError(Exception):
@@ -293,21 +293,27 @@ class _Got:
 
 
 class Fetcher:
-    """Fetches sources one at a time into one Redis (``r``) and one cache folder."""
+    """Fetches sources one at a time into one Redis (``r``) and one cache folder. With ``download_only``
+    (no Redis needed) the checked and parsed files are only written to the cache folder, which is then a
+    mirror folder for an air-gapped site."""
 
     def __init__(
         self,
         settings: Settings,
-        r: redis.Redis,
+        r: redis.Redis | None,
         *,
         cache_dir: Path,
         mirror: str | None = None,
         force: bool = False,
         dry_run: bool = False,
+        download_only: bool = False,
         progress: Callable[[str, str], None] | None = None,
     ) -> None:
+        if r is None and not download_only:
+            raise ValueError("a Redis client is needed unless download_only")
         self.settings = settings
         self.r = r
+        self.download_only = download_only
         self.keys = Keys(settings.redis_key_prefix)
         self.cache_dir = cache_dir
         self.mirror = mirror or None
@@ -415,11 +421,15 @@ class Fetcher:
             got.append(item)
         result.files = [g.fetch for g in got]
 
-        live = live_version(self.r, self.keys, source.list_source)
         known = state.get("files", {})
         same = set(known) == {g.fetch.name for g in got} and all(
             known[g.fetch.name].get("sha256") == g.fetch.sha256 for g in got
         )
+        if self.download_only:
+            self._download_only(source, got, state, same, result)
+            return
+        assert self.r is not None
+        live = live_version(self.r, self.keys, source.list_source)
         if same and live is not None and not self.force:
             result.status, result.version = "unchanged", live
             not_modified = all(g.fetch.status == 304 for g in got)
@@ -462,6 +472,24 @@ class Fetcher:
         self._keep(folder, got)
         self._write_state(folder, source, got, state, snap=snap, published_from=published_from)
         result.kept_at = str(folder)
+
+    def _download_only(
+        self, source: Source, got: list[_Got], state: Mapping[str, Any], same: bool, result: FetchResult
+    ) -> None:
+        folder = self.cache_dir / source.name
+        result.kept_at = str(folder)
+        if same and not self.force:
+            result.status, result.version = "unchanged", state.get("version")
+            result.detail = "same content as the last download"
+            result.published, result.published_from = state.get("published"), state.get("published_from")
+            self._write_state(folder, source, got, state, checked_only=True)
+            return
+        snap, published_from = self._parse(source, got)  # only files that parse as the list are kept
+        result.version, result.entities = snap.version, len(snap.entities)
+        result.published, result.published_from = snap.published, published_from
+        self._keep(folder, got)
+        self._write_state(folder, source, got, state, snap=snap, published_from=published_from)
+        result.status, result.detail = "downloaded", "saved (nothing loaded)"
 
     def _parse(self, source: Source, got: list[_Got]) -> tuple[ListSnapshot, str]:
         """Stage the files and parse them with the list loader -> (snapshot, where its date came from)."""

@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from redis.exceptions import RedisError
 
@@ -47,6 +48,8 @@ def choose(sources: dict[str, Source], names: Sequence[str]) -> list[Source]:
 
 def result_line(res: FetchResult) -> str:
     name = f"{res.source:<10}"
+    if res.status == "downloaded":
+        return f"{name} downloaded {res.version}  {res.entities:,} entities, published {res.published} -> {res.kept_at}"
     if res.status in ("loaded", "would_load"):
         was = f", was {res.previous_version}" if res.previous_version else ", first version"
         return (
@@ -68,21 +71,23 @@ def run_once(
         if terminal:
             print(f"{source:<10} {message}", file=sys.stderr, flush=True)
 
-    r = redis_client(settings)
+    r = None if args.download_only else redis_client(settings)
     results: list[FetchResult] = []
     try:
         try:
-            r.ping()
+            if r is not None:
+                r.ping()
         except RedisError as exc:
             print(f"entrywatch: cannot use Redis: {type(exc).__name__}: {exc}; nothing fetched", file=sys.stderr)
             return 2, results
         fetcher = Fetcher(
             settings,
             r,
-            cache_dir=default_cache_dir(settings),
+            cache_dir=Path(args.download_only) if args.download_only else default_cache_dir(settings),
             mirror=mirror,
             force=args.force,
             dry_run=args.dry_run,
+            download_only=bool(args.download_only),
             progress=progress,
         )
         for source in chosen:
@@ -93,7 +98,8 @@ def run_once(
             else:
                 print(result_line(res), file=sys.stdout if res.ok else sys.stderr, flush=True)
     finally:
-        r.close()
+        if r is not None:
+            r.close()
     code = 0 if all(res.ok for res in results) else 2
     events = [list_event(res.load) for res in results if res.load is not None and res.load.changed]
     if events:
@@ -155,10 +161,17 @@ def register_fetch(lsub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "Exit code 0: every source loaded or unchanged; 2: any failed or was refused (its live version stays).",
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to fetch (default: every enabled one; --list)")
-    p.add_argument(
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
         "--dry-run",
         action="store_true",
         help="download, parse and check against the live versions; load nothing, keep nothing",
+    )
+    mode.add_argument(
+        "--download-only",
+        metavar="DIR",
+        help="download, check and parse into DIR/<source>/ (a mirror folder for an air-gapped site); no Redis, "
+        "nothing loaded",
     )
     p.add_argument("--json", action="store_true", help="one JSON line per source on stdout")
     p.add_argument(

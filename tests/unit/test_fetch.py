@@ -277,6 +277,26 @@ def test_a_cache_folder_is_a_mirror_with_the_publishers_dates(srv: ListServer, r
     assert res.status == "loaded" and res.published == "2026-03-03" and res.files[0].etag == '"v1"'
 
 
+def test_download_only_fills_a_mirror_folder_without_redis(srv: ListServer, tmp_path: Path) -> None:
+    srv.route("/dpl.txt", DPL, etag='"v1"', last_modified=MARCH)
+    source = dpl_source(srv.url("/dpl.txt"))
+    mirror = tmp_path / "usb"
+    connected = Fetcher(Settings(), None, cache_dir=mirror, download_only=True)  # type: ignore[call-arg]
+    res = connected.fetch(source)
+    assert res.status == "downloaded" and res.ok and res.entities == 665 and res.published == "2026-03-03"
+    assert (mirror / "bis_dpl" / "dpl.txt").read_bytes() == DPL
+    assert connected.fetch(source).status == "unchanged"  # an incremental refresh of the mirror: a 304
+    srv.route("/dpl.txt", DPL_TENTH, etag='"v2"', last_modified=APRIL)
+    bad = connected.fetch(source)  # parsed, but the shrink guard needs the live list: the site decides
+    assert bad.status == "downloaded" and bad.entities == 66
+    srv.route("/dpl.txt", HTML_ERROR, content_type="text/html")
+    assert connected.fetch(source).status == "failed" and (mirror / "bis_dpl" / "dpl.txt").read_bytes() == DPL_TENTH
+
+    airgapped = fakeredis.FakeRedis()
+    res = fetcher(airgapped, tmp_path / "cache", mirror=str(mirror)).fetch(dpl_source("https://publisher.invalid/x"))
+    assert res.status == "loaded" and res.published == "2026-04-01" and res.entities == 66
+
+
 # -- checks and the table ------------------------------------------------------------------------------
 
 

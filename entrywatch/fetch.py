@@ -51,7 +51,15 @@ from typing import Any, Literal
 import redis
 
 from entrywatch.sources import Source, SourceFile
-from entrywatch.store import Keys, ListRefused, LoadResult, check_snapshot, live_version, save_snapshot
+from entrywatch.store import (
+    Keys,
+    ListRefused,
+    LoadResult,
+    check_snapshot,
+    kept_by_checksum,
+    live_version,
+    save_snapshot,
+)
 from screening.entities import ListSnapshot
 from screening.lists.loader import load
 from streams.settings import Settings
@@ -440,10 +448,34 @@ class Fetcher:
                 self._write_state(self.cache_dir / source.name, source, got, state, checked_only=True)
             return
 
-        snap, published_from = self._parse(source, got)
+        try:
+            snap, published_from = self._parse(source, got)
+        except ListRefused:
+            if not self.dry_run:
+                result.kept_at = str(self._keep_refused(source, got, None))
+            raise
         result.version, result.entities = snap.version, len(snap.entities)
         result.published, result.published_from = snap.published, published_from
         self.progress(source.name, f"parsed {len(snap.entities):,} entities, version {snap.version}")
+        folder = self.cache_dir / source.name
+        kept = None if self.force or live is None else kept_by_checksum(self.r, self.keys, source.list_source)
+        match = kept.get(snap.checksum) if kept else None
+        if match is not None and (match != live or match != snap.version):
+            # Content already loaded once: the live version under another id (its date came from the day of
+            # the fetch, or from a new Last-Modified), or a version an operator rolled back from. Not loaded
+            # again, with or without a cache.
+            result.status, result.version = "unchanged", match
+            result.detail = (
+                "same content as the live version"
+                if match == live
+                else f"same content as kept version {match}, which is not live (rolled back from?): "
+                "--force loads it again"
+            )
+            if not self.dry_run:
+                self._keep(folder, got)
+                self._write_state(folder, source, got, state, snap=snap, published_from=published_from)
+                result.kept_at = str(folder)
+            return
         try:
             if self.dry_run:
                 previous = check_snapshot(
@@ -468,7 +500,6 @@ class Fetcher:
         result.load, result.previous_version = loaded, loaded.previous
         result.status = "loaded" if loaded.changed else "unchanged"
         result.detail = "now live" if loaded.changed else "already live"
-        folder = self.cache_dir / source.name
         self._keep(folder, got)
         self._write_state(folder, source, got, state, snap=snap, published_from=published_from)
         result.kept_at = str(folder)
@@ -540,10 +571,15 @@ class Fetcher:
             tmp.write_bytes(g.body)
             os.replace(tmp, target)
 
-    def _keep_refused(self, source: Source, got: list[_Got], snap: ListSnapshot, published_from: str) -> Path:
+    def _keep_refused(
+        self, source: Source, got: list[_Got], snap: ListSnapshot | None, published_from: str | None = None
+    ) -> Path:
+        """Keep a refused version's files aside, in a folder named by its date (``lists load`` reads it)."""
         base = self.cache_dir / source.name / REFUSED_DIR
         shutil.rmtree(base, ignore_errors=True)
-        folder = base / (snap.published or "undated")
+        dates = [d for d in (http_date_to_iso_date(g.fetch.last_modified) for g in got) if d]
+        day = snap.published if snap is not None and snap.published else max(dates, default=utc_now()[:10])
+        folder = base / day
         self._keep(folder, [_Got(dataclasses.replace(g.fetch, status=200), g.body) for g in got])
         self._write_state(folder, source, got, {}, snap=snap, published_from=published_from, refused=True)
         return folder
@@ -573,8 +609,10 @@ class Fetcher:
         if snap is not None:
             state.update(
                 {"version": snap.version, "published": snap.published, "published_from": published_from,
-                 "entities": len(snap.entities), "refused_at" if refused else "loaded_at": utc_now()}
+                 "entities": len(snap.entities), "saved_at": utc_now()}
             )  # fmt: skip
+        if refused:
+            state["refused_at"] = utc_now()
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f"{STATE_FILE}.part"
         tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")

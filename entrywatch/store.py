@@ -234,6 +234,17 @@ def live_version(r: redis.Redis, keys: Keys, source: str) -> str | None:
     return _text(r.get(keys.live(source)))
 
 
+def kept_by_checksum(r: redis.Redis, keys: Keys, source: str) -> dict[str, str]:
+    """Content checksum -> version, for every kept version of ``source`` (the newest load of each)."""
+    out: dict[str, str] = {}
+    for raw in r.lrange(keys.versions(source), 0, -1):
+        version = _text(raw) or ""
+        checksum = _meta(r, keys, source, version).get("checksum")
+        if checksum:
+            out.setdefault(checksum, version)
+    return out
+
+
 def live_versions(r: redis.Redis, keys: Keys) -> dict[str, str]:
     sources = sorted(_text(s) or "" for s in r.smembers(keys.sources))
     out = {}

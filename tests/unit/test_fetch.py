@@ -15,7 +15,7 @@ import pytest
 
 from entrywatch.fetch import STATE_FILE, Fetcher, FetchError, FetchResult, check_body, http_date_to_iso_date
 from entrywatch.sources import Source, SourceFile, load_sources
-from entrywatch.store import Keys, live_versions, status
+from entrywatch.store import Keys, live_versions, rollback, status
 from streams.settings import Settings
 from tests.conftest import LISTS
 from tests.listserver import ListServer
@@ -199,10 +199,46 @@ def test_a_90_percent_shrink_is_refused_kept_aside_and_forced(srv: ListServer, r
     refused = tmp_path / "bis_dpl" / "refused" / "2026-04-01"
     assert res.kept_at == str(refused) and (refused / "dpl.txt").read_bytes() == DPL_TENTH
     assert json.loads((refused / STATE_FILE).read_text())["refused_at"]
+    from screening.lists.loader import load
+
+    [kept] = load([refused]).live  # the folder loads by hand with the date the fetch gave it
+    assert kept.published == "2026-04-01" and len(kept.entities) == 66
     again = fetcher(r, tmp_path).fetch(source)  # not taken for "unchanged": refused again
     assert again.status == "refused"
     forced = fetcher(r, tmp_path, force=True).fetch(source)
     assert forced.status == "loaded" and forced.entities == 66 and live(r) == {"bis_dpl": forced.version}
+
+
+def test_a_file_the_parser_refuses_is_kept_aside(srv: ListServer, r: Any, tmp_path: Path) -> None:
+    first = loaded_first(srv, r, tmp_path)
+    binary = DPL[:3000] + b"\x00\x01\x02" * 400
+    srv.route("/good/dpl.txt", binary, etag='"v2"', last_modified=APRIL)
+    res = fetcher(r, tmp_path).fetch(dpl_source(srv.url("/good/dpl.txt")))
+    assert res.status == "refused" and "binary data" in res.detail
+    assert live(r) == {"bis_dpl": first.version}
+    assert (tmp_path / "bis_dpl" / "refused" / "2026-04-01" / "dpl.txt").read_bytes() == binary
+
+
+def test_content_already_loaded_is_not_loaded_again_without_a_cache(srv: ListServer, r: Any, tmp_path: Path) -> None:
+    """Without the cache (a pod's /tmp) a rollback still holds, and a new Last-Modified on the same bytes is
+    no new version."""
+    route = srv.route("/dpl.txt", DPL, etag='"v1"', last_modified=MARCH)
+    source = dpl_source(srv.url("/dpl.txt"))
+    first = fetcher(r, tmp_path / "run1").fetch(source)
+    route.last_modified = APRIL  # the same bytes, touched
+    touched = fetcher(r, tmp_path / "run2").fetch(source)
+    assert touched.status == "unchanged" and touched.detail == "same content as the live version"
+    assert touched.version == first.version and live(r) == {"bis_dpl": first.version}
+
+    route.body, route.etag = DPL_NEW, '"v2"'
+    second = fetcher(r, tmp_path / "run3").fetch(source)
+    assert second.status == "loaded"
+    rollback(r, Keys("ew"), "bis_dpl")  # an operator goes back to the first version
+    after = fetcher(r, tmp_path / "run4").fetch(source)
+    assert after.status == "unchanged" and "not live (rolled back from?)" in after.detail
+    assert live(r) == {"bis_dpl": first.version}
+    forced = fetcher(r, tmp_path / "run5", force=True).fetch(source)
+    assert forced.status == "loaded" and live(r) == {"bis_dpl": second.version}
 
 
 def test_a_list_published_before_the_live_one_is_refused(srv: ListServer, r: Any, tmp_path: Path) -> None:

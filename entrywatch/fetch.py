@@ -366,6 +366,8 @@ class Fetcher:
         except OSError as exc:
             raise FetchError(f"{path}: {exc.strerror or exc}") from None
         sidecar = _read_state(path.parent).get("files", {}).get(f.name, {})
+        if sidecar.get("sha256") != sha256(body):
+            sidecar = {}  # the file was replaced since: its own modification time is all there is
         last_modified = sidecar.get("last_modified") or email.utils.formatdate(path.stat().st_mtime, usegmt=True)
         got = FileFetch(
             f.name, str(path), str(path), 0, sidecar.get("etag"), last_modified, sidecar.get("content_type"),

@@ -27,6 +27,7 @@ Fields of a source:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -40,6 +41,7 @@ SOURCE_FIELDS = {
     "published", "enabled",
 }  # fmt: skip
 FILE_FIELDS = {"name", "url", "min_bytes"}
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # also a folder name in the cache and under a mirror
 
 
 class SourcesError(ValueError):
@@ -89,6 +91,8 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any], where: str) -> 
 
 
 def _source(name: str, fields: Mapping[str, Any], defaults: Mapping[str, Any], where: str) -> Source:
+    if not _NAME.fullmatch(name):
+        raise SourcesError(f"{where}: source name {name!r}: use lowercase letters, digits, _ and -")
     unknown = set(fields) - SOURCE_FIELDS
     if unknown:
         raise SourcesError(f"{where}: source {name!r}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -100,7 +104,7 @@ def _source(name: str, fields: Mapping[str, Any], defaults: Mapping[str, Any], w
             if extra:
                 raise SourcesError(f"{where}: source {name!r}: unknown file field(s) {', '.join(sorted(extra))}")
             file_name = str(entry["name"])
-            if not file_name or "/" in file_name or file_name.startswith("."):
+            if not file_name or "/" in file_name or "\\" in file_name or file_name.startswith("."):
                 raise SourcesError(f"{where}: source {name!r}: bad file name {file_name!r}")
             files.append(SourceFile(file_name, str(entry["url"]), int(entry.get("min_bytes", 1))))
         fmt = str(f["format"])

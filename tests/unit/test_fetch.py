@@ -387,6 +387,12 @@ def test_a_sources_file_overrides_and_adds(tmp_path: Path) -> None:
     path.write_text(json.dumps({"sources": {"bis_dpl": {"timeout": 3}}}))
     with pytest.raises(ValueError, match="unknown field"):
         load_sources(path)
+    path.write_text(json.dumps({"sources": {"../etc": {"format": "csv", "files": [{"name": "a", "url": "x"}]}}}))
+    with pytest.raises(ValueError, match="source name"):
+        load_sources(path)
+    path.write_text(json.dumps({"sources": {"bis_dpl": {"files": [{"name": "../a", "url": "x"}]}}}))
+    with pytest.raises(ValueError, match="bad file name"):
+        load_sources(path)
 
 
 # -- the command ---------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ JSON summary and the operator's page that polls it.
   /health       live: the event loop answers
   /ready        200 when lists are loaded, Redis answers, the broker answers, partitions are assigned and
                 the screening agent is consuming (not crashed, no batch stuck past
-                screen_stall_after_s); 503 otherwise, naming each problem
+                screen_stall_after_s); 503 otherwise, naming each problem. Degraded states (still 200):
+                lists_stale (``lists_stale`` names the sources published longer ago than their
+                stale_after), lists_reload_failing
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import faust
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from entrywatch.freshness import is_stale, published_age_s, stale_after_s
 from streams import topics
 from streams.metrics import PartitionPosition
 from streams.runtime import Runtime
@@ -135,17 +138,28 @@ async def redis_reachable(rt: Runtime) -> bool:
 
 
 def list_views(rt: Runtime) -> list[dict[str, Any]]:
+    """The live lists: ``age_s`` since the version went live, ``published_age_s`` since its publisher's
+    date, and ``stale`` past the source's ``stale_after_s`` (by publication age; by live age when the
+    version has no publication date)."""
     now = time.time()
-    return [
-        {
-            "source": li.source,
-            "version": li.version,
-            "entities": li.entities,
-            "published": li.published,
-            "age_s": None if li.loaded_at is None else round(max(0.0, now - li.loaded_at), 1),
-        }
-        for li in rt.list_infos()
-    ]
+    s = rt.settings
+    views = []
+    for li in rt.list_infos():
+        limit = stale_after_s(li.source, s.lists_sources_file, s.lists_stale_after_h)
+        published_age = published_age_s(li.published, now)
+        views.append(
+            {
+                "source": li.source,
+                "version": li.version,
+                "entities": li.entities,
+                "published": li.published,
+                "published_age_s": None if published_age is None else round(published_age, 1),
+                "age_s": None if li.loaded_at is None else round(max(0.0, now - li.loaded_at), 1),
+                "stale_after_s": limit,
+                "stale": is_stale(li.published, li.loaded_at, limit, now),
+            }
+        )
+    return views
 
 
 async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
@@ -168,8 +182,8 @@ async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
     problems += agent_problems
     lists = list_views(rt)
     degraded = []
-    max_age = s.lists_stale_after_h * 3600
-    if max_age and any(li["age_s"] is not None and li["age_s"] > max_age for li in lists):
+    stale = [li["source"] for li in lists if li["stale"]]
+    if stale:
         degraded.append(LISTS_STALE)
     if rt.lists.last_error:
         degraded.append(LISTS_RELOAD_FAILING)
@@ -197,6 +211,7 @@ async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
         "lists_loaded": lists_ok,
         "list_versions": rt.lists.versions,
         "lists": lists,
+        "lists_stale": stale,
         "lists_error": rt.lists.last_error,
         "assigned_partitions": assigned,
         "assigned_entry_partitions": assigned_entry_partitions(app, s.topic(topics.ENTRIES)),
@@ -238,6 +253,7 @@ def attach(app: faust.App, rt: Runtime) -> None:
                 "counts": rt.counts,
                 "decisions_per_second": round(rt.activity.decisions.rate(), 2),
                 "lists": ready["lists"],
+                "lists_stale": ready["lists_stale"],
                 "assigned_partitions": ready["assigned_partitions"],
                 "lag": sum(p.lag or 0 for p in consumer_positions(app, entries_topic)),
                 "holds": rt.activity.latest(HOLDS_SHOWN),

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import redis
 from confluent_kafka import Producer
 
-from entrywatch.store import Keys, ListRefused, LoadResult, rollback, save_snapshot
+from entrywatch.store import Keys, ListOlderThanLive, ListRefused, LoadResult, rollback, save_snapshot
 from screening.entities import ListSnapshot
 from screening.lists.loader import Skipped, load
 from streams import topics
@@ -24,6 +24,7 @@ class LoadReport:
     loaded: list[LoadResult] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (source or path, reason)
     skipped: list[Skipped] = field(default_factory=list)
+    kept_newer: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): live one published later
 
     @property
     def ok(self) -> bool:
@@ -44,6 +45,7 @@ class LoadReport:
             ],
             "refused": [{"what": w, "reason": why} for w, why in self.refused],
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "kept_newer": [{"source": w, "reason": why} for w, why in self.kept_newer],
         }
 
 
@@ -97,6 +99,7 @@ def load_lists(
     *,
     source: str | None = None,
     force: bool = False,
+    keep_newer: bool = False,
     allow_truncated: bool = False,
     announce_changes: bool = True,
     progress: Callable[[int], None] | None = None,
@@ -105,7 +108,13 @@ def load_lists(
     the other sources still load."""
     snapshots, report = parse_paths(paths, source, allow_truncated=allow_truncated)
     return store_snapshots(
-        settings, snapshots, report, force=force, announce_changes=announce_changes, progress=progress
+        settings,
+        snapshots,
+        report,
+        force=force,
+        keep_newer=keep_newer,
+        announce_changes=announce_changes,
+        progress=progress,
     )
 
 
@@ -115,10 +124,13 @@ def store_snapshots(
     report: LoadReport | None = None,
     *,
     force: bool = False,
+    keep_newer: bool = False,
     announce_changes: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> LoadReport:
-    """Store parsed snapshots as live versions (each refused one keeps its live version) and announce."""
+    """Store parsed snapshots as live versions (each refused one keeps its live version) and announce.
+    With ``keep_newer``, a snapshot published before its live version is reported in ``kept_newer``
+    instead of ``refused`` (the loaders that run at every start: the live list may be a newer fetch)."""
     report = report or LoadReport()
     r = redis_client(settings)
     try:
@@ -135,6 +147,8 @@ def store_snapshots(
                         progress=progress,
                     )
                 )
+            except ListOlderThanLive as exc:
+                (report.kept_newer if keep_newer else report.refused).append((snap.source, str(exc)))
             except ListRefused as exc:
                 report.refused.append((snap.source, str(exc)))
     finally:

@@ -7,10 +7,11 @@ Key layout (prefix ``ew`` by default):
   {p}:list:{source}:{version}:meta    HASH: entities, names, published, checksum, loaded_at
   {p}:list:{source}:{version}:ents    HASH: entity id -> entity JSON
 
-A load writes the version's keys completely, checks them, then switches the pointer in one MULTI; a
-reader never sees a half-written version, and a load that fails part-way leaves the live version in
-force. Older versions are kept (``keep``) for ``rollback``. The sync functions serve the CLI;
-``AsyncListStore`` serves the worker.
+A load first passes the guards (:func:`check_snapshot`: not empty; unless forced, no shrink beyond
+``max_shrink`` and not published before the live version), then writes the version's keys completely,
+checks them, and switches the pointer in one MULTI; a reader never sees a half-written version, and a
+load that fails part-way leaves the live version in force. Older versions are kept (``keep``) for
+``rollback``. The sync functions serve the CLI; ``AsyncListStore`` serves the worker.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
+from entrywatch.freshness import published_age_s, published_before
 from screening import entity_codec
 from screening.entities import Entity, ListSnapshot
 
@@ -31,6 +33,10 @@ CHUNK = 1000
 
 class ListRefused(ValueError):
     """A list version that must not go live; the live version stays in force."""
+
+
+class ListOlderThanLive(ListRefused):
+    """A version published before the live one (e.g. a stale mirror, or an old file loaded by mistake)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,7 @@ class SourceStatus:
     loaded_at: str
     checksum: str
     versions_kept: int
+    published_age_s: float | None = None  # seconds since the publication date (None: no date)
 
     def to_json(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in self.__dataclass_fields__}
@@ -102,6 +109,40 @@ def check_shrink(previous_count: int, new_count: int, max_shrink: float) -> None
         )
 
 
+def check_published(new: str | None, live: str | None) -> None:
+    """Refuse a version published before the live one (dates as the publishers state them)."""
+    if published_before(new, live):
+        raise ListOlderThanLive(
+            f"published {new}, before the live version (published {live}); an older list must not replace a "
+            "newer one. Use --force to load it anyway, or `lists rollback` to return to a kept version"
+        )
+
+
+def check_snapshot(
+    r: redis.Redis, snap: ListSnapshot, keys: Keys, *, max_shrink: float = 0.25, force: bool = False
+) -> str | None:
+    """The guards a new version passes before it is written; returns the live version (None: none).
+
+    Raises :class:`ListRefused` for an empty list or, unless ``force``, a shrink beyond ``max_shrink``;
+    :class:`ListOlderThanLive` (a ListRefused), unless ``force``, for a version published before the
+    live one. Nothing is written: ``lists fetch --dry-run`` asks the same question.
+    """
+    previous = _text(r.get(keys.live(snap.source)))
+    if previous == snap.version:
+        return previous
+    ids = {e.id for e in snap.entities}
+    if not ids:
+        raise ListRefused(f"{snap.source}: the new version has no entities")
+    if previous is not None and not force:
+        meta = _meta(r, keys, snap.source, previous)
+        try:
+            check_published(snap.published, meta.get("published") or None)
+            check_shrink(int(meta.get("entities") or 0), len(ids), max_shrink)
+        except ListRefused as exc:
+            raise type(exc)(f"{snap.source} {snap.version}: {exc}") from None
+    return previous
+
+
 def save_snapshot(
     r: redis.Redis,
     snap: ListSnapshot,
@@ -114,20 +155,12 @@ def save_snapshot(
 ) -> LoadResult:
     """Write a snapshot as a new version and make it live; idempotent for the version already live.
 
-    Raises :class:`ListRefused` (live version untouched) for an empty list or, unless ``force``, a
-    shrink beyond ``max_shrink``.
+    Raises :class:`ListRefused` (live version untouched) when :func:`check_snapshot` refuses it.
     """
-    previous = _text(r.get(keys.live(snap.source)))
+    previous = check_snapshot(r, snap, keys, max_shrink=max_shrink, force=force)
     if previous == snap.version:
         return LoadResult(snap.source, snap.version, previous, len(snap.entities), False)
     ids = {e.id for e in snap.entities}
-    if not ids:
-        raise ListRefused(f"{snap.source}: the new version has no entities")
-    if previous is not None and not force:
-        try:
-            check_shrink(int(_meta(r, keys, snap.source, previous).get("entities") or 0), len(ids), max_shrink)
-        except ListRefused as exc:
-            raise ListRefused(f"{snap.source} {snap.version}: {exc}") from None
     ents_key = keys.ents(snap.source, snap.version)
     r.delete(ents_key, keys.meta(snap.source, snap.version))  # a half-written earlier attempt
     for i in range(0, len(snap.entities), CHUNK):
@@ -197,6 +230,21 @@ def rollback(r: redis.Redis, keys: Keys, source: str, to: str | None = None) -> 
     return LoadResult(source, to, live, int(count), True)
 
 
+def live_version(r: redis.Redis, keys: Keys, source: str) -> str | None:
+    return _text(r.get(keys.live(source)))
+
+
+def kept_by_checksum(r: redis.Redis, keys: Keys, source: str) -> dict[str, str]:
+    """Content checksum -> version, for every kept version of ``source`` (the newest load of each)."""
+    out: dict[str, str] = {}
+    for raw in r.lrange(keys.versions(source), 0, -1):
+        version = _text(raw) or ""
+        checksum = _meta(r, keys, source, version).get("checksum")
+        if checksum:
+            out.setdefault(checksum, version)
+    return out
+
+
 def live_versions(r: redis.Redis, keys: Keys) -> dict[str, str]:
     sources = sorted(_text(s) or "" for s in r.smembers(keys.sources))
     out = {}
@@ -221,6 +269,7 @@ def status(r: redis.Redis, keys: Keys) -> list[SourceStatus]:
                 loaded_at=meta.get("loaded_at", ""),
                 checksum=meta.get("checksum", ""),
                 versions_kept=int(r.llen(keys.versions(source))),
+                published_age_s=published_age_s(meta.get("published")),
             )
         )
     return rows

@@ -26,6 +26,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from entrywatch.freshness import published_age_s
 from streams.health import AgentHealth
 
 PAUSE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
@@ -79,15 +80,24 @@ class _LiveCollector(Collector):
             "Seconds since the live list version went live in Redis",
             labels=["source"],
         )
+        published = GaugeMetricFamily(
+            "entrywatch_list_published_age_seconds",
+            "Seconds since the publication date of the live list version, as its publisher states it",
+            labels=["source"],
+        )
         ents = GaugeMetricFamily("entrywatch_list_entities", "Entities of the live list version", labels=["source"])
         for li in self.m.lists_source():
             info.add_metric([li.source, li.version], 1)
             if li.loaded_at is not None:
                 age.add_metric([li.source], max(0.0, now - li.loaded_at))
+            published_age = published_age_s(li.published, now)
+            if published_age is not None:
+                published.add_metric([li.source], published_age)
             if li.entities is not None:
                 ents.add_metric([li.source], li.entities)
         yield info
         yield age
+        yield published
         yield ents
         swapped = GaugeMetricFamily(
             "entrywatch_lists_swapped_timestamp_seconds",

@@ -113,6 +113,21 @@ class Settings(BaseSettings):
     list_max_shrink: float = Field(
         0.25, ge=0, le=1, description="Refuse a list version whose entity count falls by more than this share"
     )
+    lists_sources_file: str = Field(
+        "",
+        description="JSON file merged over the built-in table of list publishers (URLs, format, minimum size, "
+        "timeout, stale_after_h, ...; see entrywatch/sources.py); empty: the built-in table",
+    )
+    lists_mirror: str = Field(
+        "",
+        description="`lists fetch` reads every file from this internal mirror (http(s) URL) or folder as "
+        "<mirror>/<source>/<file name> instead of the publishers (air-gapped sites); empty: the publishers",
+    )
+    lists_cache_dir: str = Field(
+        "",
+        description="Folder where `lists fetch` keeps the raw files with their URL, fetch time, ETag, "
+        "Last-Modified and SHA-256 (empty: <data_dir>/lists-cache, else ~/.cache/entrywatch/lists)",
+    )
 
     # Audit trail, suppressions and retro-screening (broker-system contract)
     audit_retention_days: float = Field(
@@ -147,7 +162,8 @@ class Settings(BaseSettings):
     lists_stale_after_h: float = Field(
         0.0,
         ge=0,
-        description="/ready reports lists_stale when a live list version is older (hours, 0: never)",
+        description="/ready reports lists_stale when a live list version was published longer ago than this "
+        "(hours), for every source; 0: each source's own stale_after_h from the source table",
     )
     recent_holds: int = Field(50, ge=1, le=1000, description="Latest holds kept in memory for the web page")
     redis_key_prefix: str = Field("ew", description="Prefix of every Redis key")

@@ -11,6 +11,8 @@ from referencing import Registry, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = ROOT / "data" / "lists"
+# List files kept out of the product's data folder: refused (e.g. truncated) or test-only versions.
+FIXTURE_LISTS = ROOT / "tests" / "data" / "lists"
 SCHEMAS = ROOT / "schemas"
 SAMPLES = ROOT / "data" / "samples"
 

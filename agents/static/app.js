@@ -69,7 +69,9 @@ function render(s) {
   const badge = document.getElementById("status");
   badge.dataset.state = state;
   badge.textContent = state.replace("_", " ");
-  setText("problems", [...(s.problems || []), ...(s.degraded || [])].join(", "));
+  const degraded = (s.degraded || []).map((d) =>
+    d === "lists_stale" && (s.lists_stale || []).length ? `lists_stale (${s.lists_stale.join(", ")})` : d);
+  setText("problems", [...(s.problems || []), ...degraded].join(", "));
   setText("app-id", s.app_id || "");
   for (const k of ["in", "HOLD", "REVIEW", "CLEAR", "DLQ"]) setText(`count-${k}`, fmtInt((s.counts || {})[k]));
   setText("rate", (s.decisions_per_second || 0).toFixed(1));
@@ -78,7 +80,9 @@ function render(s) {
   const lists = document.querySelector("#lists tbody");
   lists.replaceChildren(...(s.lists || []).map((l) =>
     el("tr", {}, el("td", {}, l.source), el("td", {}, l.version), el("td", { class: "num" }, fmtInt(l.entities)),
-      el("td", { class: "num" }, fmtAge(l.age_s)))));
+      el("td", { class: "num" }, fmtAge(l.age_s)),
+      el("td", { class: l.stale ? "num stale" : "num" },
+        l.published ? `${l.published} (${fmtAge(l.published_age_s)} ago)${l.stale ? ", stale" : ""}` : "–"))));
 
   const holds = document.querySelector("#holds tbody");
   holds.replaceChildren(...(s.holds || []).map(holdRow));

@@ -7,6 +7,8 @@ import json
 import sys
 
 from entrywatch.cli.connect import add_connection_arguments, connect
+from entrywatch.cli.fetch import register_fetch
+from entrywatch.freshness import format_age
 from entrywatch.listops import parse_paths, redis_client, rollback_list, store_snapshots
 from entrywatch.progress import Progress
 from entrywatch.store import Keys, ListRefused, status
@@ -18,7 +20,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         snapshots, report = parse_paths(args.paths, args.source, allow_truncated=args.allow_truncated)
         total = sum(len(snap.entities) for snap in snapshots)
         with Progress(total, "storing lists", unit="entities") as bar:
-            report = store_snapshots(settings, snapshots, report, force=args.force, progress=bar.advance)
+            report = store_snapshots(
+                settings, snapshots, report, force=args.force, keep_newer=args.keep_newer, progress=bar.advance
+            )
     except ListRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
@@ -32,6 +36,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             print(f"REFUSED {what}: {why} (the live version stays in force)", file=sys.stderr)
         for s in report.skipped:
             print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
+        for what, why in report.kept_newer:
+            print(f"kept {what}: the live version is newer ({why})", file=sys.stderr)
     return 0 if report.ok else 2
 
 
@@ -48,12 +54,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not rows:
         print("no lists loaded")
         return 0
-    head = ("source", "version", "published", "entities", "names", "loaded at", "checksum", "kept")
+    head = ("source", "version", "published", "age", "entities", "names", "loaded at", "checksum", "kept")
     table = [head] + [
         (
             x.source,
             x.version,
             x.published or "-",
+            format_age(x.published_age_s),
             str(x.entities),
             str(x.names),
             x.loaded_at,
@@ -79,12 +86,20 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    lists = sub.add_parser("lists", help="entity lists in Redis: load, status, rollback")
+    lists = sub.add_parser("lists", help="entity lists in Redis: load, fetch, status, rollback")
     lsub = lists.add_subparsers(dest="lists_command", metavar="ACTION", required=True)
     load = lsub.add_parser("load", help="load list files (or directories) into Redis and make them live")
     load.add_argument("paths", nargs="+", metavar="PATH")
     load.add_argument("--source", help="load only this source (e.g. uflpa, ofac_sdn)")
-    load.add_argument("--force", action="store_true", help="load even if the entity count shrinks too much")
+    load.add_argument(
+        "--force", action="store_true", help="load even if the entity count shrinks too much or the list is older"
+    )
+    load.add_argument(
+        "--keep-newer",
+        action="store_true",
+        help="a source whose live version was published later stays as it is, not an error (loaders run at "
+        "every start, e.g. of the bundled lists)",
+    )
     load.add_argument(
         "--allow-truncated",
         action="store_true",
@@ -102,3 +117,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rb.add_argument("--to", help="a specific kept version")
     add_connection_arguments(rb)
     rb.set_defaults(func=cmd_rollback)
+    register_fetch(lsub)

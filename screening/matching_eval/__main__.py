@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m screening.matching_eval")
     sub = parser.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="build the labelled pair set from the shared lists")
-    b.add_argument("--lists", nargs="+", default=["data/lists"])
+    # tests/data/lists holds the truncated 2023 CSL file, whose SDN rows cross-link to OFAC entries
+    b.add_argument("--lists", nargs="+", default=["data/lists", "tests/data/lists"])
     b.add_argument("--out", type=Path, default=DEFAULT_SET)
     d = sub.add_parser("df", help="rewrite screening/matching/token_df.tsv from the live lists")
     d.add_argument("--lists", nargs="+", default=["data/lists"])

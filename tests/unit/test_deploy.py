@@ -55,6 +55,14 @@ def by_kind(manifests: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [m for m in manifests if m["kind"] == kind]
 
 
+def containers(manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The containers of every workload: Deployments, Jobs and the Jobs of CronJobs."""
+    pods = [w["spec"]["template"]["spec"] for w in [*by_kind(manifests, "Deployment"), *by_kind(manifests, "Job")]]
+    pods += [c["spec"]["jobTemplate"]["spec"]["template"]["spec"] for c in by_kind(manifests, "CronJob")]
+    assert pods
+    return [c for pod in pods for c in pod["containers"]]
+
+
 def dockerfile_instructions() -> list[tuple[str, str]]:
     text = DOCKERFILE.read_text().replace("\\\n", " ")
     out = []
@@ -151,8 +159,36 @@ def test_compose_workers_are_built_from_the_dockerfile(compose: dict[str, Any]) 
 
 def test_compose_commands_exist_in_the_cli(compose: dict[str, Any]) -> None:
     assert compose["services"]["worker"]["command"] == ["worker"]
-    for name in ("worker", "lists-load"):
+    for name in ("worker", "lists-load", "lists-fetch"):
         assert_cli_accepts(compose["services"][name]["command"])
+
+
+def test_compose_loads_the_bundled_lists_then_fetches_on_a_schedule(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    load = services["lists-load"]["command"]
+    assert load[:2] == ["lists", "load"] and "--keep-newer" in load  # succeeds when a fetch loaded newer lists
+    assert_bundled_lists_load_cleanly(load)
+    fetch = services["lists-fetch"]
+    args = build_parser().parse_args(fetch["command"])
+    assert fetch["command"][:2] == ["lists", "fetch"] and args.every and args.every >= 3600
+    assert fetch["depends_on"]["lists-load"]["condition"] == "service_completed_successfully"
+    assert fetch["restart"] == "unless-stopped"
+    env = fetch["environment"]
+    assert set(env) <= settings_env_names() and env["KAFKA_BOOTSTRAP"] == "kafka:9092"
+    cache = env["ENTRYWATCH_LISTS_CACHE_DIR"]
+    [mount] = [v for v in fetch["volumes"] if v.startswith("lists-cache:")]
+    assert cache.startswith(mount.split(":")[1]) and "lists-cache" in compose["volumes"]
+    assert "install -d -o ${UID} -g ${UID} " + mount.split(":")[1] in DOCKERFILE.read_text()  # writable
+
+
+def assert_bundled_lists_load_cleanly(args: list[str]) -> None:
+    """The path a loader reads in the image parses with no refused file (every worker waits on it)."""
+    from screening.lists.loader import load
+
+    [path] = [a for a in args if a.startswith(WORKDIR_IN_IMAGE + "/")]
+    result = load([ROOT / path.removeprefix(WORKDIR_IN_IMAGE + "/")])
+    assert result.errors == [], result.errors
+    assert {s.source for s in result.live} >= {"uflpa", "cbp_wro", "ofac_sdn", "ofac_cons", "csl", "bis_dpl", "un_sc"}
 
 
 def test_compose_environment_maps_to_settings(compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -242,13 +278,12 @@ def test_config_and_secret_keys_map_to_settings(
     settings = Settings.load()
     assert settings.partitions >= 1 and settings.web_port == 6066
     # Every workload reads both by name.
-    for workload in [*by_kind(manifests, "Deployment"), *by_kind(manifests, "Job")]:
-        for c in workload["spec"]["template"]["spec"]["containers"]:
-            refs = {(next(iter(e)), e[next(iter(e))]["name"]) for e in c["envFrom"]}
-            assert refs == {
-                ("configMapRef", config["metadata"]["name"]),
-                ("secretRef", secret["metadata"]["name"]),
-            }
+    for c in containers(manifests):
+        refs = {(next(iter(e)), e[next(iter(e))]["name"]) for e in c["envFrom"]}
+        assert refs == {
+            ("configMapRef", config["metadata"]["name"]),
+            ("secretRef", secret["metadata"]["name"]),
+        }
 
 
 def test_autoscaler_stays_within_the_partitions(manifests: list[dict[str, Any]]) -> None:
@@ -263,16 +298,35 @@ def test_autoscaler_stays_within_the_partitions(manifests: list[dict[str, Any]])
 def test_lists_load_job_runs_an_existing_command(manifests: list[dict[str, Any]]) -> None:
     [job] = by_kind(manifests, "Job")
     [c] = job["spec"]["template"]["spec"]["containers"]
-    assert c["args"][:2] == ["lists", "load"]
+    assert c["args"][:2] == ["lists", "load"] and "--keep-newer" in c["args"]
     assert_cli_accepts(c["args"])
+    assert_bundled_lists_load_cleanly(c["args"])
+
+
+def test_lists_fetch_cronjob(manifests: list[dict[str, Any]]) -> None:
+    [cron] = by_kind(manifests, "CronJob")
+    spec = cron["spec"]
+    fields = spec["schedule"].split()
+    assert len(fields) == 5 and fields[1].startswith("*/")  # every few hours
+    assert spec["concurrencyPolicy"] == "Forbid"  # never two fetches at once
+    pod = spec["jobTemplate"]["spec"]["template"]["spec"]
+    assert pod["restartPolicy"] in ("Never", "OnFailure")
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] != 0
+    [c] = pod["containers"]
+    assert c["args"][:2] == ["lists", "fetch"]
+    assert_cli_accepts(c["args"])
+    assert not build_parser().parse_args(c["args"]).every  # the CronJob schedules, the command runs once
+    assert c["securityContext"]["readOnlyRootFilesystem"] is True
+    assert "/tmp" in {m["mountPath"] for m in c["volumeMounts"]}  # the default cache (under the data dir)
+    [config] = by_kind(manifests, "ConfigMap")
+    assert config["data"]["ENTRYWATCH_DATA_DIR"].startswith("/tmp/")
 
 
 def test_images_are_the_kustomized_one(manifests: list[dict[str, Any]]) -> None:
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     names = {i["name"] for i in kustomization["images"]}
-    for workload in [*by_kind(manifests, "Deployment"), *by_kind(manifests, "Job")]:
-        for c in workload["spec"]["template"]["spec"]["containers"]:
-            assert c["image"] in names
+    for c in containers(manifests):
+        assert c["image"] in names
 
 
 def test_the_image_leaves_out_only_what_the_worker_does_not_import() -> None:

@@ -6,13 +6,20 @@ import shutil
 from pathlib import Path
 
 from screening.lists.loader import date_in_path, load, load_paths
+from tests.conftest import FIXTURE_LISTS
 
 REPO_LISTS = Path(__file__).resolve().parents[2] / "data" / "lists"
 DATA = REPO_LISTS if REPO_LISTS.is_dir() else Path("/work/shared/data/lists")
 
 
-def test_whole_data_folder() -> None:
-    result = load([DATA], allow_truncated=True)
+def test_bundled_data_loads_with_no_refusal() -> None:
+    result = load([DATA])
+    assert result.errors == []
+    assert [Path(s.path).name for s in result.skipped] == ["README.md"]
+
+
+def test_whole_data_folder_and_fixtures() -> None:
+    result = load([DATA, FIXTURE_LISTS], allow_truncated=True)
     assert result.errors == []
     counts = sorted((s.source, s.published or "", len(s.entities)) for s in result.snapshots)
     assert counts == [
@@ -30,11 +37,11 @@ def test_whole_data_folder() -> None:
     live = {s.source: s.published for s in result.live}
     assert live["ofac_sdn"] == "2024-05-03" and live["csl"] == "2025-06-25"
     assert len(live) == 8
-    assert [Path(s.path).name for s in result.skipped] == ["README.md"]
+    assert [Path(s.path).name for s in result.skipped] == ["README.md", "README.md"]
 
 
 def test_truncated_csl_is_an_error_by_default_and_others_still_load() -> None:
-    result = load([DATA])
+    result = load([DATA, FIXTURE_LISTS])
     assert [(Path(e.path).name, e.source) for e in result.errors] == [("consolidated-2023-11-30-partial.csv", "csl")]
     assert "truncated" in result.errors[0].message
     assert {s.source for s in result.live} == {

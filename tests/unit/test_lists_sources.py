@@ -9,6 +9,7 @@ import pytest
 
 from screening.lists import bis_dpl, cbp_names, cbp_wro, csl, ofac_cons, ofac_sdn, uflpa, un_sc
 from screening.lists.common import ListFormatError
+from tests.conftest import FIXTURE_LISTS
 
 REPO_LISTS = Path(__file__).resolve().parents[2] / "data" / "lists"
 DATA = REPO_LISTS if REPO_LISTS.is_dir() else Path("/work/shared/data/lists")
@@ -79,7 +80,7 @@ def test_ofac_cons_counts_and_comments() -> None:
 
 
 def test_csl_2023_refused_as_truncated_unless_allowed() -> None:
-    data = (DATA / "csl" / "consolidated-2023-11-30-partial.csv").read_bytes()
+    data = (FIXTURE_LISTS / "csl" / "consolidated-2023-11-30-partial.csv").read_bytes()
     with pytest.raises(ListFormatError, match="truncated"):
         csl.parse(data)
     snap = csl.parse(data, allow_truncated=True)

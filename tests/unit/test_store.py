@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import fakeredis
@@ -9,7 +10,17 @@ import fakeredis.aioredis
 import pytest
 import redis
 
-from entrywatch.store import AsyncListStore, Keys, ListRefused, live_versions, rollback, save_snapshot, status
+from entrywatch.store import (
+    AsyncListStore,
+    Keys,
+    ListOlderThanLive,
+    ListRefused,
+    check_snapshot,
+    live_versions,
+    rollback,
+    save_snapshot,
+    status,
+)
 from screening.entities import Entity, EntityName, ListSnapshot
 from screening.lists.loader import load_paths
 from tests.conftest import LISTS
@@ -128,3 +139,64 @@ async def test_reader_refuses_an_incomplete_version() -> None:
     r.hdel(keys.ents("uflpa", "v1"), "uflpa:e3")
     with pytest.raises(RuntimeError, match="read 9 entities, meta says 10"):
         await AsyncListStore(fakeredis.aioredis.FakeRedis(server=server), keys).load_live()
+
+
+def dated(version: str, published: str | None, n: int = 100) -> ListSnapshot:
+    return dataclasses.replace(snapshot(version, n), published=published)
+
+
+def test_a_version_published_before_the_live_one_is_refused_unless_forced() -> None:
+    r = fakeredis.FakeRedis()
+    keys = Keys()
+    save_snapshot(r, dated("2026-03-01-a", "2026-03-01"), keys)
+    with pytest.raises(ListOlderThanLive, match="published 2023-11-30, before the live version"):
+        save_snapshot(r, dated("2023-11-30-b", "2023-11-30"), keys)
+    assert live_versions(r, keys) == {"uflpa": "2026-03-01-a"}
+    assert not r.exists(keys.meta("uflpa", "2023-11-30-b"))  # nothing of it written
+    # the same day, a later day, or no date at all: loaded
+    assert save_snapshot(r, dated("2026-03-01-c", "2026-03-01"), keys).changed
+    assert save_snapshot(r, dated("2026-03-02-d", "2026-03-02"), keys).changed
+    assert save_snapshot(r, dated("undated-e", None), keys).changed
+    assert save_snapshot(r, dated("2026-03-03-f", "2026-03-03"), keys).changed
+    forced = save_snapshot(r, dated("2023-11-30-b", "2023-11-30"), keys, force=True)
+    assert forced.changed and live_versions(r, keys) == {"uflpa": "2023-11-30-b"}
+    # a rollback is not a load: it may go back in time
+    assert rollback(r, keys, "uflpa").version == "2026-03-03-f"
+
+
+def test_check_snapshot_answers_without_writing() -> None:
+    r = fakeredis.FakeRedis()
+    keys = Keys()
+    assert check_snapshot(r, dated("v1", "2026-03-01"), keys) is None
+    assert r.keys("*") == []
+    save_snapshot(r, dated("v1", "2026-03-01"), keys)
+    assert check_snapshot(r, dated("v1", "2026-03-01"), keys) == "v1"
+    assert check_snapshot(r, dated("v2", "2026-03-05", n=90), keys) == "v1"
+    with pytest.raises(ListRefused, match="falls from 100 to 10"):
+        check_snapshot(r, dated("v3", "2026-03-05", n=10), keys)
+    with pytest.raises(ListOlderThanLive):
+        check_snapshot(r, dated("v4", "2026-02-01"), keys)
+    assert check_snapshot(r, dated("v4", "2026-02-01", n=10), keys, force=True) == "v1"
+    assert live_versions(r, keys) == {"uflpa": "v1"} and len(r.keys(f"{keys.prefix}:list:uflpa:*:meta")) == 1
+
+
+def test_bundled_loaders_keep_a_newer_live_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lists load --keep-newer` (the compose and k8s loaders at every start): a source whose live version
+    was published later, e.g. by `lists fetch`, stays live and the load still succeeds."""
+    from entrywatch import listops
+    from streams.settings import Settings
+
+    r = fakeredis.FakeRedis()
+    monkeypatch.setattr(listops, "redis_client", lambda _settings: r)
+    settings = Settings()
+    listops.store_snapshots(settings, [dated("2026-03-01-a", "2026-03-01")], announce_changes=False)
+    older = [dated("2025-01-15-b", "2025-01-15"), dated("x1", "2024-01-01", n=5)]
+    older[1] = dataclasses.replace(older[1], source="csl", entities=tuple(
+        dataclasses.replace(e, id=e.id.replace("uflpa", "csl"), source="csl") for e in older[1].entities
+    ))  # fmt: skip
+    kept = listops.store_snapshots(settings, older, keep_newer=True, announce_changes=False)
+    assert kept.ok and [w for w, _ in kept.kept_newer] == ["uflpa"] and [x.source for x in kept.loaded] == ["csl"]
+    assert kept.to_json()["kept_newer"][0]["source"] == "uflpa"
+    refused = listops.store_snapshots(settings, older[:1], announce_changes=False)
+    assert not refused.ok and "before the live version" in refused.refused[0][1]
+    assert live_versions(r, Keys())["uflpa"] == "2026-03-01-a"

@@ -33,7 +33,6 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from hashlib import sha256
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -93,18 +92,28 @@ IDENTIFIERS = {
     "npiCode": "npi",
     "serialNumber": "serial",
 }
+_USED = frozenset(
+    [p for p, _, _ in NAME_PROPERTIES]
+    + list(COUNTRY_PROPERTIES)
+    + list(IDENTIFIERS)
+    + ["address", "program", "notes", "summary", "birthDate", "createdAt", "topics"]
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-def _strings(props: dict[str, Any], key: str, where: str) -> list[str]:
-    """The string values of one property (stripped, control characters dropped)."""
-    values = props.get(key)
-    if values is None:
-        return []
-    if not isinstance(values, list):
-        raise ListFormatError(f"{WHAT}: {where}: property {key!r} is not a list")
-    return [v for v in (clean(_CONTROL.sub("", x)) for x in values if isinstance(x, str)) if v]
+def _read_properties(props: dict[str, Any], where: str) -> dict[str, list[str]]:
+    """The string values of the properties this mapping uses (stripped, control characters dropped)."""
+    out: dict[str, list[str]] = {}
+    for key, values in props.items():
+        if key not in _USED:
+            continue
+        if not isinstance(values, list):
+            raise ListFormatError(f"{WHAT}: {where}: property {key!r} is not a list")
+        found = [v for v in (clean(_CONTROL.sub("", x)) for x in values if isinstance(x, str)) if v]
+        if found:
+            out[key] = found
+    return out
 
 
 def _date(value: object) -> str | None:
@@ -129,56 +138,58 @@ def decode_line(raw: bytes, n: int) -> dict[str, Any] | None:
     return obj
 
 
-def to_entity(obj: dict[str, Any], version: str, n: int) -> Entity | None:
-    """One FtM object -> an entity, None when it names no party (pure)."""
+def _fields(obj: dict[str, Any], n: int) -> dict[str, Any] | None:
+    """One FtM object -> the fields of its entity but the version; None when it names no party."""
     entity_type = SCHEMATA.get(obj["schema"])
     if entity_type is None:
         return None
-    where = f"line {n} ({obj['id']})"
-    props: dict[str, Any] = obj["properties"]
+    props = _read_properties(obj["properties"], f"line {n} ({obj['id']})")
     names: dict[str, EntityName] = {}
     for key, strength, kind in NAME_PROPERTIES:
-        for value in _strings(props, key, where):
+        for value in props.get(key, ()):
             names.setdefault(value.casefold(), EntityName(value, strength, kind))
     caption = clean(obj["caption"]) if isinstance(obj.get("caption"), str) else ""
-    given = [name.value for name in names.values() if name.kind == "name"]
-    primary = caption or (given[0] if given else "") or next((name.value for name in names.values()), "")
+    given = props.get("name") or [""]
+    primary = caption or given[0] or next((name.value for name in names.values()), "")
     if not primary:
         return None
     names.pop(primary.casefold(), None)
-    countries = unique(
-        code for key in COUNTRY_PROPERTIES for c in _strings(props, key, where) if (code := country_code(c))
-    )
+    countries = unique(code for key in COUNTRY_PROPERTIES for c in props.get(key, ()) if (code := country_code(c)))
     identifiers = tuple(
         dict.fromkeys(
             (scheme, v.removeprefix("IMO").strip() if scheme == "imo" else v)
-            for key, scheme in IDENTIFIERS.items()
-            for v in _strings(props, key, where)
+            for key, values in props.items()
+            if (scheme := IDENTIFIERS.get(key))
+            for v in values
         )
     )
     datasets = obj.get("datasets")
     listed_in = [d for d in (datasets if isinstance(datasets, list) else []) if isinstance(d, str)]
-    programs = unique([*listed_in, *_strings(props, "program", where)])
-    notes = _strings(props, "notes", where) + _strings(props, "summary", where)
+    notes = [*props.get("notes", ()), *props.get("summary", ())]
     if entity_type == "person":
-        notes = [f"born {d}" for d in _strings(props, "birthDate", where)] + notes
-    created = next((d for d in map(_date, _strings(props, "createdAt", where)) if d), None)
-    return Entity(
-        id=f"{SOURCE}:{obj['id'].strip()}",
-        source=SOURCE,
-        list_name=LIST_NAME,
-        list_version=version,
-        entity_type=entity_type,
-        names=(EntityName(primary, "primary"), *names.values()),
-        addresses=tuple(EntityAddress(text=a) for a in unique(_strings(props, "address", where))),
-        countries=countries,
-        programs=programs,
-        effective_date=created or _date(obj.get("first_seen")),
-        status="active",
-        flags=tuple(f"topic:{t}" for t in unique(_strings(props, "topics", where))),
-        identifiers=identifiers,
-        remarks="; ".join(unique(notes))[:4000] or None,
-    )
+        notes = [*(f"born {d}" for d in props.get("birthDate", ())), *notes]
+    created = next((d for d in map(_date, props.get("createdAt", ())) if d), None)
+    return {
+        "id": f"{SOURCE}:{obj['id'].strip()}",
+        "source": SOURCE,
+        "list_name": LIST_NAME,
+        "entity_type": entity_type,
+        "names": (EntityName(primary, "primary"), *names.values()),
+        "addresses": tuple(EntityAddress(text=a) for a in unique(props.get("address", ()))),
+        "countries": countries,
+        "programs": unique([*listed_in, *props.get("program", ())]),
+        "effective_date": created or _date(obj.get("first_seen")),
+        "status": "active",
+        "flags": tuple(f"topic:{t}" for t in unique(props.get("topics", ()))),
+        "identifiers": identifiers,
+        "remarks": "; ".join(unique(notes))[:4000] or None,
+    }
+
+
+def to_entity(obj: dict[str, Any], version: str, n: int = 0) -> Entity | None:
+    """One FtM object (as :func:`decode_line` returns it) -> an entity, None when it names no party (pure)."""
+    fields = _fields(obj, n)
+    return None if fields is None else Entity(list_version=version, **fields)
 
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
@@ -198,7 +209,7 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
 def parse_stream(lines: Iterable[bytes], version: str | None = None, *, published: str | None = None) -> ListSnapshot:
     """JSON lines (bytes, any iterable: a file read line by line) -> the snapshot of the parties in them."""
     digest = sha256()
-    entities: list[Entity] = []  # made as the lines are read (with the version set at the end)
+    kept: list[dict[str, Any]] = []  # the fields of each entity, read as the lines come (the version comes last)
     latest: str | None = None
     skipped: Counter[str] = Counter()
     seen: set[str] = set()
@@ -226,18 +237,19 @@ def parse_stream(lines: Iterable[bytes], version: str | None = None, *, publishe
         changed = _date(obj.get("last_change")) or _date(obj.get("last_seen"))
         if changed and (latest is None or changed > latest):
             latest = changed
-        entity = to_entity(obj, version or "", n)
-        if entity is None:
+        fields = _fields(obj, n)
+        if fields is None:
             skipped["no name"] += 1
         else:
-            entities.append(entity)
+            kept.append(fields)
     if not count:
         raise ListFormatError(f"{WHAT}: the file is empty")
     hexdigest = digest.hexdigest()
     published = published or latest
     if version is None:
         version = f"{published}-{hexdigest[:8]}" if published else f"sha-{hexdigest[:12]}"
-        entities = [replace(e, list_version=version) for e in entities]
+    entities = [Entity(list_version=version, **fields) for fields in kept]
+    del kept
     if not entities:
         raise ListFormatError(f"{WHAT}: no person, company, organisation, vessel or airplane in the file")
     if skipped:

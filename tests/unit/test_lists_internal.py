@@ -148,3 +148,12 @@ def test_a_large_internal_list() -> None:
     assert len(snap.entities) == n
     last = snap.entities[-1]
     assert last.identifiers == (("uscc", f"91{n - 1:016d}"),) and len(last.names) == 3
+
+
+def test_the_format_document_shows_lines_of_the_example_file() -> None:
+    doc = (ROOT / "docs" / "list-formats.md").read_text(encoding="utf-8")
+    block = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    example = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    assert block.splitlines() and all(line in example for line in block.splitlines())
+    for column in internal.COLUMNS:
+        assert f"| `{column}` |" in doc

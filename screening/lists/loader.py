@@ -96,7 +96,9 @@ def _first_data_line(head: bytes) -> bytes:
     return b""
 
 
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
 _UFLPA_SECTION = re.compile(rb"2\s*\(\s*d\s*\)\s*\(\s*2\s*\)\s*\(\s*B\s*\)")
 _ENTITY_HEADER = re.compile(rb"Name\s+of\s+Entity|Entity\s+Name|usa-table", re.IGNORECASE)
 

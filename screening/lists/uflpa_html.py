@@ -50,6 +50,9 @@ _PAGE_DATE = re.compile(
 _META_DATES = {"dcterms.modified", "article:modified_time", "last-modified", "dc.date.modified"}
 _SKIP = {"script", "style", "template", "noscript", "svg"}
 _BREAKS = {"br", "p", "div", "li", "ul", "ol", "span", "hr"}
+_HTML_START = re.compile(
+    r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\xad]")
 
 
@@ -93,6 +96,7 @@ class _PageParser(HTMLParser):
         self.ended = False
         self._skip = 0
         self._depth = 0  # table nesting
+        self._level = 0  # the nesting at which the table being read started (0: none is being read)
         self._table: _Table | None = None
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
@@ -115,15 +119,20 @@ class _PageParser(HTMLParser):
             return
         if tag == "table":
             self._depth += 1
-            if self._depth == 1:
+            if self._table is None:  # (a layout table around the lists is not one, a table in a cell neither)
                 classes = next((v or "" for k, v in attrs if k == "class"), "").split()
                 section = self._section or section_of(" ".join(self.since_table))
                 if "usa-table" in classes or section:
                     self._table = _Table(section, self._description, len(self.tables) + 1)
+                    self._level = self._depth
                 self._section = self._description = None
                 self.since_table = []
             return
-        if self._table is not None and self._depth == 1:
+        if self._table is not None:
+            if self._depth != self._level:  # a table inside a cell: its text is the cell's
+                if self._cell is not None and tag in ("td", "th", "tr"):
+                    self._cell.append(" ")
+                return
             if tag == "tr":
                 self._end_row()
                 self._row = []
@@ -136,13 +145,12 @@ class _PageParser(HTMLParser):
             elif tag in _BREAKS and self._cell is not None:
                 self._cell.append(" ")
             return
-        if self._depth == 0:
-            if tag in ("strong", "b"):
-                self._strong = []
-            elif tag == "a":
-                self._link = []
-            elif tag in _BREAKS:
-                self.outside.append(" ")
+        if tag in ("strong", "b"):
+            self._strong = []
+        elif tag == "a":
+            self._link = []
+        elif tag in _BREAKS:
+            self.outside.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
@@ -156,14 +164,17 @@ class _PageParser(HTMLParser):
         if tag in ("html", "body"):
             self.ended = True
         if tag == "table":
-            if self._depth == 1 and self._table is not None:
+            if self._table is not None and self._depth == self._level:
                 self._end_row()
                 self._table.closed = True
                 self.tables.append(self._table)
                 self._table = None
+                self._level = 0
             self._depth = max(0, self._depth - 1)
             return
-        if self._table is not None and self._depth == 1:
+        if self._table is not None:
+            if self._depth != self._level:
+                return
             if tag in ("td", "th"):
                 self._end_cell()
             elif tag == "tr":
@@ -171,17 +182,16 @@ class _PageParser(HTMLParser):
             elif tag in _BREAKS and self._cell is not None:
                 self._cell.append(" ")
             return
-        if self._depth == 0:
-            if tag in ("strong", "b") and self._strong is not None:
-                text = _text(self._strong)
-                if text:
-                    self._description = text
-                self._strong = None
-            elif tag == "a" and self._link is not None:
-                section = section_of(_text(self._link))
-                if section:
-                    self._section = section
-                self._link = None
+        if tag in ("strong", "b") and self._strong is not None:
+            text = _text(self._strong)
+            if text:
+                self._description = text
+            self._strong = None
+        elif tag == "a" and self._link is not None:
+            section = section_of(_text(self._link))
+            if section:
+                self._section = section
+            self._link = None
 
     def handle_data(self, data: str) -> None:
         if self._skip:
@@ -192,8 +202,8 @@ class _PageParser(HTMLParser):
             if self._cell_chars > 2 * MAX_FIELD_CHARS:  # (checked exactly, after clean-up, at the cell's end)
                 raise ListFormatError(f"{WHAT}: a table cell is over {MAX_FIELD_CHARS:,} characters")
             return
-        if self._depth:
-            return
+        if self._table is not None:
+            return  # (between the cells of the table being read)
         self.outside.append(data)
         self.since_table.append(data)
         if self._strong is not None:
@@ -244,7 +254,7 @@ def _page_date(parser: _PageParser) -> str | None:
 def read(data: bytes) -> Page:
     """Bytes of the page -> its entity rows, section descriptions, page date and warnings."""
     text = decode_text(data, WHAT)
-    if not re.match(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", text, re.IGNORECASE | re.DOTALL):
+    if not _HTML_START.match(text):
         raise ListFormatError(f"{WHAT}: not an HTML page (no <!DOCTYPE html> or <html> at the start)")
     parser = _PageParser()
     parser.feed(text)

@@ -408,3 +408,18 @@ def test_a_large_page(tmp_path: Path) -> None:
     snap = uflpa_html.parse(page.encode())
     assert len(snap.entities) == n + 1
     assert [n.value for n in snap.entities[-1].names] == [f"Sample {n - 1} Co., Ltd.", f"S{n - 1} Trading"]
+
+
+def test_lists_inside_a_layout_table_and_a_table_inside_a_cell() -> None:
+    inner = "<table><tr><td>Bolt</td><td>Co., Ltd.</td></tr></table>"
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html><html><body><table class="layout"><tr><td>'
+        "<h2>Section 2(d)(2)(B)(iv)</h2>"  # the section named in plain text, not a link
+        "<table class='usa-table'><tr><th>Entity Name</th><th>Effective Date</th></tr>"
+        f"<tr><td>{inner}</td><td>May 17, 2024</td></tr></table>"
+        "</td></tr></table></body></html>"
+    )
+    snap = uflpa_html.parse(page.encode())
+    assert [(e.primary_name, e.section, e.effective_date) for e in snap.entities] == [
+        ("Bolt Co., Ltd.", "2(d)(2)(B)(iv)", "2024-05-17")
+    ]

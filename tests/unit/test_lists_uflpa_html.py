@@ -423,3 +423,9 @@ def test_lists_inside_a_layout_table_and_a_table_inside_a_cell() -> None:
     assert [(e.primary_name, e.section, e.effective_date) for e in snap.entities] == [
         ("Bolt Co., Ltd.", "2(d)(2)(B)(iv)", "2024-05-17")
     ]
+
+
+def test_entities_travel_through_the_store_codec(snap: ListSnapshot) -> None:
+    from screening import entity_codec
+
+    assert [entity_codec.loads(entity_codec.dumps(e)) for e in snap.entities] == list(snap.entities)

@@ -57,9 +57,9 @@ def read(data: bytes) -> list[Row]:
     return header_rows(rows, HEADER, "CBP WRO/Findings")
 
 
-# Status wording -> normalised status. Checked in order: "Inactive" contains "active", and a revoked or
-# modified order is no longer in force for the party it named (19 CFR 12.42(f): CBP modifies or revokes an
-# order when the goods are shown not to be made with forced labour).
+# Status wording -> normalised status, checked in order ("Inactive" contains "active"). A revoked or
+# modified order is no longer in force for the party it named: CBP modifies or revokes an order once it is
+# shown that the goods are no longer made with forced labour.
 _STATUS_WORDS = (
     ("revok", "revoked"),
     ("rescind", "revoked"),

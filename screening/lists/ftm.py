@@ -98,7 +98,8 @@ _USED = frozenset(
     + list(IDENTIFIERS)
     + ["address", "program", "notes", "summary", "birthDate", "createdAt", "topics"]
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone surrogates (JSON may escape them; no text can be encoded with them): dropped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -131,7 +132,9 @@ def decode_line(raw: bytes, n: int) -> dict[str, Any] | None:
         raise ListFormatError(f"{WHAT}: line {n} is not JSON ({exc}); a truncated or corrupt file?") from None
     if not isinstance(obj, dict):
         raise ListFormatError(f"{WHAT}: line {n} is not a JSON object")
-    if not isinstance(obj.get("id"), str) or not obj["id"].strip() or len(obj["id"]) > 512:
+    if isinstance(obj.get("id"), str):
+        obj["id"] = _CONTROL.sub("", obj["id"]).strip()
+    if not isinstance(obj.get("id"), str) or not obj["id"] or len(obj["id"]) > 512:
         raise ListFormatError(f"{WHAT}: line {n} has no string 'id'")
     if not isinstance(obj.get("schema"), str) or not isinstance(obj.get("properties"), dict):
         raise ListFormatError(f"{WHAT}: line {n} lacks a 'schema' string or a 'properties' object")
@@ -148,7 +151,7 @@ def _fields(obj: dict[str, Any], n: int) -> dict[str, Any] | None:
     for key, strength, kind in NAME_PROPERTIES:
         for value in props.get(key, ()):
             names.setdefault(value.casefold(), EntityName(value, strength, kind))
-    caption = clean(obj["caption"]) if isinstance(obj.get("caption"), str) else ""
+    caption = clean(_CONTROL.sub("", obj["caption"])) if isinstance(obj.get("caption"), str) else ""
     given = props.get("name") or [""]
     primary = caption or given[0] or next((name.value for name in names.values()), "")
     if not primary:
@@ -170,7 +173,7 @@ def _fields(obj: dict[str, Any], n: int) -> dict[str, Any] | None:
         notes = [*(f"born {d}" for d in props.get("birthDate", ())), *notes]
     created = next((d for d in map(_date, props.get("createdAt", ())) if d), None)
     return {
-        "id": f"{SOURCE}:{obj['id'].strip()}",
+        "id": f"{SOURCE}:{obj['id']}",
         "source": SOURCE,
         "list_name": LIST_NAME,
         "entity_type": entity_type,

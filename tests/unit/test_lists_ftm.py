@@ -166,3 +166,14 @@ def test_stream_limits(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(ftm, "MAX_LINE_BYTES", 20)
     with pytest.raises(ListFormatError, match="a line is over 20 bytes"):
         ftm.parse_path(path)
+
+
+def test_lone_surrogates_and_control_characters_are_dropped() -> None:
+    from screening import entity_codec
+
+    data = b'{"id": "x-\\ud800 1", "caption": "Jane\\udc00 Example", "schema": "Person", ' + (
+        b'"properties": {"name": ["Jane\\u0007 Example"], "alias": ["J\\ud83d"]}}\n'
+    )
+    entity = ftm.parse(data).entities[0]
+    assert entity.id == "opensanctions:x- 1" and [n.value for n in entity.names] == ["Jane Example", "J"]
+    assert entity_codec.loads(entity_codec.dumps(entity)) == entity

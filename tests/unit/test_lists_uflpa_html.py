@@ -429,3 +429,9 @@ def test_entities_travel_through_the_store_codec(snap: ListSnapshot) -> None:
     from screening import entity_codec
 
     assert [entity_codec.loads(entity_codec.dumps(e)) for e in snap.entities] == list(snap.entities)
+
+
+def test_a_long_alias_list_is_split_in_linear_time() -> None:
+    n = 3_000  # (this took seconds when each split looked at the whole text before it)
+    listing = parse_listing("Acme (also known as " + " and ".join(f"Firm {i} Co." for i in range(n)) + ")")
+    assert len(listing.aliases) == n and listing.aliases[-1].value == f"Firm {n - 1} Co."

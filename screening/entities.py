@@ -49,10 +49,37 @@ class Entity:
     identifiers: tuple[tuple[str, str], ...] = ()  # (scheme, value), e.g. ("uscc", "9165...")
     remarks: str | None = None
     end_date: str | None = None  # ISO date a listing lapses, when the source gives one (DPL, CSL)
+    section: str | None = None  # the part of the list it is listed under, e.g. UFLPA "2(d)(2)(B)(ii)"
+    parent_id: str | None = None  # listed as part of another listed entity (e.g. its named subsidiary)
+    parent_name: str | None = None  # that entity's primary name, so a reason can say whose part it is
 
     @property
     def primary_name(self) -> str:
         return self.names[0].value if self.names else ""
+
+    @property
+    def in_force(self) -> bool:
+        """False for a listing its publisher has revoked, modified away or otherwise ended (e.g. a WRO)."""
+        return self.status not in INACTIVE_STATUSES
+
+
+# Listing statuses that mean "no longer in force" (lower case, as the parsers normalise them).
+INACTIVE_STATUSES = frozenset({"revoked", "modified", "inactive"})
+# Flag of an entity listed because its parent's listing names it (with ``parent_id``).
+NAMED_SUBSIDIARY = "named_subsidiary"
+
+
+def listed_as(entity: Entity) -> str | None:
+    """How the entity is listed, in words, for a reason: "subsidiary of Ninestar Corporation listed under
+    UFLPA section 2(d)(2)(B)(ii)", "listed under UFLPA section 2(d)(2)(B)(i)"; None when nothing is known
+    beyond the list itself."""
+    program = entity.programs[0] if entity.programs else entity.list_name
+    where = f"listed under {program} section {entity.section}" if entity.section else ""
+    if entity.parent_id:
+        relation = "subsidiary" if NAMED_SUBSIDIARY in entity.flags else "part"
+        parent = entity.parent_name or entity.parent_id
+        return f"{relation} of {parent} {where}".strip() if where else f"{relation} of {parent}, listed with it"
+    return where or None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,11 @@ Press Release, Effective Date. The Entity cell is free text ("X and Y", "a/k/a",
 "region_wide". Ids are ``cbp_wro:<slug of the primary name>`` (``-<effective date>`` added when the
 same party is named by another order).
 
+Every row is kept, whatever its Status: the status is normalised onto the entity (``status``) as
+"active", "revoked", "modified" or "inactive" (see :func:`order_status`), so the rules can tell an order in
+force from one CBP has revoked or modified (``Entity.in_force``); a status this parser does not know is
+kept in lower case, counted as in force, and warned about.
+
 The cleaned entity-name table (wro-findings-entity-names.csv) is a different artefact with its own
 version, parsed by :mod:`screening.lists.cbp_names` as source ``cbp_wro_names``.
 """
@@ -52,6 +57,38 @@ def read(data: bytes) -> list[Row]:
     return header_rows(rows, HEADER, "CBP WRO/Findings")
 
 
+# Status wording -> normalised status, checked in order ("Inactive" contains "active"). A revoked or
+# modified order is no longer in force for the party it named: CBP modifies or revokes an order once it is
+# shown that the goods are no longer made with forced labour.
+_STATUS_WORDS = (
+    ("revok", "revoked"),
+    ("rescind", "revoked"),
+    ("withdrawn", "revoked"),
+    ("modif", "modified"),
+    ("not active", "inactive"),
+    ("inactive", "inactive"),
+    ("lifted", "inactive"),
+    ("terminated", "inactive"),
+    ("expired", "inactive"),
+    ("active", "active"),
+    ("in effect", "active"),
+    ("in force", "active"),
+)
+
+
+def order_status(text: str) -> tuple[str | None, bool]:
+    """Published Status -> (normalised status, known). "Active" -> ("active", True); "Revoked" / "Revoked
+    (2021-03-29)" -> ("revoked", True); "Modified" -> ("modified", True); "Inactive" -> ("inactive", True);
+    blank -> (None, True); anything else -> (its lower-case text, False)."""
+    raw = clean(text).casefold()
+    if not raw:
+        return None, True
+    for word, status in _STATUS_WORDS:
+        if word in raw:
+            return status, True
+    return raw, False
+
+
 def product_scope(industry: str) -> tuple[str, ...]:
     """ "Cotton; tomatoes" -> ("Cotton", "tomatoes"); "All products" -> () (not product-scoped)."""
     items = tuple(split_list(industry))
@@ -70,6 +107,12 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
         effective = iso_date(row["Effective Date"])
         country = country_code(row["Country Code"]) or country_code(row["Country"])
         kind = clean(row["WRO/Finding"])
+        status, known = order_status(row["Status"])
+        if not known:
+            warnings.append(
+                f"CBP WRO/Findings: line {n} has status {row['Status']!r}, not one of Active, Revoked, Modified, "
+                "Inactive; the order is treated as in force"
+            )
         for party in parties:
             entity_id = f"{SOURCE}:{slug(party.names[0].value)}"
             if entity_id in ids:
@@ -90,7 +133,7 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
                     programs=(kind,) if kind else (),
                     effective_date=effective,
                     product_scope=product_scope(row["Industry"]),
-                    status=clean(row["Status"]) or None,
+                    status=status,
                     flags=party.flags,
                     remarks="; ".join(p for p in (row["Remarks"], row["Entity"]) if p) or None,
                 )

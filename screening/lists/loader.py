@@ -7,9 +7,17 @@
 
 OFAC's headerless CSV tables are recognised by file name and grouped per directory: a folder holding
 sdn.csv (+ alt.csv, add.csv, sdn_comments.csv) is one SDN snapshot, cons_prim.csv (+ cons_alt.csv, ...)
-one non-SDN snapshot. Every other format is recognised by its first line. A date written in the file or
-folder name (``sdn-2024-05-03/``, ``dpl-2023-11-30.txt``) is taken as the publication date of formats
-that carry none of their own (OFAC CSV, CSL, DPL, the WRO names table).
+one non-SDN snapshot. Every other format is recognised by its content, whatever the file is called:
+
+* CSV and text formats by their header line (an internal list's header may follow ``#`` comment lines);
+* the DHS UFLPA Entity List page (HTML) by being an HTML document that has a ``usa-table`` or an
+  entity-name header and names a "2(d)(2)(B)" section;
+* FollowTheMoney JSON lines (OpenSanctions) by a first line that is a JSON object with "schema" and
+  "properties"; those files are read line by line, so an export of several GB is not read into memory.
+
+A date written in the file or folder name (``sdn-2024-05-03/``, ``dpl-2023-11-30.txt``) is taken as the
+publication date of formats that carry none of their own (OFAC CSV, CSL, DPL, the WRO names table, an
+internal list without a ``# published:`` line). See docs/list-formats.md.
 """
 
 from __future__ import annotations
@@ -20,7 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening.entities import ListSnapshot
-from screening.lists import bis_dpl, cbp_names, cbp_wro, csl, ofac_cons, ofac_sdn, uflpa, un_sc
+from screening.lists import (
+    bis_dpl,
+    cbp_names,
+    cbp_wro,
+    csl,
+    ftm,
+    internal,
+    ofac_cons,
+    ofac_sdn,
+    uflpa,
+    uflpa_html,
+    un_sc,
+)
 from screening.lists.common import MAX_FILE_BYTES, ListFormatError
 
 Parser = Callable[[bytes], ListSnapshot]
@@ -60,14 +80,43 @@ def newest(snapshots: Iterable[ListSnapshot]) -> list[ListSnapshot]:
     return list(best.values())
 
 
+HEAD_BYTES = 65536  # what is read of a file to recognise it (the text formats look at the first 4 KiB)
+
+
 def _first_line(head: bytes) -> bytes:
     return head.lstrip(b"\xef\xbb\xbf").lstrip().split(b"\n", 1)[0].strip()
 
 
-def recognise(path: Path, head: bytes) -> tuple[str, Parser] | None:
-    """Which single-file parser reads this file, from its first bytes; None if unknown. (OFAC's
-    headerless tables are grouped by :func:`load` from their file names.)"""
-    first = _first_line(head)
+def _first_data_line(head: bytes) -> bytes:
+    """The first line that is neither blank nor a ``#`` comment."""
+    for line in head.lstrip(b"\xef\xbb\xbf").split(b"\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(b"#"):
+            return stripped
+    return b""
+
+
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
+_UFLPA_SECTION = re.compile(rb"2\s*\(\s*d\s*\)\s*\(\s*2\s*\)\s*\(\s*B\s*\)")
+_ENTITY_HEADER = re.compile(rb"Name\s+of\s+Entity|Entity\s+Name|usa-table", re.IGNORECASE)
+
+
+def is_uflpa_page(head: bytes, body: bytes) -> bool:
+    """An HTML page (by its start) that names a UFLPA 2(d)(2)(B) list and has an entity table."""
+    start = head[:4096].lstrip(b"\xef\xbb\xbf")
+    return bool(_HTML_START.match(start)) and bool(_UFLPA_SECTION.search(body)) and bool(_ENTITY_HEADER.search(body))
+
+
+def recognise(path: Path, head: bytes, body: bytes | None = None) -> tuple[str, Parser] | None:
+    """Which single-file parser reads this file, from its first bytes (and the whole file, ``body``, for an
+    HTML page, whose tables come after its chrome); None if unknown. (OFAC's headerless tables are grouped
+    by :func:`load` from their file names.) An internal list is reported under the default source id; its
+    own ``# source:`` is read by the parser."""
+    first = _first_line(head[:4096])
+    if ftm.looks_like(_first_line(head)):
+        return ftm.SOURCE, ftm.parse
     plain = first.replace(b'"', b"")
     if plain.startswith(b"Name of Entity,Effective Date"):
         return uflpa.SOURCE, uflpa.parse
@@ -80,14 +129,19 @@ def recognise(path: Path, head: bytes) -> tuple[str, Parser] | None:
     cols = set(plain.split(b","))
     if {b"_id", b"source", b"name", b"alt_names"} <= cols:
         return csl.SOURCE, csl.parse
-    xml_head = first.startswith(b"<") and b"<CONSOLIDATED_LIST" in head
-    if xml_head and (b"<INDIVIDUALS" in head or b"<ENTITIES" in head):
+    xml_head = first.startswith(b"<") and b"<CONSOLIDATED_LIST" in head[:4096]
+    if xml_head and (b"<INDIVIDUALS" in head[:4096] or b"<ENTITIES" in head[:4096]):
         return un_sc.SOURCE, un_sc.parse
+    if is_uflpa_page(head, body if body is not None else head):
+        return uflpa_html.SOURCE, uflpa_html.parse
+    data_line = _first_data_line(head[:4096])
+    if internal.is_header(data_line.decode("utf-8", "replace").split(",")):
+        return internal.SOURCE, internal.parse
     return None
 
 
 _DATED = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_SELF_DATED = {un_sc.SOURCE, uflpa.SOURCE, cbp_wro.SOURCE}
+_SELF_DATED = {un_sc.SOURCE, uflpa.SOURCE, cbp_wro.SOURCE, ftm.SOURCE}
 _OFAC_GROUPS = {ofac_sdn.SOURCE: ofac_sdn.FILES, ofac_cons.SOURCE: ofac_cons.FILES}
 
 
@@ -114,6 +168,11 @@ def _read(path: Path) -> bytes:
     if size > MAX_FILE_BYTES:
         raise ListFormatError(f"{path.name}: file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
     return path.read_bytes()
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as f:
+        return f.read(HEAD_BYTES)
 
 
 def _ofac_group(files: list[Path]) -> tuple[list[tuple[str, dict[str, Path]]], set[Path]]:
@@ -157,36 +216,37 @@ def load(paths: Iterable[str | Path], *, allow_truncated: bool = False) -> LoadR
     for path in files:
         if path in claimed:
             continue
+        source = ""
         try:
+            if ftm.looks_like(_first_line(_head(path))):  # JSON lines: streamed, whatever the size
+                source = ftm.SOURCE
+                snapshots.append(ftm.parse_path(path))
+                continue
             data = _read(path)
         except (ListFormatError, OSError) as exc:
-            errors.append(LoadError(str(path), "", str(exc)))
+            errors.append(LoadError(str(path), source, str(exc)))
             continue
-        found_parser = recognise(path, data[:4096])
+        found_parser = recognise(path, data[:HEAD_BYTES], data)
         if found_parser is None:
             skipped.append(Skipped(str(path), "format not recognised"))
             continue
-        source, _ = found_parser
+        source, parser = found_parser
         try:
-            snapshots.append(_parse_one(source, data, date_in_path(path), allow_truncated))
+            snapshots.append(_parse_one(source, parser, data, date_in_path(path), allow_truncated))
         except ListFormatError as exc:
             errors.append(LoadError(str(path), source, str(exc)))
     return LoadResult(snapshots, skipped, errors)
 
 
-def _parse_one(source: str, data: bytes, dated: str | None, allow_truncated: bool) -> ListSnapshot:
+def _parse_one(source: str, parser: Parser, data: bytes, dated: str | None, allow_truncated: bool) -> ListSnapshot:
     published = None if source in _SELF_DATED else dated
-    if source == csl.SOURCE:
+    if parser is csl.parse:
         return csl.parse(data, published=published, allow_truncated=allow_truncated)
-    if source == bis_dpl.SOURCE:
-        return bis_dpl.parse(data, published=published)
-    if source == cbp_names.SOURCE:
-        return cbp_names.parse(data, published=published)
-    if source == un_sc.SOURCE:
+    if parser is un_sc.parse:
         return un_sc.parse(data, published=dated)
-    if source == cbp_wro.SOURCE:
-        return cbp_wro.parse(data)
-    return uflpa.parse(data)
+    if parser in (bis_dpl.parse, cbp_names.parse, internal.parse):
+        return parser(data, published=published)
+    return parser(data)
 
 
 def load_paths(

@@ -1,15 +1,19 @@
-"""DHS UFLPA Entity List, in its published text style.
+"""DHS UFLPA Entity List: the CSV excerpt in the list's published text style, and the entity mapping shared
+with the published HTML page (:mod:`screening.lists.uflpa_html`).
 
-Aliases are written inside the name: "(and three aliases: A; B; and C)", "(including one alias: A)",
-"(also known as A; and B, and formerly known as C)"; qualifiers such as "(including subsidiaries)" and
-"and its subordinate and affiliated entities" become flags.
+Each entity cell is prose (aliases, former names, subsidiaries written inline), read by the one grammar
+in :mod:`screening.lists.uflpa_text`. A named subsidiary ("NAME and its subsidiary X", "NAME and its eight
+Zhuhai-based subsidiaries, which include A; ...") becomes its own listed entity, flagged
+``named_subsidiary`` and linked to its parent by ``parent_id`` / ``parent_name``; it shares the parent's
+section and effective date. Ids are ``uflpa:<slug of the primary name>`` (``-<row>`` added when a name
+repeats).
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-from screening.entities import Entity, EntityName, ListSnapshot
+from screening.entities import NAMED_SUBSIDIARY, Entity, EntityName, ListSnapshot
 from screening.lists.common import (
     ListFormatError,
     build_snapshot,
@@ -20,90 +24,28 @@ from screening.lists.common import (
     latest_date,
     slug,
 )
+from screening.lists.uflpa_text import alias_count_mismatches, parse_listing, parse_name
+
+__all__ = ["HEADER", "LIST_NAME", "SOURCE", "Row", "alias_count_mismatches", "map_rows", "parse", "parse_name"]
 
 SOURCE = "uflpa"
 LIST_NAME = "UFLPA Entity List"
+PROGRAM = "UFLPA"
 HEADER = ("Name of Entity", "Effective Date")
 
-# Group bodies may hold one level of nested parentheses, e.g. "(and one alias: Foo (Group) Ltd.)".
-_BODY = r"[^()]*(?:\([^()]*\)[^()]*)*"
-_ALIAS_GROUP = re.compile(
-    rf"\(\s*(?:and|including)\s+(?:(?P<count>\w+)\s+)?alias(?:es)?\s*:\s*(?P<aliases>{_BODY})\)",
-    re.IGNORECASE,
-)
-_AKA_GROUP = re.compile(rf"\(\s*(?:also known as|a/k/a|a\.k\.a\.)\s+(?P<body>{_BODY})\)", re.IGNORECASE)
-_FKA_GROUP = re.compile(rf"\(\s*formerly known as\s+(?P<body>{_BODY})\)", re.IGNORECASE)
-_SUBSIDIARIES = re.compile(r"\s*\((?:and|including)\s+(?:its\s+)?subsidiaries\)", re.IGNORECASE)
-_SUBORDINATE = re.compile(r",?\s+and its subordinate and affiliated entities\.?\s*$", re.IGNORECASE)
-_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Z0-9&-]{1,11})\)$")
-_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_COUNTS = {w: n for n, w in enumerate(_NUMBERS)}
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One entity cell as published, with its effective date and (on the HTML page) its section."""
+
+    text: str
+    effective: str
+    section: str | None = None  # e.g. "2(d)(2)(B)(i)"
+    where: str = ""  # where it was read, for warnings: "line 5", "section 2(d)(2)(B)(i) row 3"
 
 
-def _split_aliases(body: str) -> list[str]:
-    parts = re.split(r";\s*(?:and\s+)?|,\s+and\s+(?=[A-Z])", body)
-    out = []
-    for part in parts:
-        part = re.sub(r"^(?:and|or)\s+", "", part.strip(), flags=re.IGNORECASE).strip(" ;,")
-        if part:
-            out.append(part)
-    return out
-
-
-_FORMERLY = re.compile(r",?\s*(?:and\s+)?formerly known as\s+", re.IGNORECASE)
-
-
-def _split_formerly(body: str) -> tuple[str, str]:
-    parts = _FORMERLY.split(body, maxsplit=1)
-    return (parts[0], parts[1]) if len(parts) == 2 else (body, "")
-
-
-def alias_count_mismatches(text: str) -> list[str]:
-    """Alias groups whose stated count ("three aliases") differs from the aliases found in them."""
-    out = []
-    for m in _ALIAS_GROUP.finditer(text):
-        stated = _COUNTS.get((m.group("count") or "").casefold())
-        found = len(_split_aliases(m.group("aliases")))
-        if stated is not None and stated != found:
-            out.append(f"{m.group('count')} alias(es) stated, {found} found")
-    return out
-
-
-def parse_name(text: str) -> tuple[str, list[EntityName], list[str]]:
-    """Split a published entity cell into (primary name, aliases, flags)."""
-    flags: list[str] = []
-    aliases: list[EntityName] = []
-    rest = " ".join(text.split())
-    if _SUBORDINATE.search(rest):
-        flags.append("subordinate_and_affiliated")
-        rest = _SUBORDINATE.sub("", rest)
-    if _SUBSIDIARIES.search(rest):
-        flags.append("includes_subsidiaries")
-        rest = _SUBSIDIARIES.sub("", rest)
-    for m in _ALIAS_GROUP.finditer(rest):
-        aliases.extend(EntityName(a, "strong", "aka") for a in _split_aliases(m.group("aliases")))
-    rest = _ALIAS_GROUP.sub("", rest)
-    for m in _AKA_GROUP.finditer(rest):
-        aka, fka = _split_formerly(m.group("body"))
-        aliases.extend(EntityName(a, "strong", "aka") for a in _split_aliases(aka))
-        if fka:
-            aliases.extend(EntityName(a, "weak", "fka") for a in _split_aliases(fka))
-    rest = _AKA_GROUP.sub("", rest)
-    for m in _FKA_GROUP.finditer(rest):
-        aliases.extend(EntityName(a, "weak", "fka") for a in _split_aliases(m.group("body")))
-    rest = _FKA_GROUP.sub("", rest)
-    primary = re.sub(r"\s+", " ", rest).strip(" ,")
-    acronym = _ACRONYM.match(primary)
-    if acronym:
-        aliases[:0] = [
-            EntityName(acronym.group("acr"), "strong", "acronym"),
-            EntityName(acronym.group("name"), "strong", "aka"),
-        ]
-    return primary, list(dict.fromkeys(a for a in aliases if a.value != primary)), flags
-
-
-def read(data: bytes) -> list[tuple[str, str]]:
-    """Bytes of the published CSV -> (entity text, effective date text) rows."""
+def read(data: bytes) -> list[Row]:
+    """Bytes of the published CSV -> rows."""
     rows = csv_rows(decode_text(data, "UFLPA Entity List"), "UFLPA Entity List")
     if not rows or tuple(c.strip() for c in rows[0][:2]) != HEADER:
         raise ListFormatError(f"UFLPA Entity List: expected header {HEADER}, got {rows[0] if rows else []}")
@@ -113,47 +55,85 @@ def read(data: bytes) -> list[tuple[str, str]]:
             continue
         if len(row) < 2:
             raise ListFormatError(f"UFLPA Entity List: line {n} has {len(row)} columns, expected 2")
-        out.append((row[0], row[1]))
+        out.append(Row(row[0], row[1], None, f"line {n}"))
     return out
 
 
-def map_rows(rows: list[tuple[str, str]], version: str) -> tuple[list[Entity], list[str]]:
-    """Rows -> (entities, warnings) (pure)."""
-    entities = []
+def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
+    """Rows -> (entities, warnings) (pure): each listed entity, then the subsidiaries its cell names."""
+    entities: list[Entity] = []
     warnings: list[str] = []
     ids: set[str] = set()
-    for n, (text, effective) in enumerate(rows, start=2):
-        primary, aliases, flags = parse_name(text)
-        if not primary:
-            warnings.append(f"UFLPA Entity List: line {n} has no entity name; skipped")
-            continue
-        for problem in alias_count_mismatches(text):
-            warnings.append(f"UFLPA Entity List: line {n} ({primary!r}): {problem}")
-        entity_id = f"{SOURCE}:{slug(primary)}"
+
+    def new_id(name: str, row: Row) -> str:
+        base = f"{SOURCE}:{slug(name)}"
+        entity_id = base
         if entity_id in ids:
-            warnings.append(f"UFLPA Entity List: line {n} repeats {primary!r}; kept as {entity_id}-{n}")
-            entity_id = f"{entity_id}-{n}"
+            # a name listed again: under another section it keeps that section in its id (stable); else the
+            # CSV line number (or the row's place on the page)
+            suffix = slug(row.section) if row.section else slug(row.where.removeprefix("line "))
+            entity_id = f"{base}-{suffix}"
+            k = 2
+            while entity_id in ids:
+                entity_id = f"{base}-{suffix}-{k}"
+                k += 1
+            warnings.append(f"{LIST_NAME}: {row.where} repeats {name!r}; kept as {entity_id}")
         ids.add(entity_id)
+        return entity_id
+
+    for n, row in enumerate(rows, start=1):
+        listing = parse_listing(row.text)
+        if not listing.primary:
+            warnings.append(f"{LIST_NAME}: {row.where or f'row {n}'} has no entity name; skipped")
+            continue
+        for problem in listing.problems:
+            warnings.append(f"{LIST_NAME}: {row.where} ({listing.primary!r}): {problem}")
+        effective = iso_date(row.effective)
+        if row.effective.strip() and effective is None:
+            warnings.append(f"{LIST_NAME}: {row.where} ({listing.primary!r}): unreadable date {row.effective!r}")
+        text = " ".join(row.text.split())
+        parent_id = new_id(listing.primary, row)
         entities.append(
             Entity(
-                id=entity_id,
+                id=parent_id,
                 source=SOURCE,
                 list_name=LIST_NAME,
                 list_version=version,
                 entity_type="organization",
-                names=(EntityName(primary, "primary"), *aliases),
+                names=(EntityName(listing.primary, "primary"), *listing.aliases),
                 countries=("CN",),
-                programs=("UFLPA",),
-                effective_date=iso_date(effective),
-                flags=tuple(flags),
+                programs=(PROGRAM,),
+                effective_date=effective,
+                flags=listing.flags,
                 status="active",
-                remarks=text if text != primary else None,
+                remarks=text if text != listing.primary else None,
+                section=row.section,
             )
         )
+        for sub in listing.subsidiaries:
+            entities.append(
+                Entity(
+                    id=new_id(sub.primary, row),
+                    source=SOURCE,
+                    list_name=LIST_NAME,
+                    list_version=version,
+                    entity_type="organization",
+                    names=(EntityName(sub.primary, "primary"), *sub.aliases),
+                    countries=("CN",),
+                    programs=(PROGRAM,),
+                    effective_date=effective,
+                    flags=(NAMED_SUBSIDIARY,),
+                    status="active",
+                    remarks=text,
+                    section=row.section,
+                    parent_id=parent_id,
+                    parent_name=listing.primary,
+                )
+            )
     return entities, warnings
 
 
-def to_entities(rows: list[tuple[str, str]], version: str) -> list[Entity]:
+def to_entities(rows: list[Row], version: str) -> list[Entity]:
     """Rows -> entities (pure)."""
     return map_rows(rows, version)[0]
 
@@ -164,6 +144,6 @@ def parse(data: bytes, version: str | None = None, *, published: str | None = No
         raise ListFormatError("UFLPA Entity List: no entities in the file")
     digest = checksum(data)
     if published is None:
-        published = latest_date(e for _, e in rows)
+        published = latest_date(r.effective for r in rows)
     version = version or f"{published or 'undated'}-{digest[:8]}"
     return build_snapshot(SOURCE, rows, digest, published, version, map_rows)

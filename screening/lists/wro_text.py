@@ -1,4 +1,5 @@
-"""Grammar of the entity text in CBP's WRO/Findings table, shared with nothing else (pure).
+"""Grammar of the entity text in CBP's WRO/Findings table (pure). :func:`split_parties` also splits the
+name lists of the UFLPA grammar (:mod:`screening.lists.uflpa_text`).
 
 "X and Y"                             -> two parties, when X ends like a complete firm name
 "X a/k/a A and B"                     -> X with aliases A, B
@@ -47,9 +48,9 @@ def split_parties(text: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for m in re.finditer(r"\s+and\s+(?=[A-Z0-9])", text):
-        left = text[start : m.start()]
-        if _FIRM_END.search(left):
-            parts.append(left.strip(" ,"))
+        # (the end of the name before " and " is all that is looked at: linear in the length of the text)
+        if _FIRM_END.search(text, max(start, m.start() - 64), m.start()):
+            parts.append(text[start : m.start()].strip(" ,"))
             start = m.end()
     parts.append(text[start:].strip(" ,"))
     return [p for p in parts if p]

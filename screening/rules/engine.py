@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from screening.decision import SEVERITY, Reason
-from screening.entities import Entity, EntityAddress
+from screening.entities import Entity, EntityAddress, listed_as
 from screening.entry import Address, Entry, Line, Party
 from screening.matching import Match
 from screening.rules import region
@@ -31,6 +31,7 @@ WRO_HOLD = "WRO_ENTITY"
 WRO_OTHER_GOODS = "WRO_ENTITY_OTHER_GOODS"
 WRO_UNKNOWN = "WRO_SCOPE_UNKNOWN"
 WRO_REGION = "WRO_REGION"
+WRO_INACTIVE = "WRO_ENTITY_INACTIVE"  # an order CBP revoked or modified: for information only
 NAME_REVIEW = "NAME_MATCH_REVIEW"
 SECTOR_UNTRACED = "HIGH_PRIORITY_SECTOR_UNTRACED"
 MID_MISMATCH = "MID_MISMATCH"
@@ -313,7 +314,12 @@ def _list_match(
     if code is None:
         return
     evidence: dict[str, Any] = dict(extra)
-    if score < hold:
+    if code == WRO_HOLD and not entity.in_force:
+        # a revoked or modified order holds nothing, whatever the score: reported, never a REVIEW or HOLD
+        code = WRO_INACTIVE
+        evidence["order_status"] = entity.status
+        evidence["product_scope"] = list(entity.product_scope)
+    elif score < hold:
         code = NAME_REVIEW
     elif code == WRO_HOLD:
         code, scope = _wro_reason(b.entry, subject, entity, rules)
@@ -322,6 +328,13 @@ def _list_match(
         evidence["programs"] = list(entity.programs)
     if entity.flags:
         evidence["flags"] = list(entity.flags)
+    if entity.section:
+        evidence["section"] = entity.section
+    if entity.parent_id:
+        evidence["parent"] = {"entity_id": entity.parent_id, "name": entity.parent_name}
+    how = listed_as(entity)
+    if how:
+        evidence["listed_as"] = how
     b.add(
         code,
         subject,

@@ -99,6 +99,15 @@ def entities() -> list[Entity]:
         _entity(WRO, "hero-vast", "Hero Vast Group", product_scope=()),
         _entity(
             WRO,
+            "top-glove-corporation-bhd",
+            "Top Glove Corporation Bhd.",
+            product_scope=("Disposable gloves",),
+            programs=("Finding",),
+            countries=("MY",),
+            status="modified",
+        ),
+        _entity(
+            WRO,
             "xinjiang-region",
             "Xinjiang Uyghur Autonomous Region (region-wide)",
             entity_type="region",
@@ -228,6 +237,17 @@ EXAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
             "EW-EX-0004",
             parties={"seller": {"name": "Hero Vast Group"}},
             lines=[_line(1, "6110.20.2079", "cotton sweater", GUANGZHOU_MILL)],
+        ),
+    ),
+    "WRO_ENTITY_INACTIVE": (
+        "the manufacturer was named in a Finding on disposable gloves that CBP has since modified: reported, not held",
+        _entry(
+            "EW-EX-0019",
+            country_of_origin="MY",
+            parties={
+                "manufacturer": {"name": "Top Glove Corporation Bhd", "address": {"city": "Klang", "country": "MY"}}
+            },
+            lines=[_line(1, "4015.19.0510", "nitrile examination gloves, disposable", origin="MY")],
         ),
     ),
     "WRO_REGION": (

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.lists import bis_dpl, cbp_names, cbp_wro, csl, ofac_sdn, uflpa, un_sc
+from screening.lists import bis_dpl, cbp_names, cbp_wro, csl, ftm, internal, ofac_sdn, uflpa, uflpa_html, un_sc
 from screening.lists.common import MAX_FIELD_CHARS, ListFormatError, decode_text
 
 CSL_HEADER = (
@@ -34,6 +38,9 @@ PARSERS = {
     "cbp_wro": cbp_wro.parse,
     "cbp_wro_names": cbp_names.parse,
     "uflpa": uflpa.parse,
+    "uflpa_html": uflpa_html.parse,
+    "internal": internal.parse,
+    "opensanctions": ftm.parse,
 }
 
 
@@ -162,3 +169,95 @@ def test_arbitrary_bytes_parse_or_refuse_cleanly(data: bytes) -> None:
         except ListFormatError:
             continue
         assert snap.entities  # a parsed snapshot is never empty
+
+
+_HTML_BITS = st.sampled_from(
+    [
+        "<!DOCTYPE html>",
+        "<html>",
+        "</html>",
+        "<body>",
+        "</body>",
+        "<table class='usa-table'>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th>Name of Entity</th>",
+        "<th>Effective Date</th>",
+        "<p><strong>Entities</strong> <a href='#'>Section 2(d)(2)(B)(ii)</a></p>",
+        "Acme Co., Ltd. (and two aliases: A; and B)",
+        " and its subsidiary Bolt Co. ",
+        "June 21, 2022",
+        "&amp;",
+        "&nbsp;",
+        "<script>var t = '<table>';</script>",
+        "<br>",
+        "<",
+        ">",
+        "(",
+        ")",
+        "Last Updated: 01/21/2025",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HTML_BITS, max_size=40), st.text(max_size=40))
+def test_html_fragments_parse_or_refuse_cleanly(bits: list[str], noise: str) -> None:
+    data = ("<!DOCTYPE html><html>" + "".join(bits) + noise + "</html>").encode()
+    try:
+        snap = uflpa_html.parse(data)
+    except ListFormatError:
+        return
+    assert snap.entities and all(e.primary_name for e in snap.entities)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"id": st.text(max_size=10), "schema": st.sampled_from(["Person", "Company", "Vessel", "Address", ""])},
+            optional={
+                "properties": st.dictionaries(
+                    st.sampled_from(["name", "alias", "country", "imoNumber", "birthDate", "topics", "x"]),
+                    _JSON_VALUES,
+                    max_size=4,
+                ),
+                "caption": _JSON_VALUES,
+                "target": _JSON_VALUES,
+                "datasets": _JSON_VALUES,
+                "last_change": _JSON_VALUES,
+            },
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_ftm_objects_parse_or_refuse_cleanly(objects: list[dict[str, object]]) -> None:
+    data = "".join(json.dumps(o) + "\n" for o in objects).encode()
+    try:
+        snap = ftm.parse(data)
+    except ListFormatError:
+        return
+    assert snap.entities and all(e.primary_name and e.id.startswith("opensanctions:") for e in snap.entities)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=20), min_size=1, max_size=7), max_size=6))
+def test_internal_rows_parse_or_refuse_cleanly(rows: list[list[str]]) -> None:
+    buf = io.StringIO()
+    csv.writer(buf).writerows([list(internal.COLUMNS), *rows])
+    try:
+        snap = internal.parse(buf.getvalue().encode())
+    except ListFormatError:
+        return
+    assert snap.entities and all(e.primary_name for e in snap.entities)

@@ -146,7 +146,7 @@ def test_cbp_wro_excerpt() -> None:
     region = by_id["cbp_wro:xinjiang-uyghur-autonomous-region"]
     assert region.entity_type == "region" and region.flags == ("region_wide",)
     assert region.product_scope == ("Cotton and cotton products", "tomatoes and tomato products")
-    assert region.effective_date == "2021-01-13" and region.status == "Active"
+    assert region.effective_date == "2021-01-13" and region.status == "active" and region.in_force
     assert by_id["cbp_wro:lop-county-no-4-vocational-skills-education-and-training-center"].product_scope == ()
     assert snap.published == "2021-06-24"
 

@@ -417,6 +417,8 @@ def test_cli_one_failing_source_does_not_block_the_others(
     announced: list[dict[str, object]] = []
     monkeypatch.setattr(cli_fetch, "redis_client", lambda _settings: store)
     monkeypatch.setattr(cli_fetch, "announce", lambda _settings, events: announced.extend(events))
+    # no broker or Redis server in a unit test: skip the reachability check (tested in test_cli_connect.py)
+    monkeypatch.setattr(cli_fetch, "connect", lambda args, **_kw: cli_fetch.settings_from(args))
     monkeypatch.setenv("ENTRYWATCH_LISTS_SOURCES_FILE", str(table))
     monkeypatch.setenv("ENTRYWATCH_LISTS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("ENTRYWATCH_LISTS_MIRROR", raising=False)

@@ -153,11 +153,21 @@ def date_in_path(path: Path) -> str | None:
     return None
 
 
+# Files a list folder may hold beside its lists (its README): passed over in a folder, read when named.
+NOT_LISTS = (".md",)
+
+
 def iter_files(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and not f.name.startswith(".") and f.suffix.lower() not in NOT_LISTS
+                )
+            )
         else:
             out.append(p)
     return out

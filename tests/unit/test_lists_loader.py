@@ -15,6 +15,11 @@ DATA = REPO_LISTS if REPO_LISTS.is_dir() else Path("/work/shared/data/lists")
 def test_bundled_data_loads_with_no_refusal() -> None:
     result = load([DATA])
     assert result.errors == []
+    assert result.skipped == []  # the folder's README is passed over, not reported
+
+
+def test_a_named_file_that_is_no_list_is_reported() -> None:
+    result = load([DATA / "README.md"])
     assert [Path(s.path).name for s in result.skipped] == ["README.md"]
 
 
@@ -37,7 +42,7 @@ def test_whole_data_folder_and_fixtures() -> None:
     live = {s.source: s.published for s in result.live}
     assert live["ofac_sdn"] == "2024-05-03" and live["csl"] == "2025-06-25"
     assert len(live) == 8
-    assert [Path(s.path).name for s in result.skipped] == ["README.md", "README.md"]
+    assert result.skipped == []
 
 
 def test_truncated_csl_is_an_error_by_default_and_others_still_load() -> None:

@@ -3,7 +3,7 @@
 Key layout (prefix ``ew`` by default):
   {p}:lists:sources                   SET of source names
   {p}:list:{source}:live              STRING: the live version
-  {p}:list:{source}:versions          LIST: versions kept, newest load first
+  {p}:list:{source}:versions          LIST: versions kept, in load order, newest load first
   {p}:list:{source}:{version}:meta    HASH: entities, names, published, checksum, loaded_at
   {p}:list:{source}:{version}:ents    HASH: entity id -> entity JSON
 
@@ -173,7 +173,11 @@ def prune(r: redis.Redis, keys: Keys, source: str, keep: int) -> tuple[str, ...]
 
 
 def rollback(r: redis.Redis, keys: Keys, source: str, to: str | None = None) -> LoadResult:
-    """Make an older kept version live again (the one loaded before the live one, or ``to``)."""
+    """Make an older kept version live again: the one loaded before the live one, or ``to``.
+
+    The versions list stays in load order (only a load reorders it), so rollbacks walk back through
+    it one step at a time (v3 -> v2 -> v1), never back and forth; ``to`` picks any kept version.
+    """
     live = _text(r.get(keys.live(source)))
     if live is None:
         raise ListRefused(f"{source}: no live version to roll back from")
@@ -188,12 +192,7 @@ def rollback(r: redis.Redis, keys: Keys, source: str, to: str | None = None) -> 
     count = r.hlen(keys.ents(source, to))
     if not count:
         raise ListRefused(f"{source}: version {to} has no stored entities")
-    tx = r.pipeline(transaction=True)
-    tx.set(keys.live(source), to)
-    # the rolled-back-from version moves behind the restored one, so a second rollback goes further back
-    tx.lrem(keys.versions(source), 0, to)
-    tx.lpush(keys.versions(source), to)
-    tx.execute()
+    r.set(keys.live(source), to)
     return LoadResult(source, to, live, int(count), True)
 
 

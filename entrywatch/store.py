@@ -15,6 +15,7 @@ force. Older versions are kept (``keep``) for ``rollback``. The sync functions s
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import redis
 import redis.asyncio as aioredis
 
 from screening import entity_codec
+from screening.carry import CarryOver
 from screening.entities import Entity, ListSnapshot
 
 CHUNK = 1000
@@ -225,6 +227,14 @@ def status(r: redis.Redis, keys: Keys) -> list[SourceStatus]:
     return rows
 
 
+# The entities decoded at the last ``load_live``, by the digest of their stored record.
+_DECODED: CarryOver[bytes, Entity] = CarryOver()
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
 class AsyncListStore:
     """What the worker needs from Redis: the live versions and their entities."""
 
@@ -241,19 +251,37 @@ class AsyncListStore:
 
     async def entities(self, source: str, version: str) -> list[Entity]:
         """Every entity of one version; raises if the version is incomplete (e.g. pruned mid-read)."""
+        return await self._read(source, version, {})
+
+    async def _read(self, source: str, version: str, decoded: dict[bytes, Entity]) -> list[Entity]:
+        """:meth:`entities`, decoding only the stored records not decoded at the last :meth:`load_live`;
+        every entity read goes into ``decoded`` (by the digest of its record)."""
         found: dict[bytes | str, bytes] = {}
         async for entity_id, raw in self.r.hscan_iter(self.keys.ents(source, version), count=CHUNK):
             found[entity_id] = raw  # HSCAN may repeat a field; the dict keeps one
         expected = _text(await self.r.hget(self.keys.meta(source, version), "entities"))
         if expected is None or int(expected) != len(found):
             raise RuntimeError(f"{source} {version}: read {len(found)} entities, meta says {expected}")
-        return sorted((entity_codec.loads(raw) for raw in found.values()), key=lambda e: e.id)
+        known = _DECODED.known()
+        out = []
+        for raw in found.values():
+            digest = _digest(raw)
+            entity = known.get(digest)
+            if entity is None:
+                entity = entity_codec.loads(raw)
+            decoded[digest] = entity
+            out.append(entity)
+        return sorted(out, key=lambda e: e.id)
 
     async def load_live(self) -> tuple[dict[str, str], list[Entity]]:
+        """The live versions and every entity of them. A reload after a list update decodes only the
+        entities that update changed (the others are kept from the last load: ``screening.carry``)."""
         versions = await self.live_versions()
         entities: list[Entity] = []
+        decoded: dict[bytes, Entity] = {}
         for source, version in versions.items():
-            entities.extend(await self.entities(source, version))
+            entities.extend(await self._read(source, version, decoded))
+        _DECODED.keep(decoded)
         return versions, entities
 
     async def version_meta(self, versions: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -43,13 +43,13 @@ SOURCE = "uflpa"
 
 
 def get_json(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url, timeout=2) as resp:
+    with urllib.request.urlopen(url, timeout=5) as resp:
         body: dict[str, Any] = json.load(resp)
         return body
 
 
 def swapped_at(web: str) -> float | None:
-    with urllib.request.urlopen(f"{web}/metrics", timeout=2) as resp:
+    with urllib.request.urlopen(f"{web}/metrics", timeout=5) as resp:
         for line in resp.read().decode().splitlines():
             if line.startswith("entrywatch_lists_swapped_timestamp_seconds "):
                 return float(line.split()[1])
@@ -99,7 +99,10 @@ def one_round(settings: Settings, web: str, live: ListSnapshot, timeout: float) 
     _, announced = store_and_announce(settings, snap)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        body = get_json(f"{web}/ready")
+        try:
+            body = get_json(f"{web}/ready")
+        except OSError:  # a worker busy with a swap may answer late (its event loop waits on the swap)
+            continue
         if body.get("list_versions", {}).get(SOURCE) == snap.version:
             seen = time.time()
             swap = swapped_at(web)

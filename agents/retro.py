@@ -140,11 +140,11 @@ def attach(app: faust.App, rt: Runtime) -> Any:
 
         since = time.time() - s.retro_lookback_days * DAY
         await retro_scan(audit, delta_ctx, since, s.retro_page_size, on_hits, stats, retry)
-        log.warning("retro-screen %s", json.dumps(stats.to_json()))
+        log.info("retro-screen %s", json.dumps(stats.to_json()))
         await retry(lambda: audit.r.set(f"{s.redis_key_prefix}:retro:last:{source}", json.dumps(stats.to_json())))
         fps = source_fingerprints(new_entities(change, source), change.new_fingerprints, source)
         if not await retry(lambda: audit.finish_retro(source, version, token, fps)):
-            log.warning("%s %s is no longer live: the retro-screen of the live version covers it", source, version)
+            log.info("%s %s is no longer live: the retro-screen of the live version covers it", source, version)
         return stats
 
     async def attempt(change: ListChange, source: str, version: str) -> None:

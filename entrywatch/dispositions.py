@@ -52,8 +52,11 @@ async def apply_disposition(d: Disposition, audit: AuditStore, live_fps: Mapping
     if d.outcome == "false_positive" or d.outcome in CONFIRMING:
         keys = keys_for_disposition(reasons, fps, d.party_name, d.entity_id)
         if not keys:
-            log.warning(
-                "disposition %s (%s): no reason of alert %s to apply it to",
+            # A false positive that suppresses nothing is worth a look (the hit will come back); confirming
+            # an alert without listed-entity reasons (a rule hit: region, sector) routinely lifts nothing.
+            log.log(
+                logging.WARNING if d.outcome == "false_positive" else logging.INFO,
+                "disposition %s (%s): no listed-entity reason of alert %s to apply it to",
                 d.disposition_id,
                 d.outcome,
                 d.alert_id,

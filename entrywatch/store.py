@@ -3,7 +3,7 @@
 Key layout (prefix ``ew`` by default):
   {p}:lists:sources                   SET of source names
   {p}:list:{source}:live              STRING: the live version
-  {p}:list:{source}:versions          LIST: versions kept, newest load first
+  {p}:list:{source}:versions          LIST: versions kept, in load order, newest load first
   {p}:list:{source}:{version}:meta    HASH: entities, names, published, checksum, loaded_at
   {p}:list:{source}:{version}:ents    HASH: entity id -> entity JSON
 
@@ -16,6 +16,7 @@ load that fails part-way leaves the live version in force. Older versions are ke
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ import redis.asyncio as aioredis
 
 from entrywatch.freshness import published_age_s, published_before
 from screening import entity_codec
+from screening.carry import CarryOver
 from screening.entities import Entity, ListSnapshot
 
 CHUNK = 1000
@@ -206,7 +208,11 @@ def prune(r: redis.Redis, keys: Keys, source: str, keep: int) -> tuple[str, ...]
 
 
 def rollback(r: redis.Redis, keys: Keys, source: str, to: str | None = None) -> LoadResult:
-    """Make an older kept version live again (the one loaded before the live one, or ``to``)."""
+    """Make an older kept version live again: the one loaded before the live one, or ``to``.
+
+    The versions list stays in load order (only a load reorders it), so rollbacks walk back through
+    it one step at a time (v3 -> v2 -> v1), never back and forth; ``to`` picks any kept version.
+    """
     live = _text(r.get(keys.live(source)))
     if live is None:
         raise ListRefused(f"{source}: no live version to roll back from")
@@ -221,12 +227,7 @@ def rollback(r: redis.Redis, keys: Keys, source: str, to: str | None = None) -> 
     count = r.hlen(keys.ents(source, to))
     if not count:
         raise ListRefused(f"{source}: version {to} has no stored entities")
-    tx = r.pipeline(transaction=True)
-    tx.set(keys.live(source), to)
-    # the rolled-back-from version moves behind the restored one, so a second rollback goes further back
-    tx.lrem(keys.versions(source), 0, to)
-    tx.lpush(keys.versions(source), to)
-    tx.execute()
+    r.set(keys.live(source), to)
     return LoadResult(source, to, live, int(count), True)
 
 
@@ -275,6 +276,14 @@ def status(r: redis.Redis, keys: Keys) -> list[SourceStatus]:
     return rows
 
 
+# The entities decoded at the last ``load_live``, by the digest of their stored record.
+_DECODED: CarryOver[bytes, Entity] = CarryOver()
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
 class AsyncListStore:
     """What the worker needs from Redis: the live versions and their entities."""
 
@@ -291,19 +300,37 @@ class AsyncListStore:
 
     async def entities(self, source: str, version: str) -> list[Entity]:
         """Every entity of one version; raises if the version is incomplete (e.g. pruned mid-read)."""
+        return await self._read(source, version, {})
+
+    async def _read(self, source: str, version: str, decoded: dict[bytes, Entity]) -> list[Entity]:
+        """:meth:`entities`, decoding only the stored records not decoded at the last :meth:`load_live`;
+        every entity read goes into ``decoded`` (by the digest of its record)."""
         found: dict[bytes | str, bytes] = {}
         async for entity_id, raw in self.r.hscan_iter(self.keys.ents(source, version), count=CHUNK):
             found[entity_id] = raw  # HSCAN may repeat a field; the dict keeps one
         expected = _text(await self.r.hget(self.keys.meta(source, version), "entities"))
         if expected is None or int(expected) != len(found):
             raise RuntimeError(f"{source} {version}: read {len(found)} entities, meta says {expected}")
-        return sorted((entity_codec.loads(raw) for raw in found.values()), key=lambda e: e.id)
+        known = _DECODED.known()
+        out = []
+        for raw in found.values():
+            digest = _digest(raw)
+            entity = known.get(digest)
+            if entity is None:
+                entity = entity_codec.loads(raw)
+            decoded[digest] = entity
+            out.append(entity)
+        return sorted(out, key=lambda e: e.id)
 
     async def load_live(self) -> tuple[dict[str, str], list[Entity]]:
+        """The live versions and every entity of them. A reload after a list update decodes only the
+        entities that update changed (the others are kept from the last load: ``screening.carry``)."""
         versions = await self.live_versions()
         entities: list[Entity] = []
+        decoded: dict[bytes, Entity] = {}
         for source, version in versions.items():
-            entities.extend(await self.entities(source, version))
+            entities.extend(await self._read(source, version, decoded))
+        _DECODED.keep(decoded)
         return versions, entities
 
     async def version_meta(self, versions: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from screening.carry import CarryOver
 from screening.decision import Decision, Reason, combine
 from screening.entities import Entity
 from screening.normalize import fold
@@ -33,8 +34,23 @@ def entity_fingerprint(entity: Entity) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+# The fingerprints of the last set of entities, by entity (``screening.carry``): a list swap recomputes
+# only those of the entities it changes.
+_FINGERPRINTS: CarryOver[Entity, str] = CarryOver()
+
+
 def fingerprints(entities: Iterable[Entity]) -> dict[str, str]:
-    return {e.id: entity_fingerprint(e) for e in entities}
+    """Entity id -> :func:`entity_fingerprint`."""
+    known = _FINGERPRINTS.known()
+    found: dict[Entity, str] = {}
+    out: dict[str, str] = {}
+    for e in entities:
+        fp = found.get(e) or known.get(e)
+        if fp is None:
+            fp = entity_fingerprint(e)
+        found[e] = out[e.id] = fp
+    _FINGERPRINTS.keep(found)
+    return out
 
 
 def party_key(name: str) -> str:

@@ -221,7 +221,7 @@ class Runtime:
             self.metrics.list_reloads.inc()
             for listener in self.list_listeners:  # the first load too (the retro-screen checks its baseline)
                 listener(change)
-            log.warning("lists in force: %s (%d entities)", versions, len(entities))
+            log.info("lists in force: %s (%d entities)", versions, len(entities))
             return True
 
     async def close(self) -> None:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from screening.carry import CarryOver
 from screening.entities import Entity, EntityName
 from screening.matching.arabic import arabic_key, word_arabic_key
 from screening.matching.prepare import (
@@ -220,6 +221,13 @@ def _score_kind(kind: str | None, entity: Entity) -> str | None:
     return None
 
 
+# Carried from one index build to the next (``screening.carry``): the prepared form of each listed name
+# and the Arabic consonant key of each listed word, most of a build; a rebuild after a list update
+# computes them only for the names and words that are new.
+_PREPARED: CarryOver[str, PreparedName] = CarryOver()
+_ARABIC_KEYS: CarryOver[str, str] = CarryOver()
+
+
 class NameIndex:
     """Prepared names of every entity of one set of list versions, with blocking keys."""
 
@@ -272,12 +280,17 @@ class NameIndex:
         han: list[int] = []
         arabic: set[str] = set()  # words of listed names written in Arabic script ...
         latin: set[str] = set()  # ... and in other scripts
+        known = _PREPARED.known()
+        built: dict[str, PreparedName] = {}
         for entity in entities:
             owner = len(self._entities)
             self._entities.append(entity)
             seen: set[tuple[str, ...]] = set()
             for name in entity.names:
-                prepared = prepare_name(name.value)  # not through the query cache
+                prepared = built.get(name.value) or known.get(name.value)
+                if prepared is None:
+                    prepared = prepare_name(name.value)  # not through the query cache
+                built[name.value] = prepared
                 if not prepared.tokens or prepared.tokens in seen:
                     continue
                 seen.add(prepared.tokens)
@@ -312,6 +325,8 @@ class NameIndex:
         self._tiebreak = [-(size * len(sizes) + nid) for nid, size in enumerate(sizes)]
         self._skels = [translit_key(tok) for tok in self._tokens]
         self._weights = [token_weight(tok) for tok in self._tokens]
+        known_keys = _ARABIC_KEYS.known()
+        arabic_keys: dict[str, str] = {}
         for tid, tok in zip(tids, self._tokens, strict=True):
             self._by_key.setdefault(phonetic_key(tok), []).append(tid)
             if len(tok) >= DELETE_MIN_LEN and not tok.isdigit():
@@ -320,7 +335,10 @@ class NameIndex:
             if len(tok) >= 4 and not tok.isdigit():
                 for tri in _trigrams(tok):
                     self._by_trigram.setdefault(tri, []).append(tid)
-            key = word_arabic_key(tok)
+            key = known_keys.get(tok)
+            if key is None:
+                key = word_arabic_key(tok)
+            arabic_keys[tok] = key
             if key:
                 self._arabic_keys.setdefault(key, []).append(tid)
                 if tok in arabic and tok not in latin:  # a Latin word finds it through the Arabic rule
@@ -330,6 +348,8 @@ class NameIndex:
         # after a list update included)
         self._listed_similar = [self._find_similar_tokens(tok) for tok in self._tokens]
         self._listed_arabic_similar = {tok: self._find_similar_tokens(tok, True) for tok in sorted(arabic)}
+        _PREPARED.keep(built)
+        _ARABIC_KEYS.keep(arabic_keys)
 
     def _post(self, nid: int, tokens: Sequence[str]) -> None:
         for tok in dict.fromkeys(tokens):  # in name order: word ids must not depend on the hash seed

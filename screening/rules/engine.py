@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from screening.carry import CarryOver
 from screening.decision import SEVERITY, Reason
 from screening.entities import Entity, EntityAddress, listed_as
 from screening.entry import Address, Entry, Line, Party
 from screening.matching import Match
 from screening.rules import region
-from screening.rules.mid import MidParts, compare_mid, derive_mid, normalize_mid
+from screening.rules.mid import MidParts, MidRules, compare_mid, derive_mid, normalize_mid
 from screening.rules.products import RegionScope, ScopeCheck, SectorHit
 from screening.rules.ruleset import RuleSet
 
@@ -121,30 +122,53 @@ class ListFacts:
     def build(cls, entities: Iterable[Entity], rules: RuleSet) -> ListFacts:
         ids: dict[str, list[Entity]] = {}
         mids: dict[str, list[tuple[Entity, str]]] = {}
+        known = _ENTITY_FACTS.known()
+        found: dict[Entity, _EntityFacts] = {}
         for entity in entities:
-            for scheme, value in entity.identifiers:
-                if scheme.casefold() == "mid":
-                    mids.setdefault(normalize_mid(value), []).append((entity, "listed"))
-                elif value.strip():
-                    ids.setdefault(normalize_identifier(value), []).append(entity)
-            if entity.entity_type not in ("organization", "unknown"):
-                continue
-            for addr in entity.addresses:
-                street, city, province, country = _address_parts(addr)
-                parts = derive_mid(
-                    entity.primary_name,
-                    rules.mid,
-                    street=street,
-                    city=city,
-                    country=country,
-                    province=province,
-                )
-                if parts.complete and parts.number:
-                    mids.setdefault(parts.value, []).append((entity, "derived from listed address"))
+            facts = known.get(entity)
+            if facts is None or facts[0] is not rules.mid:
+                facts = _entity_facts(entity, rules.mid)
+            found[entity] = facts
+            for value in facts[1]:
+                ids.setdefault(value, []).append(entity)
+            for value, how in facts[2]:
+                mids.setdefault(value, []).append((entity, how))
+        _ENTITY_FACTS.keep(found)
         return cls(
             {k: tuple(v) for k, v in ids.items()},
             {k: tuple(dict.fromkeys(v)) for k, v in mids.items()},
         )
+
+
+# One entity's part of the facts, under the MID rules it was derived with: its registration identifiers,
+# its MIDs (listed or derived from a listed address) with how each was found.
+_EntityFacts = tuple[MidRules, tuple[str, ...], tuple[tuple[str, str], ...]]
+# Carried from one build to the next (``screening.carry``): a list swap derives the MIDs of new entities only.
+_ENTITY_FACTS: CarryOver[Entity, _EntityFacts] = CarryOver()
+
+
+def _entity_facts(entity: Entity, mid_rules: MidRules) -> _EntityFacts:
+    ids: list[str] = []
+    mids: list[tuple[str, str]] = []
+    for scheme, value in entity.identifiers:
+        if scheme.casefold() == "mid":
+            mids.append((normalize_mid(value), "listed"))
+        elif value.strip():
+            ids.append(normalize_identifier(value))
+    if entity.entity_type in ("organization", "unknown"):
+        for addr in entity.addresses:
+            street, city, province, country = _address_parts(addr)
+            parts = derive_mid(
+                entity.primary_name,
+                mid_rules,
+                street=street,
+                city=city,
+                country=country,
+                province=province,
+            )
+            if parts.complete and parts.number:
+                mids.append((parts.value, "derived from listed address"))
+    return mid_rules, tuple(ids), tuple(mids)
 
 
 # --- per-context memo of the rule lookups that repeat across entries ------------------------------

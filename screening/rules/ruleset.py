@@ -20,7 +20,15 @@ from screening.rules.mid import MidRules
 from screening.rules.products import ProductRules
 from screening.rules.region import PlaceRules, RuleDataError
 
-__all__ = ["DecisionRules", "ReasonRule", "RuleDataError", "RuleSet", "default_rules", "load_rules"]
+__all__ = [
+    "DecisionRules",
+    "ReasonRule",
+    "RuleDataError",
+    "RuleSet",
+    "default_rules",
+    "load_rules",
+    "rule_file_versions",
+]
 
 _FILE = re.compile(r"^(?P<id>[a-z0-9-]+)\.v(?P<version>\d+)\.json$")
 RULE_FILES = ("xinjiang-places", "hts-sectors", "mid-rules", "decision-rules")
@@ -132,6 +140,11 @@ def _read_dir(directory: Path | None) -> dict[str, dict[str, str]]:
         assert m is not None
         found.setdefault(m.group("id"), {})[m.group("version")] = text
     return found
+
+
+def rule_file_versions(file_id: str, directory: Path | None = None) -> dict[str, str]:
+    """Version -> text of every version of one rule file (the packaged ones unless ``directory``)."""
+    return _read_dir(directory).get(file_id, {})
 
 
 def load_rules(directory: Path | None = None, pins: Mapping[str, str] | None = None) -> RuleSet:

@@ -326,9 +326,13 @@ def test_explain_and_holds_tail(stack: Stack, worker: Worker, monkeypatch: pytes
     text = capsys.readouterr().out
     assert f"Entry {number} revision 0: HOLD" in text
     assert hold["alert_id"] in text and "UFLPA_ENTITY" in text and hold["algorithm"] in text
+    assert "Re-screen: not run" in text
+
+    assert main(["explain", number, "--rescreen"]) == 0
+    text = capsys.readouterr().out
     assert "Re-screen against today's lists" in text and "unchanged: HOLD" in text
 
-    assert main(["explain", number, "--json"]) == 0
+    assert main(["explain", number, "--json", "--rescreen"]) == 0
     ex = json.loads(capsys.readouterr().out)
     assert ex["latest"]["alert_id"] == hold["alert_id"] and ex["rescreen"]["unchanged"] is True
 

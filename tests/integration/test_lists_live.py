@@ -40,7 +40,24 @@ def screen_one(stack: Stack, name: str) -> dict[str, Any]:
     return decision
 
 
+def warnings_since(worker: Worker, offset: int) -> list[str]:
+    """The worker's own WARNING (or worse) log lines written after ``offset`` (its log is JSON lines)."""
+    with worker.log.open("rb") as f:
+        f.seek(offset)
+        lines = f.read().decode(errors="replace").splitlines()
+    events = [json.loads(x) for x in lines if x.startswith("{")]
+    return [
+        f"{e['logger']}: {e['msg']}"
+        for e in events
+        if e.get("level") in ("warning", "error", "critical") and e["logger"].startswith(OWN_LOGGERS)
+    ]
+
+
+OWN_LOGGERS = ("streams.", "agents.", "entrywatch.", "screening.")
+
+
 def test_new_list_version_is_swapped_in_and_rolled_back(stack: Stack, worker: Worker, tmp_path: Path) -> None:
+    log_start = worker.log.stat().st_size
     before = json.loads(stack.cli("lists", "status", "--json").stdout)
     old_version = next(row["version"] for row in before if row["source"] == "uflpa")
     assert screen_one(stack, NEW_ENTITY)["decision"] == "CLEAR"
@@ -65,6 +82,8 @@ def test_new_list_version_is_swapped_in_and_rolled_back(stack: Stack, worker: Wo
     assert f"now {old_version}" in rolled.stdout
     wait_for_version(worker, "uflpa", old_version)
     assert screen_one(stack, NEW_ENTITY)["decision"] == "CLEAR"
+    # swaps, retro-screens and decisions are routine: nothing an operator must look at
+    assert warnings_since(worker, log_start) == []
 
 
 def test_bad_list_file_is_refused_and_live_version_stays(stack: Stack, tmp_path: Path) -> None:

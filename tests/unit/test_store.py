@@ -102,6 +102,24 @@ def test_rollback_and_retention() -> None:
     assert (row.source, row.version, row.entities, row.versions_kept) == ("uflpa", "v2", 100, 3)
 
 
+def test_successive_rollbacks_walk_back_in_load_order() -> None:
+    r = fakeredis.FakeRedis()
+    keys = Keys()
+    for v in ("v1", "v2", "v3"):
+        save_snapshot(r, snapshot(v, 100), keys)
+    first = rollback(r, keys, "uflpa")
+    assert (first.version, first.previous) == ("v2", "v3")
+    second = rollback(r, keys, "uflpa")
+    assert (second.version, second.previous) == ("v1", "v2")  # further back, not forth to v3
+    with pytest.raises(ListRefused, match="no older version"):
+        rollback(r, keys, "uflpa")
+    assert live_versions(r, keys) == {"uflpa": "v1"}
+    assert [x.decode() for x in r.lrange(keys.versions("uflpa"), 0, -1)] == ["v3", "v2", "v1"]
+    # --to still picks any kept version, newer ones included; a rollback from there steps back one
+    assert rollback(r, keys, "uflpa", to="v3").version == "v3"
+    assert rollback(r, keys, "uflpa").version == "v2"
+
+
 class FailingRedis(fakeredis.FakeRedis):
     """Fails on the n-th HSET, as a Redis that goes away part-way through a load would."""
 

@@ -62,6 +62,8 @@ def server(skeleton_context: ScreeningContext) -> fakeredis.FakeServer:
 def redis_from(server: fakeredis.FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(explain_cli, "async_redis", lambda *_a, **_k: fakeredis.aioredis.FakeRedis(server=server))
     monkeypatch.setattr(Settings, "load", classmethod(lambda cls, **kw: Settings(kafka_bootstrap="127.0.0.1:1")))
+    # no Redis server in a unit test: skip the reachability check (tested in test_cli_connect.py)
+    monkeypatch.setattr(explain_cli, "connect", lambda _args, **_kw: Settings.load())
 
 
 def no_index(*_args: Any, **_kwargs: Any) -> ScreeningContext:

@@ -100,3 +100,45 @@ def test_fetched_list_is_swapped_in_and_holds_a_newly_listed_party(
     rolled = stack.cli("lists", "rollback", "bis_dpl", "--to", before["bis_dpl"])
     assert rolled.returncode == 0, rolled.stderr
     wait_for(worker, "bis_dpl", before["bis_dpl"])
+
+
+SUBSIDIARY = "Aral Lantian Ginning Co., Ltd."  # named only on the page, as "... and its subsidiary ..."
+
+
+def test_fetched_uflpa_page_holds_an_entry_naming_a_newly_listed_subsidiary(
+    stack: Stack, worker: Worker, tmp_path: Path
+) -> None:
+    from tests.conftest import ROOT
+
+    before = {row["source"]: row["version"] for row in json.loads(stack.cli("lists", "status", "--json").stdout)}
+    page = (ROOT / "tests" / "data" / "uflpa-entity-list.html").read_bytes()
+    table = tmp_path / "sources.json"
+    env = {
+        "ENTRYWATCH_LISTS_SOURCES_FILE": str(table),
+        "ENTRYWATCH_LISTS_CACHE_DIR": str(tmp_path / "cache"),
+        "ENTRYWATCH_REDIS_KEY_PREFIX": stack.settings.redis_key_prefix,
+    }
+    with ListServer() as publisher:
+        publisher.route("/uflpa-entity-list", page, etag='"page-1"')
+        files = [{"name": "uflpa-entity-list.html", "url": publisher.url("/uflpa-entity-list"), "min_bytes": 5000}]
+        table.write_text(json.dumps({"sources": {"uflpa": {"format": "html", "files": files}}}))
+        fetched = stack.cli("lists", "fetch", "uflpa", "--json", **env)
+        assert fetched.returncode == 0, fetched.stderr
+        [line] = [json.loads(x) for x in fetched.stdout.splitlines()]
+        assert line["status"] == "loaded", line
+        wait_for(worker, "uflpa", line["version"])
+
+    number = f"SUB-{uuid.uuid4().hex[:8]}"
+    entry = {"entry_number": number, "parties": {"manufacturer": {"name": SUBSIDIARY, "address": {"country": "CN"}}}}
+    consumer = stack.consumer("holds.v1", "cleared.v1")
+    stack.produce([(number.encode(), json.dumps(entry).encode())])
+    msgs = collect(consumer, lambda ms: any(json.loads(m.value())["entry_number"] == number for m in ms))
+    consumer.close()
+    [decision] = [json.loads(m.value()) for m in msgs if json.loads(m.value())["entry_number"] == number]
+    assert decision["decision"] == "HOLD", decision
+    [reason] = [r for r in decision["reasons"] if r.get("list_version") == line["version"]]
+    assert "subsidiary of Xinjiang Lantian Cotton" in json.dumps(reason["evidence"]), reason
+
+    rolled = stack.cli("lists", "rollback", "uflpa", "--to", before["uflpa"])
+    assert rolled.returncode == 0, rolled.stderr
+    wait_for(worker, "uflpa", before["uflpa"])

@@ -95,7 +95,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st = lsub.add_parser("status", help="the live version of every source")
     st.add_argument("--json", action="store_true")
     st.set_defaults(func=cmd_status)
-    rb = lsub.add_parser("rollback", help="make the previously loaded version of a source live again")
+    rb = lsub.add_parser(
+        "rollback", help="make the version loaded before the live one live again (again: one further back)"
+    )
     rb.add_argument("source")
     rb.add_argument("--to", help="a specific kept version")
     rb.set_defaults(func=cmd_rollback)

@@ -13,7 +13,8 @@ At the end the version live before the run is made live again (and announced).
 ``--steps`` also times, in this process against the same Redis, the steps of a worker's reload
 (``streams.runtime.Runtime.reload_lists``) apart: reading the live versions' entities, building the
 screening context (name index and list facts), the entities' fingerprints, freezing the heap; the first
-build of a process and a rebuild after one list changed.
+load of a process, then a reload after one list changed (a probe version stored without announcing it).
+With ``--rounds 0`` only the steps are timed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import json
 import statistics
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from dataclasses import replace
@@ -43,9 +45,15 @@ SOURCE = "uflpa"
 
 
 def get_json(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url, timeout=5) as resp:
-        body: dict[str, Any] = json.load(resp)
-        return body
+    """The JSON body of a GET, a 503's too (``/ready`` names the lists in force while not ready)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            body: dict[str, Any] = json.load(resp)
+    except urllib.error.HTTPError as exc:
+        if exc.code != 503:
+            raise
+        body = json.load(exc)
+    return body
 
 
 def swapped_at(web: str) -> float | None:
@@ -83,14 +91,17 @@ def probe_version(live: ListSnapshot) -> ListSnapshot:
     return ListSnapshot(live.source, version, entities, live.published, f"swap-probe-{tag}")
 
 
-def store_and_announce(settings: Settings, snap: ListSnapshot) -> tuple[LoadResult, float]:
+def store_and_announce(settings: Settings, snap: ListSnapshot, *, tell: bool = True) -> tuple[LoadResult, float]:
+    """Make ``snap`` the live version, as ``entrywatch lists load`` does; announce it unless not ``tell``.
+    Returns the result and the time just before the announcement."""
     r = redis_client(settings)
     try:
         result = save_snapshot(r, snap, Keys(settings.redis_key_prefix), force=True, keep=settings.list_keep_versions)
     finally:
         r.close()
     announced = time.time()
-    announce(settings, [list_event(result)])
+    if tell:
+        announce(settings, [list_event(result)])
     return result, announced
 
 
@@ -153,8 +164,8 @@ async def reload_steps(settings: Settings, changed: ListSnapshot) -> dict[str, d
                 "entities": len(entities),
             }
             del ctx
-            if label == "first load":
-                store_and_announce(settings, changed)
+            if label == "first load":  # not announced: the worker keeps still meanwhile (bar its 30 s recheck)
+                store_and_announce(settings, changed, tell=False)
     finally:
         await client.aclose()
     return out

@@ -112,7 +112,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("--json", action="store_true")
     add_connection_arguments(st)
     st.set_defaults(func=cmd_status)
-    rb = lsub.add_parser("rollback", help="make the previously loaded version of a source live again")
+    rb = lsub.add_parser(
+        "rollback", help="make the version loaded before the live one live again (again: one further back)"
+    )
     rb.add_argument("source")
     rb.add_argument("--to", help="a specific kept version")
     add_connection_arguments(rb)

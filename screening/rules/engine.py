@@ -36,6 +36,7 @@ NAME_REVIEW = "NAME_MATCH_REVIEW"
 SECTOR_UNTRACED = "HIGH_PRIORITY_SECTOR_UNTRACED"
 MID_MISMATCH = "MID_MISMATCH"
 MID_LISTED = "MID_LISTED"
+NOTHING_TO_SCREEN = "NOTHING_TO_SCREEN"
 PRODUCER_ROLES = ("manufacturer",)  # declared parties whose location is where the goods were made
 
 
@@ -485,6 +486,23 @@ def _city(address: Address | None) -> str | None:
     if city and province:
         return f"{city} {province}"
     return city or province or None
+
+
+def nothing_to_screen(entry: Entry, rules: RuleSet) -> Reason | None:
+    """``NOTHING_TO_SCREEN`` when the entry holds nothing to screen (no declared party, no importer, no
+    line), else None: an entry on which nothing was screened is never CLEAR."""
+    if entry.parties or entry.importer is not None or entry.lines:
+        return None
+    b = _Builder(entry, rules)
+    decisions = rules.decisions
+    b.add(
+        NOTHING_TO_SCREEN,
+        None,
+        list=decisions.id,
+        list_version=decisions.version,
+        evidence={"parties": 0, "importer": False, "lines": 0},
+    )
+    return b.reasons[0] if b.reasons else None
 
 
 def evaluate(

@@ -440,6 +440,10 @@ EXAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
             lines=[_line(1, "8481.80.9050", "valves", GUANGZHOU_MILL)],
         ),
     ),
+    "NOTHING_TO_SCREEN": (
+        "an entry with no party, no importer and no line",
+        {"schema_version": 1, "entry_number": "EW-EX-0020", "direction": "import", "lines": []},
+    ),
 }
 
 # An entity of a source the decision rules do not know, for the LIST_MATCH example only.

@@ -48,8 +48,8 @@ class ScreeningContext:
 
 
 def screen_entry(entry: Entry, ctx: ScreeningContext) -> Decision:
-    def search(name: str, country: str | None, city: str | None) -> Sequence[Match]:
-        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city)
+    def search(name: str, country: str | None, city: str | None, types: frozenset[str]) -> Sequence[Match]:
+        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city, types=types)
 
     reasons = evaluate(
         entry, search=search, hold=ctx.index.thresholds.hold, rules=ctx.rules, facts=ctx.facts, memo=ctx.memo

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from screening.decision import SEVERITY, Reason
-from screening.entities import Entity, EntityAddress, listed_as
+from screening.entities import PARTY_TYPES, Entity, EntityAddress, listed_as
 from screening.entry import Address, Entry, Line, Party
 from screening.matching import Match
 from screening.rules import region
@@ -22,8 +22,9 @@ from screening.rules.mid import MidParts, compare_mid, derive_mid, normalize_mid
 from screening.rules.products import RegionScope, ScopeCheck, SectorHit
 from screening.rules.ruleset import RuleSet
 
-# search(name, country, city): city is the city and province of the party's address, or None
-SearchFn = Callable[[str, str | None, str | None], Sequence[Match]]
+# search(name, country, city, types): city is the city and province of the party's address, or None;
+# types the listed entity types the field can hold (``screening.entities.PARTY_TYPES``...)
+SearchFn = Callable[[str, str | None, str | None, frozenset[str]], Sequence[Match]]
 
 WRO_SOURCE = "cbp_wro"  # CBP's published WRO/Findings CSV (entity and product scope)
 WRO_NAMES_SOURCE = "cbp_wro_names"  # the cleaned entity-name table of the same orders (no scope)
@@ -516,14 +517,16 @@ def evaluate(
 ) -> list[Reason]:
     """Every reason for one entry, most severe first. ``search(name, country, city)`` returns name
     matches (``city``: the city and province of the party's address, which corroborate a match).
-    ``memo`` keeps rule lookups that repeat across entries (the reasons are the same with or without)."""
+    ``memo`` keeps rule lookups that repeat across entries (the reasons are the same with or without).
+    Parties are searched among the listed types they can be (``PARTY_TYPES``): never a vessel or aircraft."""
     facts = facts or ListFacts()
     if memo is not None and not memo.serves(rules):
         memo = None
     b = _Builder(entry, rules)
     evidence_of: dict[Subject, list[region.RegionEvidence]] = {}
     for subject in subjects(entry):
-        matches = search(subject.name, subject.country, _city(subject.address))
+        # a party is never matched against a listed vessel, aircraft or region (``PARTY_TYPES``)
+        matches = search(subject.name, subject.country, _city(subject.address), PARTY_TYPES)
         # The cleaned WRO name table restates CBP's published orders without their product scope: when the
         # published order itself matched this party, it alone speaks (with its scope), not its copy.
         published_wro = any(m.entity.source == WRO_SOURCE for m in matches)
@@ -543,6 +546,8 @@ def evaluate(
             )
         if subject.registration_id:
             for entity in facts.by_identifier.get(normalize_identifier(subject.registration_id), ()):
+                if entity.entity_type not in PARTY_TYPES:  # e.g. a vessel's IMO number
+                    continue
                 _list_match(
                     b,
                     subject,

@@ -67,6 +67,10 @@ class Entity:
 # (declared parties, the importer, supply-chain tiers) have no declared kind: a person or an organisation
 # (or a listed entity of unknown type), never a vessel, an aircraft or a region.
 PARTY_TYPES: frozenset[str] = frozenset({"organization", "person", "unknown"})
+# The conveyance (``transport``): its vessel name only against listed vessels, its carrier against
+# organisations (and entities of unknown type).
+VESSEL_TYPES: frozenset[str] = frozenset({"vessel"})
+CARRIER_TYPES: frozenset[str] = frozenset({"organization", "unknown"})
 
 
 # Listing statuses that mean "no longer in force" (lower case, as the parsers normalise them).

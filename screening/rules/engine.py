@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from screening.decision import SEVERITY, Reason
-from screening.entities import PARTY_TYPES, Entity, EntityAddress, listed_as
-from screening.entry import Address, Entry, Line, Party
+from screening.entities import CARRIER_TYPES, PARTY_TYPES, VESSEL_TYPES, Entity, EntityAddress, listed_as
+from screening.entry import Address, Entry, Line, Party, Transport
 from screening.matching import Match
 from screening.rules import region
 from screening.rules.mid import MidParts, compare_mid, derive_mid, normalize_mid
@@ -38,6 +38,11 @@ SECTOR_UNTRACED = "HIGH_PRIORITY_SECTOR_UNTRACED"
 MID_MISMATCH = "MID_MISMATCH"
 MID_LISTED = "MID_LISTED"
 NOTHING_TO_SCREEN = "NOTHING_TO_SCREEN"
+VESSEL_IMO_LISTED = "VESSEL_IMO_LISTED"
+VESSEL_NAME_MATCH = "VESSEL_NAME_MATCH"
+VESSEL_NAME_REVIEW = "VESSEL_NAME_REVIEW"
+CARRIER_LISTED = "CARRIER_LISTED"
+CARRIER_NAME_REVIEW = "CARRIER_NAME_REVIEW"
 PRODUCER_ROLES = ("manufacturer",)  # declared parties whose location is where the goods were made
 
 
@@ -118,13 +123,17 @@ class ListFacts:
 
     by_identifier: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)
     by_mid: Mapping[str, tuple[tuple[Entity, str], ...]] = field(default_factory=dict)
+    by_imo: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)  # listed vessels by IMO number
 
     @classmethod
     def build(cls, entities: Iterable[Entity], rules: RuleSet) -> ListFacts:
         ids: dict[str, list[Entity]] = {}
         mids: dict[str, list[tuple[Entity, str]]] = {}
+        imos: dict[str, list[Entity]] = {}
         for entity in entities:
             for scheme, value in entity.identifiers:
+                if scheme.casefold() == "imo" and entity.entity_type == "vessel":
+                    imos.setdefault(normalize_identifier(value).removeprefix("IMO"), []).append(entity)
                 if scheme.casefold() == "mid":
                     mids.setdefault(normalize_mid(value), []).append((entity, "listed"))
                 elif value.strip():
@@ -146,6 +155,7 @@ class ListFacts:
         return cls(
             {k: tuple(v) for k, v in ids.items()},
             {k: tuple(dict.fromkeys(v)) for k, v in mids.items()},
+            {k: tuple(dict.fromkeys(v)) for k, v in imos.items()},
         )
 
 
@@ -489,10 +499,110 @@ def _city(address: Address | None) -> str | None:
     return city or province or None
 
 
+def _screenable(transport: Transport | None) -> bool:
+    """Whether the conveyance names something to screen (a carrier, a vessel or its IMO number)."""
+    return transport is not None and bool(transport.carrier_name or transport.vessel_name or transport.vessel_imo)
+
+
+def _listed_imos(entity: Entity) -> set[str]:
+    return {normalize_identifier(v).removeprefix("IMO") for s, v in entity.identifiers if s.casefold() == "imo"}
+
+
+def _vessel(b: _Builder, transport: Transport, search: SearchFn, hold: float, facts: ListFacts) -> None:
+    """The vessel of the conveyance: by IMO number exactly (``VESSEL_IMO_LISTED``), by name against listed
+    vessels only (``VESSEL_NAME_MATCH`` at or above ``hold`` unless the IMO numbers differ, else
+    ``VESSEL_NAME_REVIEW``)."""
+    imo = transport.vessel_imo
+    label = transport.vessel_name or (f"IMO {imo}" if imo else "")
+    subject = Subject("vessel", label)
+    found: set[str] = set()
+    if imo:
+        for entity in facts.by_imo.get(imo, ()):
+            if b.rules.decisions.list_code(entity.source, entity.list_name, b.entry.direction) is None:
+                continue
+            found.add(entity.id)
+            b.add(
+                VESSEL_IMO_LISTED,
+                subject,
+                list=entity.list_name,
+                list_version=entity.list_version,
+                entity_id=entity.id,
+                matched_name=entity.primary_name,
+                score=1.0,
+                evidence={"vessel_imo": imo, "listed_imo": imo, **_listing(entity)},
+            )
+    if not transport.vessel_name:
+        return
+    for match in search(transport.vessel_name, None, None, VESSEL_TYPES):
+        entity = match.entity
+        if entity.id in found or entity.entity_type != "vessel":
+            continue
+        if b.rules.decisions.list_code(entity.source, entity.list_name, b.entry.direction) is None:
+            continue
+        evidence: dict[str, Any] = {"explain": match.explain, "name_strength": match.name.strength}
+        listed = _listed_imos(entity)
+        conflict = bool(imo and listed and imo not in listed)
+        if imo and listed:
+            evidence["vessel_imo"] = imo
+            evidence["listed_imo"] = sorted(listed)
+        if conflict:
+            evidence["imo_conflict"] = True  # the same name, another ship: a name match alone is a review
+        code = VESSEL_NAME_MATCH if match.score >= hold and not conflict else VESSEL_NAME_REVIEW
+        b.add(
+            code,
+            subject,
+            list=entity.list_name,
+            list_version=entity.list_version,
+            entity_id=entity.id,
+            matched_name=match.name.value,
+            score=match.score,
+            evidence={**evidence, **_listing(entity)},
+        )
+
+
+def _carrier(b: _Builder, transport: Transport, search: SearchFn, hold: float) -> None:
+    """The carrier of the conveyance against listed organisations: ``CARRIER_LISTED`` when the match is at
+    or above ``hold`` on a list whose strong match holds an entry in this direction (e.g. the SDN list),
+    else ``CARRIER_NAME_REVIEW``."""
+    if not transport.carrier_name:
+        return
+    subject = Subject("carrier", transport.carrier_name)
+    decisions = b.rules.decisions
+    for match in search(transport.carrier_name, None, None, CARRIER_TYPES):
+        entity = match.entity
+        list_code = decisions.list_code(entity.source, entity.list_name, b.entry.direction)
+        if list_code is None:
+            continue
+        holds = decisions.rule(list_code).decision == "HOLD"
+        b.add(
+            CARRIER_LISTED if match.score >= hold and holds else CARRIER_NAME_REVIEW,
+            subject,
+            list=entity.list_name,
+            list_version=entity.list_version,
+            entity_id=entity.id,
+            matched_name=match.name.value,
+            score=match.score,
+            evidence={
+                "explain": match.explain,
+                "name_strength": match.name.strength,
+                "list_code": list_code,
+                **({"carrier_scac": transport.carrier_scac} if transport.carrier_scac else {}),
+                **_listing(entity),
+            },
+        )
+
+
+def _listing(entity: Entity) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if entity.programs:
+        out["programs"] = list(entity.programs)
+    return out
+
+
 def nothing_to_screen(entry: Entry, rules: RuleSet) -> Reason | None:
     """``NOTHING_TO_SCREEN`` when the entry holds nothing to screen (no declared party, no importer, no
-    line), else None: an entry on which nothing was screened is never CLEAR."""
-    if entry.parties or entry.importer is not None or entry.lines:
+    line, no carrier or vessel in its conveyance), else None: an entry on which nothing was screened is never CLEAR."""
+    if entry.parties or entry.importer is not None or entry.lines or _screenable(entry.transport):
         return None
     b = _Builder(entry, rules)
     decisions = rules.decisions
@@ -501,7 +611,7 @@ def nothing_to_screen(entry: Entry, rules: RuleSet) -> Reason | None:
         None,
         list=decisions.id,
         list_version=decisions.version,
-        evidence={"parties": 0, "importer": False, "lines": 0},
+        evidence={"parties": 0, "importer": False, "lines": 0, "conveyance": False},
     )
     return b.reasons[0] if b.reasons else None
 
@@ -568,6 +678,9 @@ def evaluate(
         _wro_region(b, line, producers, memo)
         _sector_untraced(b, line, memo)
     _mid(b, facts, memo)
+    if entry.transport is not None:
+        _vessel(b, entry.transport, search, hold, facts)
+        _carrier(b, entry.transport, search, hold)
     b.reasons.sort(
         key=lambda r: (
             -SEVERITY[r.decision],

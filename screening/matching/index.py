@@ -44,7 +44,7 @@ from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.5"
+ALGORITHM_VERSION = "1.6"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 # Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).
@@ -200,6 +200,13 @@ def place_qualified(places: frozenset[str], pair: PairScore, qualifiers: frozens
         if t not in used and c in (DISTINCTIVE, NUMBER, INITIAL)
     ]
     return bool(extra) and all(t in PLACE_WORDS or t in qualifiers or t in places or t in BRANCH_WORDS for t in extra)
+
+
+def _rank(match: Match) -> tuple[float, float]:
+    """Sort key of matches, best first: by name score (rounded as reported), then by the corroborated
+    score. An adjustment (country, city, kind, alias strength) orders matches of equally good names; it
+    never puts a misspelt name above an exact one."""
+    return (-float(match.explain.get("name_score", match.score)), -match.score)
 
 
 def _lru_put(cache: OrderedDict[K, V], key: K, value: V, size: int) -> None:
@@ -570,7 +577,9 @@ class NameIndex:
             **pair.explain(),
             "features": features,
             "contributions": {"name": round(name_score, 4), **adjust},
-            "score": round(score, 4),
+            "name_score": round(name_score, 4),  # the names alone
+            "adjustments": dict(adjust),  # each corroboration apart: alias strength, kind, country, city...
+            "score": round(score, 4),  # name_score + adjustments, clipped to [0, 1]: what the thresholds apply to
         }
         return Match(entity=entity, name=name, score=score, explain=explain)
 
@@ -659,9 +668,9 @@ class NameIndex:
                 continue
             owner = self._owner[nid]
             old = best.get(owner)
-            if old is None or match.score > old.score:
+            if old is None or _rank(match) < _rank(old):
                 best[owner] = match
-        return sorted(best.values(), key=lambda m: (-m.score, m.entity.id))[:limit]
+        return sorted(best.values(), key=lambda m: (*_rank(m), m.entity.id))[:limit]
 
     def _scored(
         self, name: str, kind: str | None, floor: float, types: frozenset[str] | None = None

@@ -539,7 +539,11 @@ def _vessel(b: _Builder, transport: Transport, search: SearchFn, hold: float, fa
             continue
         if b.rules.decisions.list_code(entity.source, entity.list_name, b.entry.direction) is None:
             continue
-        evidence: dict[str, Any] = {"explain": match.explain, "name_strength": match.name.strength}
+        evidence: dict[str, Any] = {
+            "explain": match.explain,
+            "name_strength": match.name.strength,
+            **_scores(match),
+        }
         listed = _listed_imos(entity)
         conflict = bool(imo and listed and imo not in listed)
         if imo and listed:
@@ -585,11 +589,20 @@ def _carrier(b: _Builder, transport: Transport, search: SearchFn, hold: float) -
             evidence={
                 "explain": match.explain,
                 "name_strength": match.name.strength,
+                **_scores(match),
                 "list_code": list_code,
                 **({"carrier_scac": transport.carrier_scac} if transport.carrier_scac else {}),
                 **_listing(entity),
             },
         )
+
+
+def _scores(match: Match) -> dict[str, Any]:
+    """The name score and each adjustment apart (the reason's ``score`` is their clipped sum)."""
+    explain = match.explain
+    if "name_score" not in explain:
+        return {}
+    return {"name_score": explain["name_score"], "adjustments": dict(explain.get("adjustments", {}))}
 
 
 def _listing(entity: Entity) -> dict[str, Any]:
@@ -652,7 +665,7 @@ def evaluate(
                 match.name.value,
                 match.score,
                 hold,
-                {"explain": match.explain, "name_strength": match.name.strength},
+                {"explain": match.explain, "name_strength": match.name.strength, **_scores(match)},
             )
         if subject.registration_id:
             for entity in facts.by_identifier.get(normalize_identifier(subject.registration_id), ()):
@@ -684,6 +697,7 @@ def evaluate(
     b.reasons.sort(
         key=lambda r: (
             -SEVERITY[r.decision],
+            -float(r.evidence.get("name_score", r.score or 0.0)),  # a misspelt name after an exact one
             -(r.score or 0.0),
             r.code,
             r.party_role or "",

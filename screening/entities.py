@@ -63,6 +63,16 @@ class Entity:
         return self.status not in INACTIVE_STATUSES
 
 
+# Which listed entity types a field of an entry can hold (docs/rules.md, "Entity types"). Entry parties
+# (declared parties, the importer, supply-chain tiers) have no declared kind: a person or an organisation
+# (or a listed entity of unknown type), never a vessel, an aircraft or a region.
+PARTY_TYPES: frozenset[str] = frozenset({"organization", "person", "unknown"})
+# The conveyance (``transport``): its vessel name only against listed vessels, its carrier against
+# organisations (and entities of unknown type).
+VESSEL_TYPES: frozenset[str] = frozenset({"vessel"})
+CARRIER_TYPES: frozenset[str] = frozenset({"organization", "unknown"})
+
+
 # Listing statuses that mean "no longer in force" (lower case, as the parsers normalise them).
 INACTIVE_STATUSES = frozenset({"revoked", "modified", "inactive"})
 # Flag of an entity listed because its parent's listing names it (with ``parent_id``).

@@ -21,6 +21,12 @@ MAX_TIERS = 1_000
 MAX_TEXT = 2_000
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+_IMO = re.compile(r"[0-9]{7}")
+TRANSPORT_MODES = ("vessel", "air", "truck", "rail", "mail", "other")
+TRANSPORT_KEYS = (
+    "mode", "carrier_name", "carrier_scac", "vessel_name", "vessel_imo", "voyage", "bill_of_lading",
+    "port_of_lading",
+)  # fmt: skip
 
 
 class EntryError(ValueError):
@@ -81,6 +87,29 @@ class Importer:
 
 
 @dataclass(frozen=True, slots=True)
+class Transport:
+    """The conveyance: how the goods travel, and who carries them."""
+
+    mode: str | None = None  # one of TRANSPORT_MODES
+    carrier_name: str | None = None
+    carrier_scac: str | None = None  # the carrier's Standard Carrier Alpha Code
+    vessel_name: str | None = None
+    vessel_imo: str | None = None  # 7 digits, check digit verified (``imo_valid``)
+    voyage: str | None = None
+    bill_of_lading: str | None = None
+    port_of_lading: str | None = None
+
+
+def imo_valid(number: str) -> bool:
+    """An IMO ship identification number: 7 digits, the last the check digit (the first six times 7, 6,
+    5, 4, 3, 2, summed, modulo 10): ``9187629`` is valid, ``9187628`` is not."""
+    if not _IMO.fullmatch(number):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:6], (7, 6, 5, 4, 3, 2), strict=True))
+    return total % 10 == int(number[6])
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     entry_number: str
     entry_revision: int
@@ -93,6 +122,7 @@ class Entry:
     country_of_export: str | None
     lines: tuple[Line, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    transport: Transport | None = None
 
     def named_parties(self) -> list[tuple[str, int | None, int | None, str, Address | None, str | None]]:
         """Every name to screen: (role, line_number, tier, name, address, country).
@@ -114,7 +144,7 @@ class Entry:
 
 _ENTRY_KEYS = {
     "schema_version", "entry_number", "entry_revision", "filed_at", "direction", "port_of_entry",
-    "importer", "parties", "country_of_origin", "country_of_export", "lines",
+    "importer", "parties", "country_of_origin", "country_of_export", "lines", "transport",
 }  # fmt: skip
 
 
@@ -235,6 +265,31 @@ def _line(value: Any, path: str) -> Line:
     )
 
 
+def _transport(value: Any, path: str) -> Transport | None:
+    if value is None:
+        return None
+    obj = _obj(value, path)
+    for key in obj:
+        if key not in TRANSPORT_KEYS:
+            raise EntryError(f"{path}.{key}", f"unknown transport field; expected one of {', '.join(TRANSPORT_KEYS)}")
+    mode = _text(obj, "mode", path)
+    if mode is not None and mode not in TRANSPORT_MODES:
+        raise EntryError(f"{path}.mode", f"expected one of {', '.join(TRANSPORT_MODES)}, got {mode!r}")
+    imo = _text(obj, "vessel_imo", path)
+    if imo is not None and not imo_valid(imo):
+        raise EntryError(f"{path}.vessel_imo", f"not an IMO number (7 digits with a valid check digit): {imo!r}")
+    return Transport(
+        mode=mode,
+        carrier_name=_text(obj, "carrier_name", path),
+        carrier_scac=_text(obj, "carrier_scac", path),
+        vessel_name=_text(obj, "vessel_name", path),
+        vessel_imo=imo,
+        voyage=_text(obj, "voyage", path),
+        bill_of_lading=_text(obj, "bill_of_lading", path),
+        port_of_lading=_text(obj, "port_of_lading", path),
+    )
+
+
 def _timestamp(obj: Mapping[str, Any], key: str, path: str) -> str | None:
     value = _text(obj, key, path)
     if value is None:
@@ -294,4 +349,5 @@ def parse_entry(value: Any) -> Entry:
         country_of_export=_country(obj, "country_of_export", "$"),
         lines=lines,
         extra={k: v for k, v in obj.items() if k not in _ENTRY_KEYS},
+        transport=_transport(obj.get("transport"), "$.transport"),
     )

@@ -15,7 +15,7 @@ from screening.decision import Decision, combine
 from screening.entities import Entity
 from screening.entry import Entry
 from screening.matching import Match, NameIndex
-from screening.rules.engine import ListFacts, RuleMemo, evaluate
+from screening.rules.engine import ListFacts, RuleMemo, evaluate, nothing_to_screen
 from screening.rules.ruleset import RuleSet, default_rules
 
 SEARCH_LIMIT = 3
@@ -48,12 +48,15 @@ class ScreeningContext:
 
 
 def screen_entry(entry: Entry, ctx: ScreeningContext) -> Decision:
-    def search(name: str, country: str | None, city: str | None) -> Sequence[Match]:
-        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city)
+    def search(name: str, country: str | None, city: str | None, types: frozenset[str]) -> Sequence[Match]:
+        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city, types=types)
 
     reasons = evaluate(
         entry, search=search, hold=ctx.index.thresholds.hold, rules=ctx.rules, facts=ctx.facts, memo=ctx.memo
     )
+    empty = nothing_to_screen(entry, ctx.rules)
+    if empty is not None:  # nothing was screened: never CLEAR
+        reasons.append(empty)
     return Decision(
         entry_number=entry.entry_number,
         entry_revision=entry.entry_revision,

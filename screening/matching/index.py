@@ -6,7 +6,7 @@ import heapq
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Any, TypeVar
@@ -45,7 +45,7 @@ from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.5"
+ALGORITHM_VERSION = "1.6"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 # Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).
@@ -203,6 +203,13 @@ def place_qualified(places: frozenset[str], pair: PairScore, qualifiers: frozens
     return bool(extra) and all(t in PLACE_WORDS or t in qualifiers or t in places or t in BRANCH_WORDS for t in extra)
 
 
+def _rank(match: Match) -> tuple[float, float]:
+    """Sort key of matches, best first: by name score (rounded as reported), then by the corroborated
+    score. An adjustment (country, city, kind, alias strength) orders matches of equally good names; it
+    never puts a misspelt name above an exact one."""
+    return (-float(match.explain.get("name_score", match.score)), -match.score)
+
+
 def _lru_put(cache: OrderedDict[K, V], key: K, value: V, size: int) -> None:
     """Put ``value`` in ``cache``, dropping the least recently used entry past ``size``."""
     cache[key] = value
@@ -272,6 +279,7 @@ class NameIndex:
         self._by_trigram: dict[str, list[int]] = {}
         self._by_delete: dict[str, list[int]] = {}
         self._name_tids: list[tuple[int, ...]] = []  # per name, the vocabulary ids of its tokens
+        self._name_type: list[str] = []  # per name, its entity's type (``search(types=...)``)
         sizes: list[int] = []  # per name, its number of tokens
         self._repeats: set[int] = set()  # words whose posting list holds a name twice (see _post)
         # words by consonant key (``matching.arabic``): every word, and those from Arabic script
@@ -297,6 +305,7 @@ class NameIndex:
                 nid = len(self._prepared)
                 self._names.append(name)
                 self._owner.append(owner)
+                self._name_type.append(entity.entity_type)
                 self._prepared.append(prepared)
                 self._post(nid, prepared.tokens)
                 self._name_tids.append(tuple(self._vocab[t] for t in prepared.tokens))
@@ -493,8 +502,11 @@ class NameIndex:
             return list(toks.items())
         return [(t, w) for t, w in zip(query.tokens, query.weights, strict=True)]
 
-    def candidates(self, query: PreparedName, limit: int = CANDIDATES) -> list[int]:
-        """Ids of the names most likely to match ``query``, from shared and similar tokens."""
+    def candidates(
+        self, query: PreparedName, limit: int = CANDIDATES, types: frozenset[str] | None = None
+    ) -> list[int]:
+        """Ids of the names most likely to match ``query``, from shared and similar tokens; with ``types``,
+        only names of entities of those types (``Entity.entity_type``)."""
         blocking = self._blocking_tokens(query)
         acc: dict[int, float] = {}
         only = len(blocking) == 1
@@ -520,6 +532,20 @@ class NameIndex:
                     acc = fresh
         if not acc:
             return []
+        top = self._top(acc, limit)
+        if types is not None:
+            name_type = self._name_type
+            if any(name_type[nid] not in types for nid in top):
+                # rarely: a name of another type among the best; leave out every such name and rank again
+                acc = {nid: w for nid, w in acc.items() if name_type[nid] in types}
+                if not acc:
+                    return []
+                top = self._top(acc, limit)
+        return top
+
+    def _top(self, acc: dict[int, float], limit: int) -> list[int]:
+        """The best ``limit`` names of ``acc`` (name id -> blocking weight), those at least
+        ``CANDIDATE_SHARE`` of the best weight."""
         # ties at the cut are broken by ``_tiebreak``: the same candidates on every worker
         nids: Iterable[int] = acc.keys()
         if len(acc) > limit:  # the best ``limit`` weigh at least the limit-th best weight
@@ -571,7 +597,9 @@ class NameIndex:
             **pair.explain(),
             "features": features,
             "contributions": {"name": round(name_score, 4), **adjust},
-            "score": round(score, 4),
+            "name_score": round(name_score, 4),  # the names alone
+            "adjustments": dict(adjust),  # each corroboration apart: alias strength, kind, country, city...
+            "score": round(score, 4),  # name_score + adjustments, clipped to [0, 1]: what the thresholds apply to
         }
         return Match(entity=entity, name=name, score=score, explain=explain)
 
@@ -584,21 +612,27 @@ class NameIndex:
         *,
         cutoff: float | None = None,
         city: str | None = None,
+        types: Collection[str] | None = None,
     ) -> list[Match]:
         """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first.
         ``country`` (ISO alpha-2) and ``city`` (city and/or province, free text) of the party's address
-        corroborate or contradict a match a little. Results are cached per index (``cache_size``)."""
+        corroborate or contradict a match a little. ``types``: only entities of these types
+        (``Entity.entity_type``; None: every type), e.g. no vessel for a party. Results are cached per
+        index (``cache_size``)."""
         floor = self.thresholds.review if cutoff is None else cutoff
+        allowed = None if types is None else frozenset(types)
         if not self.cache_size or len(name) + len(city or "") > CACHE_MAX_KEY_LEN:
-            return self._search(name, kind, country, limit, floor, city)
-        key = (name, kind, country, city, limit, floor)
+            return self._search(name, kind, country, limit, floor, city, allowed)
+        key: tuple[Any, ...] = (name, kind, country, city, limit, floor)
+        if allowed is not None:
+            key += (tuple(sorted(allowed)),)
         with self._cache_lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 self.cache_hits += 1
                 return list(hit)
-        found = self._search(name, kind, country, limit, floor, city)
+        found = self._search(name, kind, country, limit, floor, city, allowed)
         with self._cache_lock:
             self.cache_misses += 1
             _lru_put(self._cache, key, tuple(found), self.cache_size)
@@ -618,7 +652,7 @@ class NameIndex:
     def adopt(self, key: tuple[Any, ...], matches: tuple[Match, ...]) -> bool:
         """Cache a result computed elsewhere for the same list versions, algorithm and thresholds (it is
         what ``search`` would compute); False if the key was cached already or caching is off."""
-        if not self.cache_size or len(key) != 6:
+        if not self.cache_size or len(key) not in (6, 7):
             return False
         with self._cache_lock:
             if key in self._cache:
@@ -633,9 +667,16 @@ class NameIndex:
         return self._by_id.get(entity_id)
 
     def _search(
-        self, name: str, kind: str | None, country: str | None, limit: int, floor: float, city: str | None
+        self,
+        name: str,
+        kind: str | None,
+        country: str | None,
+        limit: int,
+        floor: float,
+        city: str | None,
+        types: frozenset[str] | None = None,
     ) -> list[Match]:
-        scored = self._scored(name, kind, floor)
+        scored = self._scored(name, kind, floor, types)
         if not scored:
             return []
         city_words = address_words(city)
@@ -647,15 +688,18 @@ class NameIndex:
                 continue
             owner = self._owner[nid]
             old = best.get(owner)
-            if old is None or match.score > old.score:
+            if old is None or _rank(match) < _rank(old):
                 best[owner] = match
-        return sorted(best.values(), key=lambda m: (-m.score, m.entity.id))[:limit]
+        return sorted(best.values(), key=lambda m: (*_rank(m), m.entity.id))[:limit]
 
-    def _scored(self, name: str, kind: str | None, floor: float) -> tuple[tuple[int, PairScore], ...]:
-        """The candidates of ``name`` scored by name alone that could reach ``floor`` once corroborated
-        (cached per index for ``scored_cache_size`` names: the country and city adjust a score only)."""
+    def _scored(
+        self, name: str, kind: str | None, floor: float, types: frozenset[str] | None = None
+    ) -> tuple[tuple[int, PairScore], ...]:
+        """The candidates of ``name`` (of entities of ``types``) scored by name alone that could reach
+        ``floor`` once corroborated (cached per index for ``scored_cache_size`` names: the country and city
+        adjust a score only)."""
         cached = self.scored_cache_size > 0 and len(name) <= CACHE_MAX_KEY_LEN
-        key = (name, kind, floor)
+        key = (name, kind, floor, types)
         if cached:
             with self._cache_lock:
                 hit = self._scored_cache.get(key)
@@ -665,7 +709,7 @@ class NameIndex:
         query = prepare(name)
         if not query.tokens or not self._prepared:
             return ()
-        candidates = self.candidates(query)
+        candidates = self.candidates(query, types=types)
         # every query word against every candidate word at once, in a few batched calls (most are 0)
         tids = set().union(*map(self._name_tids.__getitem__, candidates))
         words, skels = tuple(map(self._tokens.__getitem__, tids)), tuple(map(self._skels.__getitem__, tids))

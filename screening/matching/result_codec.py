@@ -49,7 +49,11 @@ def decode_results(data: bytes, index: NameIndex) -> list[Result]:
     for row in rows:
         try:
             key, found = row
-            name, kind, country, city, limit, floor = key
+            name, kind, country, city, limit, floor, *rest = key
+            if len(rest) > 1:
+                raise ValueError("a key of more than 7 fields")
+            # the 7th field, when present: the entity types searched (``NameIndex.search(types=...)``)
+            types = (tuple(str(t) for t in rest[0]),) if rest else ()
             matches: list[Match] = []
             for entity_id, position, score, explain in found:
                 entity = index.entity(entity_id)
@@ -57,7 +61,7 @@ def decode_results(data: bytes, index: NameIndex) -> list[Result]:
                     break
                 matches.append(Match(entity, entity.names[position], float(score), explain))
             else:
-                out.append(((name, kind, country, city, int(limit), float(floor)), tuple(matches)))
+                out.append(((name, kind, country, city, int(limit), float(floor), *types), tuple(matches)))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"not a batch of name results: {row!r:.200}") from exc
     return out

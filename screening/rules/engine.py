@@ -15,16 +15,17 @@ from typing import Any, TypeVar
 
 from screening.carry import CarryOver
 from screening.decision import SEVERITY, Reason
-from screening.entities import Entity, EntityAddress, listed_as
-from screening.entry import Address, Entry, Line, Party
+from screening.entities import CARRIER_TYPES, PARTY_TYPES, VESSEL_TYPES, Entity, EntityAddress, listed_as
+from screening.entry import Address, Entry, Line, Party, Transport
 from screening.matching import Match
 from screening.rules import region
 from screening.rules.mid import MidParts, MidRules, compare_mid, derive_mid, normalize_mid
 from screening.rules.products import RegionScope, ScopeCheck, SectorHit
 from screening.rules.ruleset import RuleSet
 
-# search(name, country, city): city is the city and province of the party's address, or None
-SearchFn = Callable[[str, str | None, str | None], Sequence[Match]]
+# search(name, country, city, types): city is the city and province of the party's address, or None;
+# types the listed entity types the field can hold (``screening.entities.PARTY_TYPES``...)
+SearchFn = Callable[[str, str | None, str | None, frozenset[str]], Sequence[Match]]
 
 WRO_SOURCE = "cbp_wro"  # CBP's published WRO/Findings CSV (entity and product scope)
 WRO_NAMES_SOURCE = "cbp_wro_names"  # the cleaned entity-name table of the same orders (no scope)
@@ -37,6 +38,12 @@ NAME_REVIEW = "NAME_MATCH_REVIEW"
 SECTOR_UNTRACED = "HIGH_PRIORITY_SECTOR_UNTRACED"
 MID_MISMATCH = "MID_MISMATCH"
 MID_LISTED = "MID_LISTED"
+NOTHING_TO_SCREEN = "NOTHING_TO_SCREEN"
+VESSEL_IMO_LISTED = "VESSEL_IMO_LISTED"
+VESSEL_NAME_MATCH = "VESSEL_NAME_MATCH"
+VESSEL_NAME_REVIEW = "VESSEL_NAME_REVIEW"
+CARRIER_LISTED = "CARRIER_LISTED"
+CARRIER_NAME_REVIEW = "CARRIER_NAME_REVIEW"
 PRODUCER_ROLES = ("manufacturer",)  # declared parties whose location is where the goods were made
 
 
@@ -117,11 +124,13 @@ class ListFacts:
 
     by_identifier: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)
     by_mid: Mapping[str, tuple[tuple[Entity, str], ...]] = field(default_factory=dict)
+    by_imo: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)  # listed vessels by IMO number
 
     @classmethod
     def build(cls, entities: Iterable[Entity], rules: RuleSet) -> ListFacts:
         ids: dict[str, list[Entity]] = {}
         mids: dict[str, list[tuple[Entity, str]]] = {}
+        imos: dict[str, list[Entity]] = {}
         known = _ENTITY_FACTS.known()
         found: dict[Entity, _EntityFacts] = {}
         for entity in entities:
@@ -133,10 +142,15 @@ class ListFacts:
                 ids.setdefault(value, []).append(entity)
             for value, how in facts[2]:
                 mids.setdefault(value, []).append((entity, how))
+            if entity.entity_type == "vessel":
+                for scheme, value in entity.identifiers:
+                    if scheme.casefold() == "imo":
+                        imos.setdefault(normalize_identifier(value).removeprefix("IMO"), []).append(entity)
         _ENTITY_FACTS.keep(found)
         return cls(
             {k: tuple(v) for k, v in ids.items()},
             {k: tuple(dict.fromkeys(v)) for k, v in mids.items()},
+            {k: tuple(dict.fromkeys(v)) for k, v in imos.items()},
         )
 
 
@@ -511,6 +525,136 @@ def _city(address: Address | None) -> str | None:
     return city or province or None
 
 
+def _screenable(transport: Transport | None) -> bool:
+    """Whether the conveyance names something to screen (a carrier, a vessel or its IMO number)."""
+    return transport is not None and bool(transport.carrier_name or transport.vessel_name or transport.vessel_imo)
+
+
+def _listed_imos(entity: Entity) -> set[str]:
+    return {normalize_identifier(v).removeprefix("IMO") for s, v in entity.identifiers if s.casefold() == "imo"}
+
+
+def _vessel(b: _Builder, transport: Transport, search: SearchFn, hold: float, facts: ListFacts) -> None:
+    """The vessel of the conveyance: by IMO number exactly (``VESSEL_IMO_LISTED``), by name against listed
+    vessels only (``VESSEL_NAME_MATCH`` at or above ``hold`` unless the IMO numbers differ, else
+    ``VESSEL_NAME_REVIEW``)."""
+    imo = transport.vessel_imo
+    label = transport.vessel_name or (f"IMO {imo}" if imo else "")
+    subject = Subject("vessel", label)
+    found: set[str] = set()
+    if imo:
+        for entity in facts.by_imo.get(imo, ()):
+            if b.rules.decisions.list_code(entity.source, entity.list_name, b.entry.direction) is None:
+                continue
+            found.add(entity.id)
+            b.add(
+                VESSEL_IMO_LISTED,
+                subject,
+                list=entity.list_name,
+                list_version=entity.list_version,
+                entity_id=entity.id,
+                matched_name=entity.primary_name,
+                score=1.0,
+                evidence={"vessel_imo": imo, "listed_imo": imo, **_listing(entity)},
+            )
+    if not transport.vessel_name:
+        return
+    for match in search(transport.vessel_name, None, None, VESSEL_TYPES):
+        entity = match.entity
+        if entity.id in found or entity.entity_type != "vessel":
+            continue
+        if b.rules.decisions.list_code(entity.source, entity.list_name, b.entry.direction) is None:
+            continue
+        evidence: dict[str, Any] = {
+            "explain": match.explain,
+            "name_strength": match.name.strength,
+            **_scores(match),
+        }
+        listed = _listed_imos(entity)
+        conflict = bool(imo and listed and imo not in listed)
+        if imo and listed:
+            evidence["vessel_imo"] = imo
+            evidence["listed_imo"] = sorted(listed)
+        if conflict:
+            evidence["imo_conflict"] = True  # the same name, another ship: a name match alone is a review
+        code = VESSEL_NAME_MATCH if match.score >= hold and not conflict else VESSEL_NAME_REVIEW
+        b.add(
+            code,
+            subject,
+            list=entity.list_name,
+            list_version=entity.list_version,
+            entity_id=entity.id,
+            matched_name=match.name.value,
+            score=match.score,
+            evidence={**evidence, **_listing(entity)},
+        )
+
+
+def _carrier(b: _Builder, transport: Transport, search: SearchFn, hold: float) -> None:
+    """The carrier of the conveyance against listed organisations: ``CARRIER_LISTED`` when the match is at
+    or above ``hold`` on a list whose strong match holds an entry in this direction (e.g. the SDN list),
+    else ``CARRIER_NAME_REVIEW``."""
+    if not transport.carrier_name:
+        return
+    subject = Subject("carrier", transport.carrier_name)
+    decisions = b.rules.decisions
+    for match in search(transport.carrier_name, None, None, CARRIER_TYPES):
+        entity = match.entity
+        list_code = decisions.list_code(entity.source, entity.list_name, b.entry.direction)
+        if list_code is None:
+            continue
+        holds = decisions.rule(list_code).decision == "HOLD"
+        b.add(
+            CARRIER_LISTED if match.score >= hold and holds else CARRIER_NAME_REVIEW,
+            subject,
+            list=entity.list_name,
+            list_version=entity.list_version,
+            entity_id=entity.id,
+            matched_name=match.name.value,
+            score=match.score,
+            evidence={
+                "explain": match.explain,
+                "name_strength": match.name.strength,
+                **_scores(match),
+                "list_code": list_code,
+                **({"carrier_scac": transport.carrier_scac} if transport.carrier_scac else {}),
+                **_listing(entity),
+            },
+        )
+
+
+def _scores(match: Match) -> dict[str, Any]:
+    """The name score and each adjustment apart (the reason's ``score`` is their clipped sum)."""
+    explain = match.explain
+    if "name_score" not in explain:
+        return {}
+    return {"name_score": explain["name_score"], "adjustments": dict(explain.get("adjustments", {}))}
+
+
+def _listing(entity: Entity) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if entity.programs:
+        out["programs"] = list(entity.programs)
+    return out
+
+
+def nothing_to_screen(entry: Entry, rules: RuleSet) -> Reason | None:
+    """``NOTHING_TO_SCREEN`` when the entry holds nothing to screen (no declared party, no importer, no
+    line, no carrier or vessel in its conveyance), else None: an entry on which nothing was screened is never CLEAR."""
+    if entry.parties or entry.importer is not None or entry.lines or _screenable(entry.transport):
+        return None
+    b = _Builder(entry, rules)
+    decisions = rules.decisions
+    b.add(
+        NOTHING_TO_SCREEN,
+        None,
+        list=decisions.id,
+        list_version=decisions.version,
+        evidence={"parties": 0, "importer": False, "lines": 0, "conveyance": False},
+    )
+    return b.reasons[0] if b.reasons else None
+
+
 def evaluate(
     entry: Entry,
     *,
@@ -522,14 +666,16 @@ def evaluate(
 ) -> list[Reason]:
     """Every reason for one entry, most severe first. ``search(name, country, city)`` returns name
     matches (``city``: the city and province of the party's address, which corroborate a match).
-    ``memo`` keeps rule lookups that repeat across entries (the reasons are the same with or without)."""
+    ``memo`` keeps rule lookups that repeat across entries (the reasons are the same with or without).
+    Parties are searched among the listed types they can be (``PARTY_TYPES``): never a vessel or aircraft."""
     facts = facts or ListFacts()
     if memo is not None and not memo.serves(rules):
         memo = None
     b = _Builder(entry, rules)
     evidence_of: dict[Subject, list[region.RegionEvidence]] = {}
     for subject in subjects(entry):
-        matches = search(subject.name, subject.country, _city(subject.address))
+        # a party is never matched against a listed vessel, aircraft or region (``PARTY_TYPES``)
+        matches = search(subject.name, subject.country, _city(subject.address), PARTY_TYPES)
         # The cleaned WRO name table restates CBP's published orders without their product scope: when the
         # published order itself matched this party, it alone speaks (with its scope), not its copy.
         published_wro = any(m.entity.source == WRO_SOURCE for m in matches)
@@ -545,10 +691,12 @@ def evaluate(
                 match.name.value,
                 match.score,
                 hold,
-                {"explain": match.explain, "name_strength": match.name.strength},
+                {"explain": match.explain, "name_strength": match.name.strength, **_scores(match)},
             )
         if subject.registration_id:
             for entity in facts.by_identifier.get(normalize_identifier(subject.registration_id), ()):
+                if entity.entity_type not in PARTY_TYPES:  # e.g. a vessel's IMO number
+                    continue
                 _list_match(
                     b,
                     subject,
@@ -569,9 +717,13 @@ def evaluate(
         _wro_region(b, line, producers, memo)
         _sector_untraced(b, line, memo)
     _mid(b, facts, memo)
+    if entry.transport is not None:
+        _vessel(b, entry.transport, search, hold, facts)
+        _carrier(b, entry.transport, search, hold)
     b.reasons.sort(
         key=lambda r: (
             -SEVERITY[r.decision],
+            -float(r.evidence.get("name_score", r.score or 0.0)),  # a misspelt name after an exact one
             -(r.score or 0.0),
             r.code,
             r.party_role or "",

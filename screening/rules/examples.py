@@ -117,6 +117,32 @@ def entities() -> list[Entity]:
         _entity(SDN, "29159", "XINJIANG PUBLIC SECURITY BUREAU", programs=("GLOMAG",)),
         _entity(
             SDN,
+            "25347",
+            "ARVIN",
+            entity_type="vessel",
+            programs=("IRAN", "NPWMD", "IFSR"),
+            countries=("IR",),
+            identifiers=(("imo", "9193202"),),
+        ),
+        _entity(
+            SDN,
+            "40888",
+            "GOLDEN BRIDGE",
+            entity_type="vessel",
+            programs=("IRAN-EO13846",),
+            countries=("PA",),
+            identifiers=(("imo", "9218301"),),
+        ),
+        _entity(
+            SDN,
+            "25396",
+            "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES",
+            "IRISL",
+            programs=("IRAN", "NPWMD", "IFSR", "IFCA"),
+            countries=("IR",),
+        ),
+        _entity(
+            SDN,
             "23063",
             "WUHAN SANJIANG IMPORT AND EXPORT CO. LTD",
             "WSIEC",
@@ -439,6 +465,50 @@ EXAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
             parties={"seller": {"name": "Hypothetical Listed Trading Co."}},
             lines=[_line(1, "8481.80.9050", "valves", GUANGZHOU_MILL)],
         ),
+    ),
+    "VESSEL_IMO_LISTED": (
+        "the vessel's IMO number is that of the SDN vessel ARVIN",
+        _entry(
+            "EW-EX-0021",
+            transport={"mode": "vessel", "vessel_name": "Arvin", "vessel_imo": "9193202", "voyage": "024W"},
+            lines=[_line(1, "8481.80.9050", "valves", GUANGZHOU_MILL)],
+        ),
+    ),
+    "VESSEL_NAME_MATCH": (
+        "the vessel's name, misspelt, is that of the SDN vessel GOLDEN BRIDGE; no IMO number filed",
+        _entry(
+            "EW-EX-0022",
+            transport={"mode": "vessel", "vessel_name": "Golden Brige", "bill_of_lading": "MEDU1234567"},
+            lines=[_line(1, "8481.80.9050", "valves", GUANGZHOU_MILL)],
+        ),
+    ),
+    "VESSEL_NAME_REVIEW": (
+        "the vessel is named ARVIN, like an SDN vessel, but its IMO number (valid, not listed) is another ship's",
+        _entry(
+            "EW-EX-0023",
+            transport={"mode": "vessel", "vessel_name": "ARVIN", "vessel_imo": "9074729"},
+            lines=[_line(1, "8481.80.9050", "valves", GUANGZHOU_MILL)],
+        ),
+    ),
+    "CARRIER_LISTED": (
+        "the carrier is the SDN-listed Islamic Republic of Iran Shipping Lines",
+        _entry(
+            "EW-EX-0024",
+            transport={"mode": "vessel", "carrier_name": "Islamic Republic of Iran Shipping Lines"},
+            lines=[_line(1, "8481.80.9050", "valves", GUANGZHOU_MILL)],
+        ),
+    ),
+    "CARRIER_NAME_REVIEW": (
+        "the carrier's name is close to, but below the hold threshold of, a listed shipping line",
+        _entry(
+            "EW-EX-0025",
+            transport={"mode": "vessel", "carrier_name": "Iran Shipping Lines Co"},
+            lines=[_line(1, "8481.80.9050", "valves", GUANGZHOU_MILL)],
+        ),
+    ),
+    "NOTHING_TO_SCREEN": (
+        "an entry with no party, no importer, no line and no conveyance",
+        {"schema_version": 1, "entry_number": "EW-EX-0020", "direction": "import", "lines": []},
     ),
 }
 

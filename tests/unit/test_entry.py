@@ -36,6 +36,7 @@ BASE: dict[str, Any] = {
             "supply_chain": [{"tier": 2, "name": "Some Quartz Mine", "country": "CN"}],
         }
     ],
+    "transport": {"mode": "vessel", "carrier_name": "Example Line", "vessel_name": "ARVIN", "vessel_imo": "9193202"},
     "broker_reference": "kept-as-extra",
 }
 
@@ -74,6 +75,11 @@ INVALID = [
     (["lines", 0, "supply_chain", 0, "tier"], "two", "$.lines[0].supply_chain[0].tier"),
     (["lines", 0, "supply_chain", 0, "name"], "", "$.lines[0].supply_chain[0].name"),
     (["importer"], "Acme", "$.importer"),
+    (["transport"], "vessel", "$.transport"),
+    (["transport", "mode"], "ship", "$.transport.mode"),
+    (["transport", "vessel_imo"], "919320", "$.transport.vessel_imo"),
+    (["transport", "flag_state"], "PA", "$.transport.flag_state"),
+    (["transport", "carrier_name"], 7, "$.transport.carrier_name"),
 ]
 
 

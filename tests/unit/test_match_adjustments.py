@@ -1,0 +1,66 @@
+"""Scores a reviewer can read: every match reports its name score and each adjustment (alias strength,
+kind, country, city) apart, the score the thresholds apply to is their clipped sum, and a misspelt name
+never outranks an exact one (matcher v1.6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.entities import Entity, EntityName
+from screening.entry import parse_entry
+from screening.matching import ALGORITHM_VERSION, NameIndex
+from screening.screen import ScreeningContext, screen_entry
+
+
+def _org(ident: str, name: str, country: str, source: str = "ofac_sdn") -> Entity:
+    return Entity(
+        f"{source}:{ident}", source, "SDN List", "t", "organization", (EntityName(name),), countries=(country,)
+    )
+
+
+EXACT = _org("exact", "Kunlun Valve Trading Company", "US")  # the party's name exactly, listed in another country
+MISSPELT = _org("misspelt", "Kunlun Valve Tradng Company", "CN")  # a letter short, listed in the party's country
+ENTITIES = [EXACT, MISSPELT]
+
+# (case, query, country, the entity that must rank first)
+CASES = [
+    ("exact name elsewhere over a misspelt one here", "Kunlun Valve Trading Company", "CN", EXACT.id),
+    ("the misspelt query: the listed misspelling is its exact name", "Kunlun Valve Tradng Company", "US", MISSPELT.id),
+    ("no country: the exact name first", "Kunlun Valve Trading Company", None, EXACT.id),
+]  # fmt: skip
+
+
+def test_the_version_is_bumped() -> None:
+    assert ALGORITHM_VERSION == "1.6"
+
+
+@pytest.mark.parametrize(("case", "query", "country", "first"), CASES, ids=[c[0] for c in CASES])
+def test_a_misspelt_name_never_outranks_an_exact_one(case: str, query: str, country: str | None, first: str) -> None:
+    found = NameIndex(ENTITIES).search(query, country=country, limit=5)
+    assert found[0].entity.id == first, [(m.entity.id, m.explain["name_score"], m.score) for m in found]
+    names = [m.explain["name_score"] for m in found]
+    assert names == sorted(names, reverse=True), case
+
+
+def test_name_score_and_adjustments_are_reported_apart() -> None:
+    (exact, misspelt) = NameIndex(ENTITIES).search("Kunlun Valve Trading Company", country="CN", limit=5)
+    assert exact.explain["name_score"] == 1.0 and exact.explain["adjustments"] == {"country": -0.06}
+    assert misspelt.explain["name_score"] < 1.0 and misspelt.explain["adjustments"] == {"country": 0.03}
+    # the score the thresholds apply to: name score plus the adjustments, clipped to [0, 1]
+    for m in (exact, misspelt):
+        total = m.explain["name_score"] + sum(m.explain["adjustments"].values())
+        assert m.score == pytest.approx(min(1.0, max(0.0, total)), abs=1e-4)
+    assert misspelt.score > exact.score  # the corroborated score may be higher; the rank is not
+
+
+def test_reasons_carry_name_score_and_adjustments_and_are_ordered_by_name() -> None:
+    ctx = ScreeningContext.from_entities(ENTITIES, {"ofac_sdn": "t"})
+    raw = {
+        "entry_number": "A",
+        "parties": {"seller": {"name": "Kunlun Valve Trading Company", "address": {"country": "CN"}}},
+    }
+    reasons = screen_entry(parse_entry(raw), ctx).reasons
+    assert [r.entity_id for r in reasons] == [EXACT.id, MISSPELT.id]
+    assert reasons[0].evidence["name_score"] == 1.0
+    assert reasons[0].evidence["adjustments"] == {"country": -0.06}
+    assert reasons[1].evidence["adjustments"] == {"country": 0.03}

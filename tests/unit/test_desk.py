@@ -271,3 +271,29 @@ async def test_open_items_from_the_audit_trail(skeleton_context: ScreeningContex
     await apply_disposition(parse_disposition(d), audit, fps)
     assert await audit.has_disposition("Q-2", "d-1") and not await audit.has_disposition("Q-2", "d-2")
     assert [i.record["entry_number"] for i in await audit.open_items()] == ["Q-1"]
+
+
+async def test_a_write_needs_the_token_before_anything_else() -> None:
+    from pydantic import SecretStr
+
+    from streams.settings import Settings
+    from streams.webauth import write_protected
+
+    class FakeView:
+        def json(self, body: Any, status: int = 200) -> tuple[int, Any]:
+            return status, body
+
+    class FakeRequest:
+        def __init__(self, headers: dict[str, str], query: dict[str, str] | None = None) -> None:
+            self.headers, self.query = headers, query or {}
+
+    async def handler(self: Any, request: Any) -> tuple[int, Any]:
+        return 202, {}
+
+    guarded = write_protected(Settings(web_token=SecretStr("s3cret")))(handler)
+    good = {"Content-Type": "application/json", "X-EntryWatch-Request": "1"}
+    assert (await guarded(FakeView(), FakeRequest(good)))[0] == 401
+    assert (await guarded(FakeView(), FakeRequest({**good, "Authorization": "Bearer wrong"})))[0] == 401
+    assert (await guarded(FakeView(), FakeRequest({"Authorization": "Bearer s3cret"})))[0] == 403
+    assert (await guarded(FakeView(), FakeRequest({**good, "Authorization": "Bearer s3cret"})))[0] == 202
+    assert (await guarded(FakeView(), FakeRequest(good, {"token": "s3cret"})))[0] == 202

@@ -1,7 +1,8 @@
 """Optional bearer-token protection of the worker's web API and page (``settings.web_token``).
 
 Liveness, readiness and metrics stay open so probes and Prometheus need no secret; everything else
-(the page, /api/summary, /entries, /holds, /lists) requires ``Authorization: Bearer <token>`` or
+(the page, /api/summary, /api/queue, /entries, /holds, /lists, /match, /screen,
+/api/dispositions) requires ``Authorization: Bearer <token>`` or
 ``?token=<token>`` when a token is configured.
 
 Writes (``POST /api/dispositions``) also require a request a browser only sends from a page of the worker

@@ -1,0 +1,53 @@
+"""On-demand screening over HTTP on the real stack: POST /screen answers with the record the stream sends
+for the same entry (same alert_id), POST /match with matches for one name or a batch, and the limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import assert_valid
+from tests.integration.conftest import Stack, Worker
+from tests.integration.test_contract import BAODING, HOSHINE, Reader, entry, produce, run_id, wait_decisions
+from tests.integration.test_desk_api import post
+
+pytestmark = pytest.mark.integration
+JSON = {"Content-Type": "application/json"}
+
+
+def test_screen_answers_what_the_stream_decides(stack: Stack, worker: Worker) -> None:
+    number = f"OD-{run_id()}"
+    e = entry(number, 0, manufacturer=HOSHINE, seller=BAODING)
+    status, record = post(worker, "/screen", json.dumps(e).encode(), JSON)
+    assert status == 200, record
+    assert_valid("hold-alert.v1.json", record)
+    reader = Reader(stack, "holds.v1")
+    produce(stack, e)
+    [streamed] = wait_decisions(reader, number, 1)
+    reader.close()
+    assert record["alert_id"] == streamed["alert_id"] and record["decision"] == streamed["decision"] == "HOLD"
+    assert record["reasons"] == streamed["reasons"] and "supersedes" not in record
+
+    status, bad = post(worker, "/screen", b'{"entry_number": "X", "parties": 3}', JSON)
+    assert status == 400 and bad["error_kind"] == "schema"
+    status, bad = post(worker, "/screen", b'{"entry_number": "X", "entry_number": "Y"}', JSON)
+    assert status == 400 and bad["error_kind"] == "duplicate_key"
+
+
+def test_match_one_name_or_a_batch_with_limits(worker: Worker) -> None:
+    status, one = post(worker, "/match", json.dumps({"name": HOSHINE, "kind": "company", "top": 1}).encode(), JSON)
+    assert status == 200, one
+    assert_valid("api-match-response.v1.json", one)
+    [result] = one["results"]
+    assert result["matches"][0]["entity_id"] == "uflpa:hoshine-silicon-industry-shanshan-co-ltd"
+    batch = {"queries": [{"name": HOSHINE}, {"name": "香港華信船務有限公司", "kind": "company"}, {"name": "Zzyzx Qq"}]}
+    status, many = post(worker, "/match", json.dumps(batch).encode(), JSON)
+    assert status == 200 and [len(r["matches"]) > 0 for r in many["results"]] == [True, True, False]
+    assert many["results"][1]["matches"][0]["source"] == "un_sc"
+    assert many["list_versions"]["uflpa"]
+
+    status, bad = post(worker, "/match", json.dumps({"queries": [{"name": "x"}] * 101}).encode(), JSON)
+    assert status == 400 and bad["path"] == "$.queries" and "at most 100" in bad["error"]
+    status, bad = post(worker, "/match", json.dumps({"name": "x" * 300_000}).encode(), JSON)
+    assert status == 413

@@ -317,6 +317,29 @@ class AuditStore:
                     out.append(item)
         return out
 
+    async def holds_between(self, since_ms: int, until_ms: int, chunk: int = 1000) -> list[dict[str, Any]]:
+        """HOLD/REVIEW records first screened in [since_ms, until_ms), oldest first (expired ones left out)."""
+        out: list[dict[str, Any]] = []
+        skip = 0
+        while True:
+            members = await self.r.zrangebyscore(self.keys.holds, since_ms, f"({until_ms}", start=skip, num=chunk)
+            if not members:
+                return out
+            raws = await self.r.mget([self.keys.alert(_text(m)) for m in members])
+            out += [json.loads(raw)["record"] for raw in raws if raw is not None]
+            skip += len(members)
+
+    async def dispositions_of(self, entry_numbers: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each entry's dispositions, by decided_at (one pipelined read)."""
+        pipe = self.r.pipeline(transaction=False)
+        for n in entry_numbers:
+            pipe.hvals(self.keys.disp(n))
+        results = await pipe.execute()
+        return {
+            n: sorted((json.loads(d) for d in found), key=lambda d: (d.get("decided_at", ""), d["disposition_id"]))
+            for n, found in zip(entry_numbers, results, strict=True)
+        }
+
     async def has_disposition(self, entry_number: str, disposition_id: str) -> bool:
         """The disposition is recorded (the dispositions agent applied it)."""
         return bool(await self.r.hexists(self.keys.disp(entry_number), disposition_id))

@@ -3,7 +3,9 @@ for the same entry (same alert_id), POST /match with matches for one name or a b
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +53,24 @@ def test_match_one_name_or_a_batch_with_limits(worker: Worker) -> None:
     assert status == 400 and bad["path"] == "$.queries" and "at most 100" in bad["error"]
     status, bad = post(worker, "/match", json.dumps({"name": "x" * 300_000}).encode(), JSON)
     assert status == 413
+
+
+def test_holds_export_one_row_per_reason(stack: Stack, worker: Worker, tmp_path: Path) -> None:
+    number = f"EXP-{run_id()}"
+    reader = Reader(stack, "holds.v1")
+    produce(stack, entry(number, 0, manufacturer=HOSHINE, seller=BAODING))
+    [hold] = wait_decisions(reader, number, 1)
+    reader.close()
+    out = tmp_path / "holds.csv"
+    done = stack.cli("holds", "export", "--since", "1h", "--format", "csv", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["entry_number"] == number]
+    assert len(rows) == len(hold["reasons"]) >= 2
+    assert {r["alert_id"] for r in rows} == {hold["alert_id"]} and {r["decision"] for r in rows} == {"HOLD"}
+    assert "UFLPA Entity List" in {r["list"] for r in rows} and all(r["list_version"] for r in rows)
+    jl = stack.cli("holds", "export", "--since", "1h", "--until", "0s", "--format", "jsonl")
+    assert jl.returncode == 0, jl.stderr
+    mine = [json.loads(x) for x in jl.stdout.splitlines() if number in x]
+    assert [r["reason_code"] for r in mine] == [r["code"] for r in hold["reasons"]]
+    bad = stack.cli("holds", "export", "--since", "whenever")
+    assert bad.returncode == 2 and "--since" in bad.stderr

@@ -1,6 +1,8 @@
 """The reviewer's desk on the worker's web server (answers validate against schemas/api-*.v1.json):
 
 GET  /api/queue         open HOLD/REVIEW decisions, filtered, sorted and paged (``screening.queue``)
+GET  /api/export        a period's HOLD/REVIEW decisions, one row per reason, CSV or JSON lines (as
+                        ``entrywatch holds export``)
 POST /api/dispositions  a reviewer's disposition, produced to dispositions.v1 like a broker system's record
                         and applied by the dispositions agent (idempotent by disposition_id, audited)
 
@@ -10,6 +12,7 @@ Reads take the bearer token like /holds; the write also needs a CSRF-safe reques
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import time
 from collections.abc import Mapping
@@ -23,6 +26,7 @@ from agents.api import BadParameter, _param
 from agents.screen import raw_topic
 from entrywatch.audit import compact_json
 from entrywatch.desk import RequestError, check_scope, disposition_from_request, item_view, screened_ms
+from entrywatch.export import export_rows, write_csv, write_jsonl
 from entrywatch.since import FORMS, parse_since
 from screening.queue import OPEN_DECISIONS, QueueFilter, facets
 from streams import topics
@@ -106,6 +110,21 @@ def queue_query(query: Mapping[str, str]) -> QueueQuery:
     return QueueQuery(f, limit, offset)
 
 
+def _format(text: str) -> str:
+    if text not in ("csv", "jsonl"):
+        raise ValueError(text)
+    return text
+
+
+def export_query(query: Mapping[str, str], now: float | None = None) -> tuple[int, int, str]:
+    """``/api/export``'s since and until (epoch ms; default: the last 24 hours) and format (csv, jsonl)."""
+    until = _param(query, "until", FORMS, _ms, int((time.time() if now is None else now) * 1000))
+    since = _param(query, "since", FORMS, _ms, until - 86_400_000)
+    if until <= since:
+        raise BadParameter("until: expected a time after since")
+    return since, until, _param(query, "format", "csv or jsonl", _format, "csv")
+
+
 def _published_of(metas: Mapping[tuple[str, str], Any]) -> Any:
     def published(source: str, version: str) -> str | None:
         value = metas.get((source, version))
@@ -166,6 +185,28 @@ def attach(app: faust.App, rt: Runtime) -> None:
                 "items": [item_view(i, published) for i in page],
             }
             return self.json(body)
+
+    @app.page("/api/export")
+    class ExportView(View):
+        @protected(s)
+        async def get(self, request: Request) -> Response:
+            try:
+                since, until, fmt = export_query(request.query)
+            except BadParameter as exc:
+                return self.json({"error": str(exc)}, status=400)
+            records = await rt.audit.holds_between(since, until)
+            disps = await rt.audit.dispositions_of(sorted({str(r["entry_number"]) for r in records}))
+            rows = [row for r in records for row in export_rows(r, disps.get(str(r["entry_number"]), []))]
+            out = io.StringIO()
+            (write_csv if fmt == "csv" else write_jsonl)(rows, out)
+            day = time.strftime("%Y%m%d-%H%M%S", time.gmtime(since / 1000))
+            headers = {
+                "Content-Type": "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="entrywatch-holds-{day}.{fmt}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            }
+            return self.bytes(out.getvalue().encode("utf-8"), headers=headers)
 
     @app.page("/api/dispositions")
     class DispositionsView(View):

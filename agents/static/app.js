@@ -220,6 +220,11 @@ async function loadQueue(more) {
     document.getElementById("queue-empty").hidden = queueState.items.length > 0;
     document.getElementById("queue-more").hidden = q.next_offset === null;
     setText("queue-count", `${fmtInt(q.total)} shown of ${fmtInt(q.open)} open`);
+    for (const fmt of ["csv", "jsonl"]) {
+      const period = new URLSearchParams({ format: fmt });
+      for (const k of ["since", "until"]) if (p.get(k)) period.set(k, p.get(k));
+      document.getElementById(`export-${fmt}`).href = withToken("/api/export?" + period.toString());
+    }
   } catch (err) {
     errorNode.textContent = "the queue could not be read";
     errorNode.hidden = false;

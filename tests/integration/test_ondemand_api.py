@@ -4,7 +4,9 @@ for the same entry (same alert_id), POST /match with matches for one name or a b
 from __future__ import annotations
 
 import csv
+import io
 import json
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -72,5 +74,10 @@ def test_holds_export_one_row_per_reason(stack: Stack, worker: Worker, tmp_path:
     assert jl.returncode == 0, jl.stderr
     mine = [json.loads(x) for x in jl.stdout.splitlines() if number in x]
     assert [r["reason_code"] for r in mine] == [r["code"] for r in hold["reasons"]]
+    with urllib.request.urlopen(f"http://127.0.0.1:{worker.web_port}/api/export?since=1h", timeout=30) as resp:
+        assert resp.headers["Content-Type"].startswith("text/csv")
+        assert "attachment" in resp.headers["Content-Disposition"]
+        web_rows = [r for r in csv.DictReader(io.StringIO(resp.read().decode())) if r["entry_number"] == number]
+    assert web_rows == rows  # the page's download is the command's file
     bad = stack.cli("holds", "export", "--since", "whenever")
     assert bad.returncode == 2 and "--since" in bad.stderr

@@ -67,3 +67,18 @@ async def test_holds_between_and_dispositions_of() -> None:
     assert [r["alert_id"] for r in got] == [f"ew-{0:032d}", f"ew-{1:032d}"]  # until is exclusive
     disps = await audit.dispositions_of(["X-1", "X-2"])
     assert [d["disposition_id"] for d in disps["X-1"]] == ["d1", "d2"] and disps["X-2"] == []
+
+
+def test_export_query() -> None:
+    import pytest
+
+    from agents.api import BadParameter
+    from agents.desk import export_query
+
+    assert export_query({}, now=100_000.0) == (100_000_000 - 86_400_000, 100_000_000, "csv")
+    assert export_query({"since": "0", "until": "10", "format": "jsonl"}) == (0, 10_000, "jsonl")
+    for query, message in (({"format": "xlsx"}, "format: expected csv or jsonl"),
+                           ({"since": "10", "until": "5"}, "until: expected a time after since"),
+                           ({"until": "soon"}, "until: expected an ISO-8601 time")):  # fmt: skip
+        with pytest.raises(BadParameter, match=message):
+            export_query(query)

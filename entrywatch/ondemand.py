@@ -45,7 +45,7 @@ def _opt_str(obj: Mapping[str, Any], key: str, path: str) -> str | None:
     return value
 
 
-def _query(obj: Any, path: str) -> NameQuery:
+def parse_query(obj: Any, path: str) -> NameQuery:
     if not isinstance(obj, dict):
         raise MatchRequestError(path, "expected an object")
     unknown = sorted(set(obj) - _QUERY_KEYS)
@@ -77,8 +77,8 @@ def parse_match_request(body: Any) -> tuple[list[NameQuery], int]:
             raise MatchRequestError("$.queries", "expected a non-empty array")
         if len(queries) > MAX_BATCH:
             raise MatchRequestError("$.queries", f"at most {MAX_BATCH} names a request, got {len(queries)}")
-        return [_query(q, f"$.queries[{i}]") for i, q in enumerate(queries)], top
-    return [_query({k: v for k, v in body.items() if k != "top"}, "$")], top
+        return [parse_query(q, f"$.queries[{i}]") for i, q in enumerate(queries)], top
+    return [parse_query({k: v for k, v in body.items() if k != "top"}, "$")], top
 
 
 def match_answer(index: NameIndex, q: NameQuery, top: int) -> dict[str, Any]:

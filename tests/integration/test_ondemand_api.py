@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import assert_valid
+from tests.conftest import ROOT, assert_valid
 from tests.integration.conftest import Stack, Worker
 from tests.integration.test_contract import BAODING, HOSHINE, Reader, entry, produce, run_id, wait_decisions
 from tests.integration.test_desk_api import post
@@ -81,3 +83,26 @@ def test_holds_export_one_row_per_reason(stack: Stack, worker: Worker, tmp_path:
     assert web_rows == rows  # the page's download is the command's file
     bad = stack.cli("holds", "export", "--since", "whenever")
     assert bad.returncode == 2 and "--since" in bad.stderr
+
+
+def test_screen_and_match_commands_send_to_a_running_worker(stack: Stack, worker: Worker) -> None:
+    url = f"http://127.0.0.1:{worker.web_port}"
+    number = f"URL-{run_id()}"
+    lines = json.dumps(entry(number, 0, manufacturer=HOSHINE)) + "\n\n" + '{"entry_number": 1}\n'
+    done = subprocess.run([sys.executable, "-m", "entrywatch.cli", "screen", "--url", url], input=lines,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    decision, error = (json.loads(x) for x in done.stdout.splitlines())
+    assert decision["entry_number"] == number and decision["decision"] == "HOLD"
+    assert error["line"] == 3 and error["error_kind"] == "schema"
+    names = json.dumps({"name": HOSHINE}) + "\n" + '{"name": 5}\n' + json.dumps({"name": BAODING, "kind": "company"})
+    done = subprocess.run([sys.executable, "-m", "entrywatch.cli", "match", "--url", url, "--top", "1"], input=names,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    first, bad, third = (json.loads(x) for x in done.stdout.splitlines())
+    assert first["matches"][0]["entity_id"] == "uflpa:hoshine-silicon-industry-shanshan-co-ltd"
+    assert bad == {"error": "$.name: expected a non-empty string of at most 2000 characters", "line": 2}
+    assert len(third["matches"]) == 1
+    down = subprocess.run([sys.executable, "-m", "entrywatch.cli", "match", "--url", "http://127.0.0.1:9"],
+                          input=names, capture_output=True, text=True, timeout=120, cwd=ROOT)  # fmt: skip
+    assert down.returncode == 2 and "127.0.0.1:9" in down.stderr

@@ -95,7 +95,7 @@ function reasonNode(r) {
 // --- the review queue -------------------------------------------------------------------------------
 
 const QUEUE_POLL_MS = 5000;
-const queueState = { offset: 0, items: [], open: new Set(), timer: null };
+const queueState = { offset: 0, items: [], open: new Set(), timer: null, seq: 0, signature: "" };
 
 function filterParams() {
   const form = document.getElementById("filters");
@@ -203,20 +203,26 @@ function queueItem(item) {
 
 async function loadQueue(more) {
   clearTimeout(queueState.timer);
+  const seq = ++queueState.seq;  // only the latest request's answer is drawn
   const p = filterParams();
   if (more) p.set("offset", String(queueState.offset));
   const errorNode = document.getElementById("queue-error");
   try {
     const resp = await fetch(withToken("/api/queue?" + p.toString()), { cache: "no-store" });
     const q = await resp.json();
+    if (seq !== queueState.seq) return;
     if (!resp.ok) { errorNode.textContent = q.error || `error ${resp.status}`; errorNode.hidden = false; return; }
     errorNode.hidden = true;
     queueState.items = more ? queueState.items.concat(q.items) : q.items;
     queueState.offset = q.next_offset || 0;
     fillSelect("f-code", q.facets.code);
     fillSelect("f-list", q.facets.source, queueState.listNames);
-    const list = document.getElementById("queue");
-    list.replaceChildren(...queueState.items.map(queueItem));
+    // redraw only when something changed: a redraw under the reviewer's pointer would swallow a click
+    const signature = JSON.stringify(queueState.items);
+    if (signature !== queueState.signature) {
+      queueState.signature = signature;
+      document.getElementById("queue").replaceChildren(...queueState.items.map(queueItem));
+    }
     document.getElementById("queue-empty").hidden = queueState.items.length > 0;
     document.getElementById("queue-more").hidden = q.next_offset === null;
     setText("queue-count", `${fmtInt(q.total)} shown of ${fmtInt(q.open)} open`);
@@ -229,7 +235,7 @@ async function loadQueue(more) {
     errorNode.textContent = "the queue could not be read";
     errorNode.hidden = false;
   } finally {
-    queueState.timer = setTimeout(refreshQueue, QUEUE_POLL_MS);
+    if (seq === queueState.seq) queueState.timer = setTimeout(refreshQueue, QUEUE_POLL_MS);
   }
 }
 

@@ -189,7 +189,9 @@ def test_reviewer_filters_opens_and_disposes_of_an_item(
         assert "United Nations Security Council Consolidated List" in reason.inner_text()
 
         # open the item and record a disposition
-        item.locator("button.open-item").click()
+        toggle = item.locator("button.open-item")
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
         form = item.locator("form.disposition")
         form.wait_for()
         form.locator('select[name="outcome"]').select_option("released")

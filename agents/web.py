@@ -2,7 +2,8 @@
 JSON summary and the operator's page that polls it.
 
   /             the page (static HTML + JS from agents/static/, no inline script: CSP 'self')
-  /api/summary  counts, decisions/s, live lists and their age, the latest holds with highlighted names
+  /api/summary  counts, decisions/s, live lists (with their published names) and their age, the latest holds
+                with highlighted names (the page's review queue reads /api/queue, agents/desk.py)
   /metrics      Prometheus text exposition (streams.metrics)
   /health       live: the event loop answers
   /ready        200 when lists are loaded, Redis answers, the broker answers, partitions are assigned and
@@ -25,6 +26,7 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from entrywatch.freshness import is_stale, published_age_s, stale_after_s
+from screening.list_names import list_name
 from streams import topics
 from streams.metrics import PartitionPosition
 from streams.runtime import Runtime
@@ -150,6 +152,7 @@ def list_views(rt: Runtime) -> list[dict[str, Any]]:
         views.append(
             {
                 "source": li.source,
+                "name": list_name(li.source),
                 "version": li.version,
                 "entities": li.entities,
                 "published": li.published,

@@ -4,7 +4,8 @@ Key layout (prefix ``ew`` by default; every audit key expires after ``audit_rete
   {p}:audit:hist:{entry_number}   LIST: the entry's decision records (JSON, with ``supersedes``), oldest first
   {p}:audit:alert:{alert_id}      STRING: {"record": decision JSON, "fingerprints": {entity id: fingerprint}}
   {p}:audit:disp:{entry_number}   HASH: disposition id -> disposition JSON
-  {p}:audit:holds                 ZSET: alert id of every HOLD/REVIEW, scored by first screened time (ms)
+  {p}:audit:holds                 ZSET: alert id of every HOLD/REVIEW, scored by first screened time (ms);
+                                  with the histories and dispositions, the review queue (``open_items``)
   {p}:supp                        HASH: suppression key -> Suppression JSON (see screening.suppression)
   {p}:entries:data                HASH: entry number -> zlib-compressed original entry JSON (latest revision)
   {p}:entries:time                ZSET: entry number, scored by filed_at (or first seen) in epoch seconds
@@ -41,6 +42,7 @@ from redis.exceptions import WatchError
 
 from entrywatch.store import Keys as ListKeys
 from screening.history import HistoryItem
+from screening.queue import OpenItem, open_item
 from screening.suppression import Suppression
 
 HISTORY_READ = 100  # most recent decisions of an entry read to place a new one
@@ -282,6 +284,65 @@ class AuditStore:
             pipe.lindex(self.keys.hist(n), -1)
         raws = await pipe.execute()
         return {n: json.loads(raw) for n, raw in zip(entry_numbers, raws, strict=True) if raw is not None}
+
+    async def open_items(self, chunk: int = 500) -> list[OpenItem]:
+        """The review queue (``screening.queue.open_item``): the entries with a HOLD/REVIEW in the holds
+        index whose decision in force is still open. Reads every alert id of the index (pipelined, in
+        chunks), then each entry's recent history and its dispositions; the index holds the retention
+        period's holds, so this costs about one round trip per ``chunk`` entries."""
+        members = await self.r.zrange(self.keys.holds, 0, -1)
+        numbers: dict[str, None] = {}
+        for i in range(0, len(members), chunk):
+            raws = await self.r.mget([self.keys.alert(_text(m)) for m in members[i : i + chunk]])
+            for raw in raws:
+                if raw is not None:
+                    numbers.setdefault(str(json.loads(raw)["record"]["entry_number"]))
+        out: list[OpenItem] = []
+        ordered = list(numbers)
+        for i in range(0, len(ordered), chunk):
+            part = ordered[i : i + chunk]
+            pipe = self.r.pipeline(transaction=False)
+            for n in part:
+                pipe.lrange(self.keys.hist(n), -HISTORY_READ, -1)
+                pipe.hvals(self.keys.disp(n))
+            results = await pipe.execute()
+            for j in range(len(part)):
+                history = [json.loads(h) for h in results[2 * j]]
+                disps = sorted(
+                    (json.loads(d) for d in results[2 * j + 1]),
+                    key=lambda d: (d.get("decided_at", ""), d.get("received_at", ""), d["disposition_id"]),
+                )
+                item = open_item(history, disps)
+                if item is not None:
+                    out.append(item)
+        return out
+
+    async def holds_between(self, since_ms: int, until_ms: int, chunk: int = 1000) -> list[dict[str, Any]]:
+        """HOLD/REVIEW records first screened in [since_ms, until_ms), oldest first (expired ones left out)."""
+        out: list[dict[str, Any]] = []
+        skip = 0
+        while True:
+            members = await self.r.zrangebyscore(self.keys.holds, since_ms, f"({until_ms}", start=skip, num=chunk)
+            if not members:
+                return out
+            raws = await self.r.mget([self.keys.alert(_text(m)) for m in members])
+            out += [json.loads(raw)["record"] for raw in raws if raw is not None]
+            skip += len(members)
+
+    async def dispositions_of(self, entry_numbers: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each entry's dispositions, by decided_at (one pipelined read)."""
+        pipe = self.r.pipeline(transaction=False)
+        for n in entry_numbers:
+            pipe.hvals(self.keys.disp(n))
+        results = await pipe.execute()
+        return {
+            n: sorted((json.loads(d) for d in found), key=lambda d: (d.get("decided_at", ""), d["disposition_id"]))
+            for n, found in zip(entry_numbers, results, strict=True)
+        }
+
+    async def has_disposition(self, entry_number: str, disposition_id: str) -> bool:
+        """The disposition is recorded (the dispositions agent applied it)."""
+        return bool(await self.r.hexists(self.keys.disp(entry_number), disposition_id))
 
     # --- stored entries (retro-screening) -------------------------------------------------------
 

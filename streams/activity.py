@@ -14,6 +14,11 @@ from urllib.parse import quote
 from rapidfuzz import fuzz
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Han (with extensions and compatibility ideographs), kana, Hangul syllables: scripts written without spaces
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+_TOKEN = re.compile(f"[{_CJK_CHARS}]|[^\\W{_CJK_CHARS}]+", re.UNICODE)
 FUZZY_TOKEN = 85.0  # rapidfuzz ratio at or above which two words count as the same word (typos, transliteration)
 
 Segment = tuple[str, bool]  # (text, matched)
@@ -30,17 +35,46 @@ def _same(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= FUZZY_TOKEN
 
 
+def _tokens(text: str) -> list[re.Match[str]]:
+    return list(_TOKEN.finditer(text))
+
+
+def _cjk_bigrams(text: str) -> tuple[set[str], set[str]]:
+    """The adjacent pairs of CJK characters of ``text``, and its lone CJK characters."""
+    pairs: set[str] = set()
+    singles: set[str] = set()
+    for run in _CJK_RUN.finditer(text):
+        chars = run.group()
+        if len(chars) == 1:
+            singles.add(chars)
+        pairs.update(chars[i : i + 2] for i in range(len(chars) - 1))
+    return pairs, singles
+
+
 def segments(text: str, other: str) -> list[Segment]:
     """Split ``text`` into runs, marking each word that also occurs (folded, or nearly) in ``other``.
-    The runs concatenate back to ``text`` exactly; the page renders them as text, never as HTML."""
-    words = {_fold(m.group()) for m in _WORD.finditer(other)}
+    Chinese, Japanese and Korean script has no spaces between words: each of its characters is a token,
+    marked when it and a neighbour form a two-character run ``other`` has too (a lone character: when
+    ``other`` has it alone). The runs concatenate back to ``text`` exactly; the page renders them as text,
+    never as HTML."""
+    words = {_fold(m.group()) for m in _TOKEN.finditer(other) if not _CJK.fullmatch(m.group())}
+    pairs, singles = _cjk_bigrams(other)
+    tokens = _tokens(text)
     out: list[Segment] = []
     pos = 0
-    for m in _WORD.finditer(text):
+    for i, m in enumerate(tokens):
         if m.start() > pos:
             out.append((text[pos : m.start()], False))
-        folded = _fold(m.group())
-        out.append((m.group(), any(_same(folded, w) for w in words)))
+        if _CJK.fullmatch(m.group()):
+            prev = tokens[i - 1] if i > 0 and tokens[i - 1].end() == m.start() else None
+            nxt = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].start() == m.end() else None
+            before = prev is not None and _CJK.fullmatch(prev.group()) and prev.group() + m.group() in pairs
+            after = nxt is not None and _CJK.fullmatch(nxt.group()) and m.group() + nxt.group() in pairs
+            alone = m.group() in singles or (len(text) == 1 and m.group() in other)
+            out.append((m.group(), bool(before or after or alone)))
+        else:
+            folded = _fold(m.group())
+            out.append((m.group(), any(_same(folded, w) for w in words)))
         pos = m.end()
     if pos < len(text):
         out.append((text[pos:], False))

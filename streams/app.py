@@ -16,7 +16,7 @@ from streams.security import faust_credentials
 from streams.settings import Settings
 
 # Modules under agents/ attached to every app; each has ``attach(app, runtime)``.
-AGENT_MODULES = ("screen", "lists", "web", "dispositions", "retro", "api")
+AGENT_MODULES = ("screen", "lists", "web", "dispositions", "retro", "api", "desk", "ondemand")
 
 
 def faust_config(settings: Settings) -> dict[str, object]:

@@ -1,23 +1,31 @@
 """``entrywatch holds tail``: read decisions from holds.v1 (and cleared.v1 with --cleared), one readable
 line or one JSON record per decision. A plain confluent-kafka consumer with manual assignment: no
-consumer group joins, no commits, so it never disturbs the broker systems' own consumers."""
+consumer group joins, no commits, so it never disturbs the broker systems' own consumers.
+
+``entrywatch holds export``: the HOLD/REVIEW decisions of a period from the audit trail in Redis, one row
+per reason, as CSV or JSON lines (``entrywatch.export``)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import io
 import json
 import sys
 import time
 import uuid
+from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
 
-from entrywatch.audit import epoch
-from entrywatch.cli.connect import add_connection_arguments, connect
+from entrywatch.audit import AuditStore, epoch
+from entrywatch.cli.connect import CliError, add_connection_arguments, connect
+from entrywatch.export import COLUMNS, export_rows, write_csv, write_jsonl
 from entrywatch.render import decision_line
 from entrywatch.since import FORMS, since_ms
 from streams import topics
 from streams.kafka import consumer_config
+from streams.security import async_redis
 from streams.settings import Settings
 
 
@@ -93,6 +101,36 @@ def cmd_tail(args: argparse.Namespace) -> int:
     return 0
 
 
+async def export_rows_between(settings: Settings, since: int, until: int) -> list[dict[str, Any]]:
+    """The rows of ``holds export``: every HOLD/REVIEW first screened in [since, until) ms, one row per reason."""
+    client = async_redis(settings, socket_timeout=30)
+    try:
+        audit = AuditStore(client, settings.redis_key_prefix, settings.audit_retention_days)
+        records = await audit.holds_between(since, until)
+        disps = await audit.dispositions_of(sorted({str(r["entry_number"]) for r in records}))
+    finally:
+        await client.aclose()
+    return [row for r in records for row in export_rows(r, disps.get(str(r["entry_number"]), []))]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    until = args.until if args.until is not None else int(time.time() * 1000)
+    if until <= args.since:
+        raise CliError("holds export: --until must be after --since")
+    settings = connect(args, redis=True)
+    rows = asyncio.run(export_rows_between(settings, args.since, until))
+    write = write_csv if args.format == "csv" else write_jsonl
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            n = write(rows, out)
+    else:
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+        n = write(rows, out)
+        out.detach()
+    print(f"entrywatch: {n} rows (one per reason)", file=sys.stderr)
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     holds = sub.add_parser("holds", help="decisions as broker systems receive them")
     hsub = holds.add_subparsers(dest="holds_command", metavar="ACTION", required=True)
@@ -104,3 +142,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--idle", type=float, default=3.0, help="without --follow, stop after this many idle seconds")
     add_connection_arguments(t)
     t.set_defaults(func=cmd_tail)
+    e = hsub.add_parser(
+        "export",
+        help="HOLD/REVIEW decisions of a period from the audit trail, one row per reason (CSV or JSON lines)",
+        description="Columns: " + ", ".join(COLUMNS) + ". Decisions are selected by when they were first "
+        "screened; the disposition columns carry the latest disposition covering the reason.",
+    )
+    e.add_argument("--since", metavar="TIME", type=since_argument, required=True, help=f"from TIME: {FORMS}")
+    e.add_argument("--until", metavar="TIME", type=since_argument, help="before TIME (default: now)")
+    e.add_argument("--format", choices=("csv", "jsonl"), default="csv", help="CSV (default) or JSON lines")
+    e.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: stdout)")
+    add_connection_arguments(e, kafka=False)
+    e.set_defaults(func=cmd_export)

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import IO, Any
 
-from entrywatch.cli.screen import add_lists_argument
+from entrywatch.cli.screen import add_lists_argument, add_url_argument
 from screening.lists.loader import load_paths
 from screening.matching import Match, NameIndex, Thresholds, compare
 
@@ -103,6 +103,17 @@ def compare_stream(thresholds: Thresholds, lines: IO[str], out: IO[str]) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    if args.url:
+        from entrywatch.cli.remote import WorkerUnreachable, match_remote
+        from entrywatch.cli.screen import web_token
+        from streams.settings import Settings
+
+        try:
+            match_remote(args.url, web_token(Settings.load()), sys.stdin, sys.stdout, args.top)
+        except WorkerUnreachable as exc:
+            print(f"entrywatch: {exc}", file=sys.stderr)
+            return 2
+        return 0
     index = index_from_paths(args.lists, thresholds_from(args))
     match_stream(index, sys.stdin, sys.stdout, args.top)
     return 0
@@ -118,6 +129,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_lists_argument(p)
     p.add_argument("--top", type=int, default=5, help="at most this many matches per name")
     add_threshold_arguments(p)
+    add_url_argument(p, "/match")
     p.set_defaults(func=cmd_match)
     c = sub.add_parser("compare", help="score JSON-line name pairs {a, b, kind} from stdin")
     add_threshold_arguments(c)

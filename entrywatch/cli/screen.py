@@ -31,6 +31,15 @@ def add_lists_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_url_argument(parser: argparse.ArgumentParser, path: str) -> None:
+    parser.add_argument(
+        "--url",
+        metavar="URL",
+        help=f"send to a running worker (e.g. http://127.0.0.1:6066, POST {path}) and use the lists in force "
+        "there instead of --lists; the bearer token is ENTRYWATCH_WEB_TOKEN",
+    )
+
+
 def context_from_paths(
     paths: list[str], *, quiet: bool = False, thresholds: Thresholds | None = None
 ) -> ScreeningContext:
@@ -87,8 +96,21 @@ def screen_stream(ctx: ScreeningContext, lines: Iterable[bytes], out: IO[bytes],
     return ok, bad
 
 
+def web_token(settings: Settings) -> str | None:
+    return settings.web_token.get_secret_value() if settings.web_token is not None else None
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
     settings = Settings.load()
+    if args.url:
+        from entrywatch.cli.remote import WorkerUnreachable, screen_remote
+
+        try:
+            screen_remote(args.url, web_token(settings), sys.stdin.buffer, sys.stdout.buffer)
+        except WorkerUnreachable as exc:
+            print(f"entrywatch: {exc}", file=sys.stderr)
+            return 2
+        return 0
     thresholds = Thresholds(hold=settings.hold_threshold, review=settings.review_threshold)
     ctx = context_from_paths(args.lists, thresholds=thresholds)
     screen_stream(ctx, sys.stdin.buffer, sys.stdout.buffer, settings.max_message_bytes)
@@ -103,4 +125,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         '{"error", "error_kind", "error_path", "line"} for a line the worker would dead-letter.',
     )
     add_lists_argument(p)
+    add_url_argument(p, "/screen")
     p.set_defaults(func=cmd_screen)

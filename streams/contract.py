@@ -10,13 +10,10 @@ whose suppressions and history could not be read).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from redis.exceptions import RedisError
 
 from entrywatch.audit import AuditStore, AuditWrite
 from screening.decision import Decision
@@ -29,9 +26,6 @@ from streams.pipeline import Outbound, Screened, decision_outbound
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# What counts as "Redis is not there" (retry) rather than a bug (raise): streams.errors.is_transient.
-TRANSIENT = (RedisError, OSError, asyncio.TimeoutError)  # the retro and dispositions loops' catch (to move)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import TextIO
 
+from entrywatch.embedded import stop_process
+
 MAX_RESTARTS = 5
 WINDOW_S = 300.0
 
@@ -74,10 +76,4 @@ class Supervisor:
         return True
 
     def stop(self, timeout: float = 20.0) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc, timeout)

@@ -143,9 +143,8 @@ class ListFacts:
             for value, how in facts[2]:
                 mids.setdefault(value, []).append((entity, how))
             if entity.entity_type == "vessel":
-                for scheme, value in entity.identifiers:
-                    if scheme.casefold() == "imo":
-                        imos.setdefault(normalize_identifier(value).removeprefix("IMO"), []).append(entity)
+                for imo in _listed_imos(entity):
+                    imos.setdefault(imo, []).append(entity)
         _ENTITY_FACTS.keep(found)
         return cls(
             {k: tuple(v) for k, v in ids.items()},

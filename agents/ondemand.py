@@ -1,8 +1,8 @@
 """On-demand screening on the worker's web server, against the lists in force (bearer token like /holds;
 answers validate against schemas/api-*.v1.json):
 
-POST /match   one name or a batch (name, kind, country, city): the matches with explanations, as
-              ``entrywatch match`` prints them
+POST /match   one name or a batch (name, kind, country, city, identifiers): the matches with explanations, as
+              ``entrywatch match`` prints them, and the listed entities whose identifiers equal the query's
 POST /screen  one customs entry (customs-entry.v1): the decision record the stream would send, read by the
               same strict decoder; nothing is recorded or sent
 """
@@ -52,7 +52,7 @@ def attach(app: faust.App, rt: Runtime) -> None:
             ctx = await rt.lists.current()
             results: list[dict[str, Any]] = []
             for q in queries:
-                results.append(match_answer(ctx.index, q, top))
+                results.append(match_answer(ctx.index, q, top, ctx.facts))
                 await asyncio.sleep(0)  # let the stream and other requests run between names
             body = {"schema_version": 1, "list_versions": ctx.list_versions, "results": results}
             return self.json(body)

@@ -11,13 +11,15 @@ from typing import Any
 from entrywatch.cli.match import match_json
 from screening.decision import Decision
 from screening.matching import NameIndex
+from screening.rules.engine import ListFacts, normalize_identifier
 from screening.suppression import Suppression, apply_suppressions
 from streams.codecs import decision_record
 
 MAX_BATCH = 100  # names in one POST /match
 MAX_TOP = 20
 MAX_NAME = 2000
-_QUERY_KEYS = frozenset({"name", "kind", "country", "city"})
+MAX_IDENTIFIERS = 20
+_QUERY_KEYS = frozenset({"name", "kind", "country", "city", "identifiers"})
 
 
 class MatchRequestError(ValueError):
@@ -32,10 +34,14 @@ class NameQuery:
     kind: str | None
     country: str | None
     city: str | None
+    identifiers: tuple[str, ...] = ()  # registration, tax, IMO ... numbers, as "scheme:value" or the value
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in (("name", self.name), ("kind", self.kind), ("country", self.country),
-                                  ("city", self.city)) if v is not None}  # fmt: skip
+        out: dict[str, Any] = {k: v for k, v in (("name", self.name), ("kind", self.kind), ("country", self.country),
+                                                 ("city", self.city)) if v is not None}  # fmt: skip
+        if self.identifiers:
+            out["identifiers"] = list(self.identifiers)
+        return out
 
 
 def _opt_str(obj: Mapping[str, Any], key: str, path: str) -> str | None:
@@ -57,7 +63,16 @@ def parse_query(obj: Any, path: str) -> NameQuery:
     kind = obj.get("kind")
     if kind not in (None, "company", "person"):
         raise MatchRequestError(f"{path}.kind", "expected company, person or null")
-    return NameQuery(name, kind, _opt_str(obj, "country", path), _opt_str(obj, "city", path))
+    ids = obj.get("identifiers", [])
+    if (
+        not isinstance(ids, list)
+        or len(ids) > MAX_IDENTIFIERS
+        or not all(isinstance(x, str) and x.strip() and len(x) <= 200 for x in ids)
+    ):
+        raise MatchRequestError(
+            f"{path}.identifiers", f"expected an array of at most {MAX_IDENTIFIERS} non-empty strings ('scheme:value')"
+        )
+    return NameQuery(name, kind, _opt_str(obj, "country", path), _opt_str(obj, "city", path), tuple(ids))
 
 
 def parse_match_request(body: Any) -> tuple[list[NameQuery], int]:
@@ -81,10 +96,27 @@ def parse_match_request(body: Any) -> tuple[list[NameQuery], int]:
     return [parse_query({k: v for k, v in body.items() if k != "top"}, "$")], top
 
 
-def match_answer(index: NameIndex, q: NameQuery, top: int) -> dict[str, Any]:
-    """One query's answer, as ``entrywatch match`` prints it."""
+def identifier_value(identifier: str) -> str:
+    """``scheme:value`` or a bare value -> the value as the lists' identifiers are indexed (the rules'
+    normalisation: letters and digits, upper case)."""
+    _scheme, sep, value = identifier.partition(":")
+    return normalize_identifier(value if sep else identifier)
+
+
+def match_answer(index: NameIndex, q: NameQuery, top: int, facts: ListFacts | None = None) -> dict[str, Any]:
+    """One query's answer, as ``entrywatch match`` prints it; with ``facts``, also the listed entities whose
+    published identifiers equal one of the query's (strong evidence on its own, whatever the name)."""
     matches = index.search(q.name, kind=q.kind, country=q.country, limit=top, city=q.city)
-    return {"query": q.to_json(), "matches": [match_json(m) for m in matches]}
+    out: dict[str, Any] = {"query": q.to_json(), "matches": [match_json(m) for m in matches]}
+    if q.identifiers:
+        hits: list[dict[str, Any]] = []
+        for identifier in q.identifiers:
+            value = identifier_value(identifier)
+            for entity in facts.by_identifier.get(value, ()) if facts is not None and value else ():
+                hits.append({"identifier": identifier, "entity_id": entity.id, "source": entity.source,
+                             "listed_name": entity.primary_name, "list_version": entity.list_version})  # fmt: skip
+        out["identifier_matches"] = hits
+    return out
 
 
 def screen_record(

@@ -57,3 +57,21 @@ def test_screen_record_is_the_streams_record(skeleton_context: ScreeningContext)
     assert record == decision_record(decision, "2026-12-04T10:00:00.000Z")
     assert record["decision"] == "HOLD" and "supersedes" not in record
     assert_valid("hold-alert.v1.json", record)
+
+
+def test_an_identifier_equal_to_a_listed_one_is_reported_whatever_the_name(lists_dir: Any) -> None:
+    from entrywatch.cli.screen import context_from_paths
+
+    ctx = context_from_paths([str(lists_dir / "ofac" / "non-sdn-2025-12-19")])  # BANK OF KUNLUN: SWIFT CKLBCNBJ
+    body = {"name": "Some Other Name Trading", "identifiers": ["swift_bic:cklb-cnbj", "tax:000"], "top": 1}
+    assert_valid("api-match-request.v1.json", body)
+    [q], top = parse_match_request(body)
+    assert q.identifiers == ("swift_bic:cklb-cnbj", "tax:000")
+    answer = match_answer(ctx.index, q, top, ctx.facts)
+    assert [(h["identifier"], h["entity_id"]) for h in answer["identifier_matches"]] == [
+        ("swift_bic:cklb-cnbj", "ofac_cons:15268")
+    ]
+    assert answer["query"]["identifiers"] == ["swift_bic:cklb-cnbj", "tax:000"]
+    assert_valid("api-match-response.v1.json", {"schema_version": 1, "list_versions": {}, "results": [answer]})
+    with pytest.raises(MatchRequestError, match="identifiers"):
+        parse_match_request({"name": "x", "identifiers": "CKLBCNBJ"})

@@ -13,8 +13,17 @@ from typing import Any, Literal
 
 from screening.decision import set_fields
 
-Outcome = Literal["false_positive", "confirmed", "released", "excluded", "exported", "seized", "escalated"]
-OUTCOMES: tuple[str, ...] = ("false_positive", "confirmed", "released", "excluded", "exported", "seized", "escalated")
+Outcome = Literal["false_positive", "confirmed", "released", "excluded", "exported", "destroyed", "seized", "escalated"]
+OUTCOMES: tuple[str, ...] = (
+    "false_positive",
+    "confirmed",
+    "released",
+    "excluded",
+    "exported",
+    "destroyed",
+    "seized",
+    "escalated",
+)
 # Outcomes that say the listed party really is the entity: they lift a suppression of the same hit.
 CONFIRMING: frozenset[str] = frozenset({"confirmed", "seized"})
 _ALERT_ID = re.compile(r"^ew-[0-9a-f]{32}$")

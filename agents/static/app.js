@@ -62,6 +62,7 @@ const OUTCOMES = [
   ["released", "released"],
   ["excluded", "excluded"],
   ["exported", "exported"],
+  ["destroyed", "destroyed (under CBP supervision)"],
   ["seized", "seized"],
   ["escalated", "escalated (stays in the queue)"],
 ];

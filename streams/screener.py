@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from screening.screen import ScreeningContext
 from streams.codecs import ErrorKind, Rejected
 from streams.contract import audited_outputs
 from streams.errors import retry
@@ -41,7 +42,7 @@ class Screener:
         self.settings = rt.settings
         self.health = rt.screen_health
         self._send = send
-        self._ctx: Any = None  # the screening context of the latest batch
+        self._ctx: ScreeningContext | None = None  # the screening context of the latest batch
 
     async def answer(self, batch: Sequence[Inbound], stages: dict[str, float] | None = None) -> list[Outbound]:
         """Exactly one delivered record per message of ``batch``, in order (a record whose delivery was
@@ -63,7 +64,7 @@ class Screener:
             return out
 
     async def _answer(
-        self, batch: Sequence[Inbound], ctx: Any, fps: dict[str, str], stages: dict[str, float] | None
+        self, batch: Sequence[Inbound], ctx: ScreeningContext, fps: dict[str, str], stages: dict[str, float] | None
     ) -> list[Outbound]:
         screened: list[Screened] = []
         for i in range(0, len(batch), SLICE):
@@ -78,7 +79,7 @@ class Screener:
             stages["send"] = stages.get("send", 0.0) + time.perf_counter() - sending
         return records
 
-    async def _answer_one(self, msg: Inbound, ctx: Any, fps: dict[str, str]) -> Outbound:
+    async def _answer_one(self, msg: Inbound, ctx: ScreeningContext, fps: dict[str, str]) -> Outbound:
         try:
             [record] = await self._answer([msg], ctx, fps, None)
             return record
@@ -118,7 +119,7 @@ class Screener:
         except Exception:
             log.exception("counting a delivered batch failed")
 
-    async def _pull_shared_names(self, ctx: Any) -> None:
+    async def _pull_shared_names(self, ctx: ScreeningContext) -> None:
         # other workers' name searches for these lists, before this batch searches them again (optional)
         try:
             self.rt.metrics.shared_names.labels("adopted").inc(await self.rt.names.pull(ctx))

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from entrywatch.cli.match import match_json
 from screening.decision import Decision
 from screening.matching import NameIndex
 from screening.rules.engine import ListFacts, normalize_identifier
@@ -107,7 +106,7 @@ def match_answer(index: NameIndex, q: NameQuery, top: int, facts: ListFacts | No
     """One query's answer, as ``entrywatch match`` prints it; with ``facts``, also the listed entities whose
     published identifiers equal one of the query's (strong evidence on its own, whatever the name)."""
     matches = index.search(q.name, kind=q.kind, country=q.country, limit=top, city=q.city)
-    out: dict[str, Any] = {"query": q.to_json(), "matches": [match_json(m) for m in matches]}
+    out: dict[str, Any] = {"query": q.to_json(), "matches": [m.to_json() for m in matches]}
     if q.identifiers:
         hits: list[dict[str, Any]] = []
         for identifier in q.identifiers:

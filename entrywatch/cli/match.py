@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from entrywatch.cli.screen import add_lists_argument, add_url_argument
 from screening.lists.loader import load_paths
-from screening.matching import Match, NameIndex, Thresholds, compare
+from screening.matching import NameIndex, Thresholds, compare
 
 
 def add_threshold_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,16 +25,6 @@ def thresholds_from(args: argparse.Namespace) -> Thresholds:
 def index_from_paths(paths: list[str], thresholds: Thresholds) -> NameIndex:
     snapshots, _skipped = load_paths(paths)
     return NameIndex([e for s in snapshots for e in s.entities], thresholds)
-
-
-def match_json(m: Match) -> dict[str, Any]:
-    return {
-        "entity_id": m.entity.id,
-        "source": m.entity.source,
-        "matched_name": m.name.value,
-        "score": round(m.score, 4),
-        "explain": m.explain,
-    }
 
 
 def _read(lines: IO[str], out: IO[str]) -> list[tuple[int, dict[str, Any] | None]]:
@@ -76,7 +66,7 @@ def match_stream(index: NameIndex, lines: IO[str], out: IO[str], top: int) -> in
             bad += 1
             out.write(json.dumps({"error": str(exc), "line": n}) + "\n")
             continue
-        out.write(json.dumps({"query": obj, "matches": [match_json(m) for m in matches]}, ensure_ascii=False))
+        out.write(json.dumps({"query": obj, "matches": [m.to_json() for m in matches]}, ensure_ascii=False))
         out.write("\n")
     out.flush()
     return bad

@@ -114,6 +114,16 @@ class Match:
     score: float
     explain: dict[str, Any]
 
+    def to_json(self) -> dict[str, Any]:
+        """As ``entrywatch match`` prints it and ``POST /match`` answers it."""
+        return {
+            "entity_id": self.entity.id,
+            "source": self.entity.source,
+            "matched_name": self.name.value,
+            "score": round(self.score, 4),
+            "explain": self.explain,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Query:

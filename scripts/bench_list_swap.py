@@ -128,12 +128,11 @@ def one_round(settings: Settings, web: str, live: ListSnapshot, timeout: float) 
 async def reload_steps(settings: Settings, changed: ListSnapshot) -> dict[str, dict[str, float]]:
     """The steps of a worker's reload, timed apart: the first load of a process, then a reload after
     ``changed`` went live (stored under its own version, then the previous live version restored)."""
-    from screening.matching import Thresholds
     from screening.screen import ScreeningContext
     from screening.suppression import fingerprints
     from streams.gc_control import freeze_heap
 
-    thresholds = Thresholds(hold=settings.hold_threshold, review=settings.review_threshold)
+    thresholds = settings.thresholds()
     out: dict[str, dict[str, float]] = {}
     client = async_redis(settings)
     try:

@@ -191,7 +191,7 @@ class Runtime:
         return AuditStore(self.redis, self.settings.redis_key_prefix, self.settings.audit_retention_days)
 
     def thresholds(self) -> Thresholds:
-        return Thresholds(hold=self.settings.hold_threshold, review=self.settings.review_threshold)
+        return self.settings.thresholds()
 
     async def reload_lists(self, *, force: bool = False) -> bool:
         """Load the live versions from Redis and swap them in if they differ. Returns True on a swap."""

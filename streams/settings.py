@@ -194,6 +194,10 @@ class Settings(BaseSettings):
         """Read the environment (and overrides) once, at the entry point."""
         return cls(**overrides)  # type: ignore[arg-type]
 
+    def thresholds(self) -> Thresholds:
+        """The matcher's HOLD and REVIEW thresholds set here."""
+        return Thresholds(hold=self.hold_threshold, review=self.review_threshold)
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 

@@ -53,14 +53,13 @@ async def _rescreen(
 ) -> dict[str, Any]:
     """Screen the stored entry against the live lists, with the suppressions in force; compared to ``record``."""
     from screening.entry import parse_entry
-    from screening.matching import Thresholds
     from screening.screen import ScreeningContext, screen_entry
     from screening.suppression import apply_suppressions, decision_keys, fingerprints
     from streams.codecs import now_iso
     from streams.pipeline import decision_record
 
     versions, entities = await AsyncListStore(client, Keys(settings.redis_key_prefix)).load_live()
-    thresholds = Thresholds(hold=settings.hold_threshold, review=settings.review_threshold)
+    thresholds = settings.thresholds()
     ctx = await asyncio.to_thread(ScreeningContext.from_entities, entities, versions, thresholds=thresholds)
     fps = fingerprints(entities)
     decision = screen_entry(parse_entry(json.loads(stored)), ctx)

@@ -111,7 +111,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
             print(f"entrywatch: {exc}", file=sys.stderr)
             return 2
         return 0
-    thresholds = Thresholds(hold=settings.hold_threshold, review=settings.review_threshold)
+    thresholds = settings.thresholds()
     ctx = context_from_paths(args.lists, thresholds=thresholds)
     screen_stream(ctx, sys.stdin.buffer, sys.stdout.buffer, settings.max_message_bytes)
     return 0

@@ -34,6 +34,15 @@ def _s(v: bytes | str) -> str:
     return v.decode() if isinstance(v, bytes) else v
 
 
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it is larger than ``limit`` bytes (by Content-Length, or as read)."""
+    length = getattr(request, "content_length", None)
+    if length is not None and length > limit:
+        return None
+    raw: bytes = await request.read()
+    return raw if len(raw) <= limit else None
+
+
 class BadParameter(ValueError):
     """A query parameter that cannot be read: the message names it and the form it takes (answered as 400)."""
 

@@ -22,7 +22,7 @@ from typing import Any
 import faust
 from faust.web import Request, Response, View
 
-from agents.api import BadParameter, _param
+from agents.api import BadParameter, _param, read_body
 from agents.screen import raw_topic
 from entrywatch.audit import compact_json
 from entrywatch.desk import RequestError, check_scope, disposition_from_request, item_view, screened_ms
@@ -212,11 +212,8 @@ def attach(app: faust.App, rt: Runtime) -> None:
     class DispositionsView(View):
         @write_protected(s)
         async def post(self, request: Request) -> Response:
-            length = request.content_length
-            if length is not None and length > MAX_BODY_BYTES:
-                return self.json({"error": f"body: larger than {MAX_BODY_BYTES} bytes"}, status=413)
-            raw = await request.read()
-            if len(raw) > MAX_BODY_BYTES:
+            raw = await read_body(request, MAX_BODY_BYTES)
+            if raw is None:
                 return self.json({"error": f"body: larger than {MAX_BODY_BYTES} bytes"}, status=413)
             try:
                 d = disposition_from_request(loads(raw), now_iso())

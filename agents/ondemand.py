@@ -15,6 +15,7 @@ from typing import Any
 import faust
 from faust.web import Request, Response, View
 
+from agents.api import read_body
 from entrywatch.ondemand import MatchRequestError, match_answer, parse_match_request, screen_record
 from screening.screen import screen_entry
 from screening.suppression import decision_keys
@@ -25,14 +26,6 @@ from streams.webauth import protected
 MAX_MATCH_BODY = 256 * 1024
 
 
-async def _body(request: Request, limit: int) -> bytes | None:
-    length = getattr(request, "content_length", None)
-    if length is not None and length > limit:
-        return None
-    raw: bytes = await request.read()
-    return raw if len(raw) <= limit else None
-
-
 def attach(app: faust.App, rt: Runtime) -> None:
     s = rt.settings
 
@@ -40,7 +33,7 @@ def attach(app: faust.App, rt: Runtime) -> None:
     class MatchView(View):
         @protected(s)
         async def post(self, request: Request) -> Response:
-            raw = await _body(request, MAX_MATCH_BODY)
+            raw = await read_body(request, MAX_MATCH_BODY)
             if raw is None:
                 return self.json({"error": f"body: larger than {MAX_MATCH_BODY} bytes"}, status=413)
             try:
@@ -61,7 +54,7 @@ def attach(app: faust.App, rt: Runtime) -> None:
     class ScreenView(View):
         @protected(s)
         async def post(self, request: Request) -> Response:
-            raw = await _body(request, s.max_message_bytes)
+            raw = await read_body(request, s.max_message_bytes)
             if raw is None:
                 return self.json({"error": f"body: larger than {s.max_message_bytes} bytes"}, status=413)
             entry = decode_entry(raw, s.max_message_bytes)

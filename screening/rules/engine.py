@@ -361,8 +361,7 @@ def _list_match(
     elif code == WRO_HOLD:
         code, scope = _wro_reason(b.entry, subject, entity, rules)
         evidence.update(scope)
-    if entity.programs:
-        evidence["programs"] = list(entity.programs)
+    evidence.update(_listing(entity))
     if entity.flags:
         evidence["flags"] = list(entity.flags)
     if entity.section:
@@ -564,11 +563,7 @@ def _vessel(b: _Builder, transport: Transport, search: SearchFn, hold: float, fa
             continue
         if b.rules.decisions.list_code(entity.source, entity.list_name, b.entry.direction) is None:
             continue
-        evidence: dict[str, Any] = {
-            "explain": match.explain,
-            "name_strength": match.name.strength,
-            **_scores(match),
-        }
+        evidence: dict[str, Any] = _name_evidence(match)
         listed = _listed_imos(entity)
         conflict = bool(imo and listed and imo not in listed)
         if imo and listed:
@@ -612,9 +607,7 @@ def _carrier(b: _Builder, transport: Transport, search: SearchFn, hold: float) -
             matched_name=match.name.value,
             score=match.score,
             evidence={
-                "explain": match.explain,
-                "name_strength": match.name.strength,
-                **_scores(match),
+                **_name_evidence(match),
                 "list_code": list_code,
                 **({"carrier_scac": transport.carrier_scac} if transport.carrier_scac else {}),
                 **_listing(entity),
@@ -622,12 +615,14 @@ def _carrier(b: _Builder, transport: Transport, search: SearchFn, hold: float) -
         )
 
 
-def _scores(match: Match) -> dict[str, Any]:
-    """The name score and each adjustment apart (the reason's ``score`` is their clipped sum)."""
+def _name_evidence(match: Match) -> dict[str, Any]:
+    """A name match's evidence: the matcher's explanation, the listed name's strength, and the name score
+    and each adjustment apart (the reason's ``score`` is their clipped sum)."""
     explain = match.explain
-    if "name_score" not in explain:
-        return {}
-    return {"name_score": explain["name_score"], "adjustments": dict(explain.get("adjustments", {}))}
+    out: dict[str, Any] = {"explain": explain, "name_strength": match.name.strength}
+    if "name_score" in explain:
+        out.update(name_score=explain["name_score"], adjustments=dict(explain.get("adjustments", {})))
+    return out
 
 
 def _listing(entity: Entity) -> dict[str, Any]:
@@ -690,7 +685,7 @@ def evaluate(
                 match.name.value,
                 match.score,
                 hold,
-                {"explain": match.explain, "name_strength": match.name.strength, **_scores(match)},
+                _name_evidence(match),
             )
         if subject.registration_id:
             for entity in facts.by_identifier.get(normalize_identifier(subject.registration_id), ()):

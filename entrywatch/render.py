@@ -18,6 +18,14 @@ def decision_line(record: dict[str, Any], colour: bool = False) -> str:
     if not reasons:
         return f"{head} {entry}: no listed party"
     top = reasons[0]
+    others = sorted({str(r.get("code")) for r in reasons[1:]} - {str(top.get("code"))})
+    more = (
+        f" (+{len(reasons) - 1} more: {', '.join(others)})"
+        if others
+        else (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else "")
+    )
+    if top.get("party_role") is None and not top.get("party_name"):  # about the entry itself (NOTHING_TO_SCREEN)
+        return f"{head} {entry}: {top.get('code')} ({top.get('list')!s}){more}"
     where = top.get("party_role") or "?"
     if top.get("line_number") is not None:
         where += f" (line {top['line_number']}, tier {top.get('tier')})"
@@ -25,11 +33,5 @@ def decision_line(record: dict[str, Any], colour: bool = False) -> str:
     score = f" score {top['score']:.2f}" if isinstance(top.get("score"), int | float) else ""
     listed = (
         f"{top.get('matched_name')!s} on {top.get('list')!s}" if top.get("matched_name") else str(top.get("list") or "")
-    )
-    others = sorted({str(r.get("code")) for r in reasons[1:]} - {str(top.get("code"))})
-    more = (
-        f" (+{len(reasons) - 1} more: {', '.join(others)})"
-        if others
-        else (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else "")
     )
     return f"{head} {entry}: {top.get('code')} {where} {party!r} ~ {listed}{score}{more}"

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import redis
 from confluent_kafka import Producer
 
-from entrywatch.store import Keys, ListOlderThanLive, ListRefused, LoadResult, rollback, save_snapshot
 from screening.entities import ListSnapshot
 from screening.lists.loader import Skipped, load
+from stores.keys import Keys
+from stores.lists import ListOlderThanLive, ListRefused, LoadResult, rollback, save_snapshot
 from streams import topics
 from streams.kafka import producer_config
 from streams.security import sync_redis

@@ -29,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis.asyncio as aioredis
 
-from entrywatch.audit import AuditStore
 from entrywatch.bench.generate import EntryGenerator
 from entrywatch.embedded import start_redis
 from screening.lists.loader import load
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
+from stores.audit import AuditStore
 from streams.codecs import decode_entry
 from streams.contract import Pending, finalize
 

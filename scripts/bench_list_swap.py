@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from entrywatch.listops import announce, list_event, redis_client  # noqa: E402
-from entrywatch.store import AsyncListStore, Keys, LoadResult, save_snapshot  # noqa: E402
 from screening.entities import Entity, EntityName, ListSnapshot  # noqa: E402
+from stores.keys import Keys  # noqa: E402
+from stores.lists import AsyncListStore, LoadResult, save_snapshot  # noqa: E402
 from streams.security import async_redis  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 

@@ -21,9 +21,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "unit"))
 
 from entrywatch.embedded import start_redis  # noqa: E402
-from entrywatch.store import Keys, save_snapshot  # noqa: E402
 from screening.lists import ofac_sdn  # noqa: E402
 from screening.lists.loader import load  # noqa: E402
+from stores.keys import Keys  # noqa: E402
+from stores.lists import save_snapshot  # noqa: E402
 
 
 def used_memory(r: redis.Redis) -> int:

@@ -13,11 +13,12 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from entrywatch.audit import AuditStore
 from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.render import decision_line
-from entrywatch.store import AsyncListStore, Keys
 from screening.history import HistoryItem, compare, latest
+from stores.audit import AuditStore
+from stores.keys import Keys
+from stores.lists import AsyncListStore
 from streams.security import async_redis
 from streams.settings import Settings
 

@@ -8,10 +8,11 @@ import sys
 
 from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.cli.fetch import register_fetch
-from entrywatch.freshness import format_age
 from entrywatch.listops import parse_paths, redis_client, rollback_list, store_snapshots
 from entrywatch.progress import Progress
-from entrywatch.store import Keys, ListRefused, status
+from screening.freshness import format_age
+from stores.keys import Keys
+from stores.lists import ListRefused, status
 
 
 def cmd_load(args: argparse.Namespace) -> int:

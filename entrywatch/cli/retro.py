@@ -13,16 +13,16 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from entrywatch.audit import AuditStore
 from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.paths import DEFAULT_LISTS
-from entrywatch.retro import RetroStats, retro_scan
 from screening.entities import Entity, EntityName
 from screening.entry import Entry
 from screening.lists.loader import load_paths
 from screening.retro import changed_entities, list_update_decision
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
+from stores.entries import EntryStore
+from streams.retro import RetroStats, retro_scan
 
 WORDS = (
     "golden",
@@ -95,9 +95,9 @@ def synthetic_entry(i: int, rng: random.Random, hit: bool) -> dict[str, Any]:
 
 async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: int) -> dict[str, Any]:
     client = aioredis.Redis.from_url(redis_url, socket_timeout=60)
-    audit = AuditStore(client, prefix=f"bench{seed}", retention_days=400)
+    entries = EntryStore(client, prefix=f"bench{seed}", retention_days=400)
     try:
-        await client.delete(audit.keys.entries_data, audit.keys.entries_time)
+        await client.delete(entries.keys.entries_data, entries.keys.entries_time)
         rng = random.Random(seed)
         now = time.time()
         rows = []
@@ -105,10 +105,10 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
             raw = json.dumps(synthetic_entry(i, rng, rng.random() < hit_rate)).encode()
             rows.append((f"BENCH-{i:07d}", raw, now - rng.random() * 86400 * 20))
         t0 = time.perf_counter()
-        await audit.store_entries(rows)
+        await entries.store_entries(rows)
         store_s = time.perf_counter() - t0
-        memory = (await client.memory_usage(audit.keys.entries_data) or 0) + (
-            await client.memory_usage(audit.keys.entries_time) or 0
+        memory = (await client.memory_usage(entries.keys.entries_data) or 0) + (
+            await client.memory_usage(entries.keys.entries_time) or 0
         )
 
         snaps, _ = load_paths([str(DEFAULT_LISTS)])
@@ -134,7 +134,9 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
             decisions = [list_update_decision(screen_entry(e, full_ctx), changed_ids, trigger) for _r, e in hits]
             return sum(1 for d in decisions if d is not None)
 
-        stats = await retro_scan(audit, delta_ctx, now - 30 * 86400, page_size, on_hits, RetroStats("uflpa", "bench-2"))
+        stats = await retro_scan(
+            entries, delta_ctx, now - 30 * 86400, page_size, on_hits, RetroStats("uflpa", "bench-2")
+        )
         return {
             "entries": n,
             "stored_bytes_redis": memory,
@@ -149,7 +151,7 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
             "page_size": page_size,
         }
     finally:
-        await client.delete(audit.keys.entries_data, audit.keys.entries_time)
+        await client.delete(entries.keys.entries_data, entries.keys.entries_time)
         await client.aclose()
 
 

@@ -15,11 +15,12 @@ import fakeredis
 import pytest
 import redis.asyncio as aioredis
 
-from entrywatch.audit import HISTORY_READ, AuditStore, AuditWrite, BatchState, batch_state, compress, epoch
 from entrywatch.embedded import Service, start_redis
 from screening.entry import parse_entry
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import Suppression, fingerprints
+from stores.audit import HISTORY_READ, AuditStore, AuditWrite, BatchState, batch_state, epoch
+from stores.entries import EntryStore, compress
 from streams.contract import Pending, finalize
 
 pytestmark = pytest.mark.integration
@@ -185,9 +186,11 @@ async def test_script_writes_what_the_pipeline_wrote(
         assert await new.entry(n) == await old.entry(n)
     assert await new.holds_page(0, 0, 100) == await old.holds_page(0, 0, 100)
     assert await new.latest_records(numbers) == await old.latest_records(numbers)
-    assert await new.stored_entries(0, 0, 100) == await old.stored_entries(0, 0, 100)
+    new_entries, old_entries = EntryStore(client, "new", 400), EntryStore(client, "old", 400)
+    assert await new_entries.stored_entries(0, 0, 100) == await old_entries.stored_entries(0, 0, 100)
     assert await new.alert_fingerprints(alerts) == await old.alert_fingerprints(alerts)
-    assert await new.prune_entries(now=NOW + 401 * 86_400) == await old.prune_entries(now=NOW + 401 * 86_400) > 0
+    later = NOW + 401 * 86_400
+    assert await new_entries.prune_entries(now=later) == await old_entries.prune_entries(now=later) > 0
 
 
 async def test_large_batch_and_many_suppression_keys(client: aioredis.Redis) -> None:
@@ -228,7 +231,7 @@ async def test_entries_stored_at_any_zlib_level_read(client: aioredis.Redis) -> 
         await client.hset(audit.keys.entries_data, f"Z-{level}", zlib.compress(raw, level))
         await client.zadd(audit.keys.entries_time, {f"Z-{level}": time.time()})
         assert (await audit.entry(f"Z-{level}"))[2] == raw
-    assert [b for _n, b in await audit.stored_entries(0, 0, 10)] == [raw] * 3
+    assert [b for _n, b in await EntryStore(client, "lv", 400).stored_entries(0, 0, 10)] == [raw] * 3
     assert zlib.decompress(compress(raw)) == raw
 
 

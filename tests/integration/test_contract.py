@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from entrywatch.listops import announce, list_event, redis_client
-from entrywatch.store import Keys, save_snapshot
 from screening.entities import Entity, EntityName, ListSnapshot
 from screening.lists.loader import load_paths
+from stores.keys import Keys
+from stores.lists import save_snapshot
 from tests.conftest import LISTS, assert_valid
 from tests.integration.conftest import Stack, Worker, collect
 

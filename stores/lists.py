@@ -1,11 +1,8 @@
 """Entity lists in Redis: every version under its own keys, a live pointer switched atomically.
 
-Key layout (prefix ``ew`` by default):
-  {p}:lists:sources                   SET of source names
-  {p}:list:{source}:live              STRING: the live version
-  {p}:list:{source}:versions          LIST: versions kept, in load order, newest load first
-  {p}:list:{source}:{version}:meta    HASH: entities, names, published, checksum, loaded_at
-  {p}:list:{source}:{version}:ents    HASH: entity id -> entity JSON
+Keys (``stores.keys``): ``{p}:lists:sources`` (SET of source names), ``{p}:list:{source}:live`` (the live
+version), ``{p}:list:{source}:versions`` (versions kept, newest load first), and per version
+``{p}:list:{source}:{version}:meta`` and ``:ents`` (entity id -> entity JSON).
 
 A load first passes the guards (:func:`check_snapshot`: not empty; unless forced, no shrink beyond
 ``max_shrink`` and not published before the live version), then writes the version's keys completely,
@@ -25,10 +22,11 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
-from entrywatch.freshness import published_age_s, published_before
 from screening import entity_codec
 from screening.carry import CarryOver
 from screening.entities import Entity, ListSnapshot
+from screening.freshness import published_age_s, published_before
+from stores.keys import Keys
 
 CHUNK = 1000
 
@@ -39,27 +37,6 @@ class ListRefused(ValueError):
 
 class ListOlderThanLive(ListRefused):
     """A version published before the live one (e.g. a stale mirror, or an old file loaded by mistake)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Keys:
-    prefix: str = "ew"
-
-    @property
-    def sources(self) -> str:
-        return f"{self.prefix}:lists:sources"
-
-    def live(self, source: str) -> str:
-        return f"{self.prefix}:list:{source}:live"
-
-    def versions(self, source: str) -> str:
-        return f"{self.prefix}:list:{source}:versions"
-
-    def meta(self, source: str, version: str) -> str:
-        return f"{self.prefix}:list:{source}:{version}:meta"
-
-    def ents(self, source: str, version: str) -> str:
-        return f"{self.prefix}:list:{source}:{version}:ents"
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,12 +311,18 @@ class AsyncListStore:
         return versions, entities
 
     async def version_meta(self, versions: dict[str, str]) -> dict[str, dict[str, str]]:
-        """Source -> the meta hash (entities, names, published, checksum, loaded_at) of the given version."""
-        out: dict[str, dict[str, str]] = {}
+        """Source -> the meta hash (entities, names, published, checksum, loaded_at) of the given version
+        (one pipelined read)."""
+        if not versions:
+            return {}
+        pipe = self.r.pipeline(transaction=False)
         for source, version in versions.items():
-            raw = await self.r.hgetall(self.keys.meta(source, version))
-            out[source] = {_text(k) or "": _text(v) or "" for k, v in raw.items()}
-        return out
+            pipe.hgetall(self.keys.meta(source, version))
+        metas = await pipe.execute()
+        return {
+            source: {_text(k) or "": _text(v) or "" for k, v in raw.items()}
+            for source, raw in zip(versions, metas, strict=True)
+        }
 
     async def ping(self) -> bool:
         return bool(await self.r.ping())

@@ -9,10 +9,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from entrywatch.audit import epoch
 from screening.disposition import OUTCOMES, Disposition, DispositionError, parse_disposition
 from screening.list_names import list_name, reason_source
 from screening.queue import OpenItem
+from stores.audit import epoch
 from streams.activity import entry_href, segments
 
 REQUEST_KEYS = frozenset(

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from entrywatch.audit import AuditStore
 from screening.disposition import CONFIRMING, Disposition, DispositionError, parse_disposition
 from screening.suppression import Suppression, keys_for_disposition
+from stores.audit import AuditStore
 from streams.codecs import JSONRefused, Rejected, loads, now_iso
 
 log = logging.getLogger(__name__)

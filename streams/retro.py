@@ -5,7 +5,7 @@ screened in a thread against an index of only the new/changed entities) and hand
 to ``on_hits``. The worker's retro agent and the benchmark command (``entrywatch retro bench``) both use it.
 
 ``retro_jobs`` says which retro-screens the lists in force still owe, from the retro baseline kept in
-Redis (see ``entrywatch.audit``): a version loaded while no worker ran, or whose scan no worker finished,
+Redis (see ``stores.retro``): a version loaded while no worker ran, or whose scan no worker finished,
 is re-screened when a worker next starts or checks, not only when a running worker swaps it in.
 """
 
@@ -18,12 +18,13 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from entrywatch.audit import AuditStore
-from entrywatch.store import AsyncListStore
 from screening.entry import Entry
 from screening.retro import retro_plan, source_fingerprints
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
+from stores.entries import EntryStore
+from stores.lists import AsyncListStore
+from stores.retro import RetroStore
 from streams.codecs import Rejected, decode_entry
 from streams.runtime import ListChange, ListState
 
@@ -57,7 +58,7 @@ def hits_in_page(page: Sequence[tuple[str, bytes]], delta: ScreeningContext) -> 
 
 
 async def retro_scan(
-    audit: AuditStore,
+    entries: EntryStore,
     delta: ScreeningContext,
     since: float,
     page_size: int,
@@ -72,7 +73,7 @@ async def retro_scan(
     while True:
 
         async def read(skip: int = skip) -> list[tuple[str, bytes]]:
-            return await audit.stored_entries(since, skip, page_size)
+            return await entries.stored_entries(since, skip, page_size)
 
         page: list[tuple[str, bytes]] = await retry(read) if retry else await read()  # type: ignore[assignment]
         if not page:
@@ -87,7 +88,7 @@ async def retro_scan(
     return stats
 
 
-async def retro_jobs(audit: AuditStore, store: AsyncListStore, lists: ListState) -> dict[str, ListChange]:
+async def retro_jobs(retro: RetroStore, store: AsyncListStore, lists: ListState) -> dict[str, ListChange]:
     """Source -> the change its retro-screen covers (the source's baseline version to the version in
     force), for each source whose version in force is not its baseline. Records the first baseline (the
     versions in force, nothing to re-screen) when there is none."""
@@ -95,28 +96,28 @@ async def retro_jobs(audit: AuditStore, store: AsyncListStore, lists: ListState)
         return {}
     current = lists.change_to_current({}, {})  # taken at once: a swap during the reads below changes nothing
     for _ in range(3):
-        plan = retro_plan(await audit.retro_baselines(), current.new_versions)
+        plan = retro_plan(await retro.retro_baselines(), current.new_versions)
         if not plan.record_baseline:
             break
         by_source = {
             s: source_fingerprints(current.new_entities, current.new_fingerprints, s) for s in current.new_versions
         }
-        if await audit.record_retro_baselines(current.new_versions, by_source):
+        if await retro.record_retro_baselines(current.new_versions, by_source):
             log.info("retro baseline recorded (first load, nothing to re-screen): %s", current.new_versions)
             return {}
     jobs: dict[str, ListChange] = {}
     for source, base in plan.jobs.items():
-        old_fps = {} if base is None else await baseline_fingerprints(audit, store, source, base)
+        old_fps = {} if base is None else await baseline_fingerprints(retro, store, source, base)
         old_versions = {} if base is None else {source: base}
         jobs[source] = dataclasses.replace(current, old_versions=old_versions, old_fingerprints=old_fps)
     return jobs
 
 
-async def baseline_fingerprints(audit: AuditStore, store: AsyncListStore, source: str, version: str) -> dict[str, str]:
+async def baseline_fingerprints(retro: RetroStore, store: AsyncListStore, source: str, version: str) -> dict[str, str]:
     """The fingerprints of a baseline version: those kept with the baseline, else computed from the
     version's entities if the store still keeps them, else none (every entity counts as new: the scan
     is wider, never narrower)."""
-    kept = await audit.retro_baseline_fps(source, version)
+    kept = await retro.retro_baseline_fps(source, version)
     if kept is not None:
         return kept
     try:

@@ -13,7 +13,7 @@ import logging
 import time
 from datetime import UTC, date, datetime
 
-from entrywatch.sources import SourcesError, load_sources, stale_after_by_list
+from screening.list_sources import SourcesError, load_sources, stale_after_by_list
 
 log = logging.getLogger(__name__)
 

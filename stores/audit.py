@@ -1,36 +1,23 @@
-"""The audit trail, suppressions and stored entries in Redis (async, for the worker and the CLI).
+"""The audit trail in Redis (async, for the worker and the CLI): each entry's decision history, the alerts
+with the fingerprints of the entities they named, the dispositions, and the holds index (the review queue).
 
-Key layout (prefix ``ew`` by default; every audit key expires after ``audit_retention_days``):
-  {p}:audit:hist:{entry_number}   LIST: the entry's decision records (JSON, with ``supersedes``), oldest first
-  {p}:audit:alert:{alert_id}      STRING: {"record": decision JSON, "fingerprints": {entity id: fingerprint}}
-  {p}:audit:disp:{entry_number}   HASH: disposition id -> disposition JSON
-  {p}:audit:holds                 ZSET: alert id of every HOLD/REVIEW, scored by first screened time (ms);
-                                  with the histories and dispositions, the review queue (``open_items``)
-  {p}:supp                        HASH: suppression key -> Suppression JSON (see screening.suppression)
-  {p}:entries:data                HASH: entry number -> zlib-compressed original entry JSON (latest revision)
-  {p}:entries:time                ZSET: entry number, scored by filed_at (or first seen) in epoch seconds
-  {p}:retro:lock:{source}:{ver}   STRING: lease (SET NX PX, renewed while scanning) of the one worker that
-                                  retro-screens that list version; its value is that worker's token
-  {p}:retro:baseline              HASH: source -> the retro baseline, the version the stored entries were
-                                  last re-screened against (set at the first load, moved when a retro-screen
-                                  of the version then live finishes); a source whose live version differs
-                                  owes a retro-screen from it, whether or not a worker was running at the load
-  {p}:retro:fps:{source}:{ver}    HASH: entity id -> fingerprint of the baseline version's entities (kept
-                                  while it is the baseline: the store prunes old versions' entities)
+Keys (``stores.keys``; every audit key expires after ``audit_retention_days``): ``{p}:audit:hist:{entry}``,
+``{p}:audit:alert:{alert_id}``, ``{p}:audit:disp:{entry}``, ``{p}:audit:holds``.
 
 A batch of the screening agent costs two round trips, each one Lua script call (EVALSHA, reloaded by
 redis-py if the server's script cache was flushed): one read (histories and suppressions of the whole
-batch), one write (audit records, stored entries). Nothing here is called per entry. A script runs
-atomically: Redis serves no other client meanwhile (~20 us of its CPU per entry, so ~10 ms for a batch
-of 500). The scripts name every key they touch in KEYS but build no key themselves; they target one
-Redis, not a Redis Cluster (the keys of a batch hash to many slots).
+batch), one write (audit records, stored entries). Nothing here is called per entry. The two scripts
+touch the suppressions (``stores.suppressions``) and the stored entries (``stores.entries``) too, in the
+formats those modules own, so that a batch stays one round trip each way. A script runs atomically: Redis
+serves no other client meanwhile (~20 us of its CPU per entry, so ~10 ms for a batch of 500). The scripts
+name every key they touch in KEYS but build no key themselves; they target one Redis, not a Redis Cluster
+(the keys of a batch hash to many slots).
 """
 
 from __future__ import annotations
 
 import json
 import time
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,55 +25,16 @@ from typing import Any, TypeVar
 
 import orjson
 import redis.asyncio as aioredis
-from redis.exceptions import WatchError
 
-from entrywatch.store import Keys as ListKeys
 from screening.history import HistoryItem
 from screening.queue import OpenItem, open_item
 from screening.suppression import Suppression
+from stores import suppressions
+from stores.entries import compress, decompress
+from stores.keys import Keys
+from stores.retention import ttl_s
 
 HISTORY_READ = 100  # most recent decisions of an entry read to place a new one
-DAY = 86_400
-
-
-@dataclass(frozen=True, slots=True)
-class AuditKeys:
-    prefix: str = "ew"
-
-    def hist(self, entry_number: str) -> str:
-        return f"{self.prefix}:audit:hist:{entry_number}"
-
-    def alert(self, alert_id: str) -> str:
-        return f"{self.prefix}:audit:alert:{alert_id}"
-
-    def disp(self, entry_number: str) -> str:
-        return f"{self.prefix}:audit:disp:{entry_number}"
-
-    @property
-    def holds(self) -> str:
-        return f"{self.prefix}:audit:holds"
-
-    @property
-    def supp(self) -> str:
-        return f"{self.prefix}:supp"
-
-    @property
-    def entries_data(self) -> str:
-        return f"{self.prefix}:entries:data"
-
-    @property
-    def entries_time(self) -> str:
-        return f"{self.prefix}:entries:time"
-
-    def retro_lock(self, source: str, version: str) -> str:
-        return f"{self.prefix}:retro:lock:{source}:{version}"
-
-    @property
-    def retro_baseline(self) -> str:
-        return f"{self.prefix}:retro:baseline"
-
-    def retro_fps(self, source: str, version: str) -> str:
-        return f"{self.prefix}:retro:fps:{source}:{version}"
 
 
 def compact_json(value: Any) -> bytes:
@@ -96,14 +44,6 @@ def compact_json(value: Any) -> bytes:
         return orjson.dumps(value)
     except orjson.JSONEncodeError:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def compress(raw: bytes) -> bytes:
-    return zlib.compress(raw, 6)
-
-
-def decompress(blob: bytes) -> bytes:
-    return zlib.decompress(blob)
 
 
 _D = TypeVar("_D", float, None)
@@ -162,20 +102,19 @@ def batch_state(numbers: Sequence[str], supp_keys: Sequence[str], results: Seque
     """The histories (one list of records per entry number, in ``numbers`` order) and the suppressions
     (one value or None per key of ``supp_keys``, after them) Redis returned for a batch."""
     histories = {n: [HistoryItem.from_record(json.loads(x)) for x in results[i]] for i, n in enumerate(numbers)}
-    suppressions: dict[str, Suppression] = {}
+    found: dict[str, Suppression] = {}
     if supp_keys:
         for key, raw in zip(supp_keys, results[len(numbers)], strict=True):
             if raw is not None:
-                suppressions[key] = Suppression.from_json(json.loads(raw))
-    return BatchState(histories, suppressions)
+                found[key] = suppressions.decode(raw)
+    return BatchState(histories, found)
 
 
 class AuditStore:
     def __init__(self, client: aioredis.Redis, prefix: str = "ew", retention_days: float = 400.0) -> None:
         self.r = client
-        self.keys = AuditKeys(prefix)
-        self.list_keys = ListKeys(prefix)
-        self.ttl = max(1, int(retention_days * DAY))
+        self.keys = Keys(prefix)
+        self.ttl = ttl_s(retention_days)
         self._read = client.register_script(_READ_BATCH)
         self._write = client.register_script(_WRITE_BATCH)
 
@@ -242,10 +181,7 @@ class AuditStore:
         pipe = self.r.pipeline(transaction=True)
         pipe.hset(self.keys.disp(entry_number), disposition_id, json.dumps(record, ensure_ascii=False))
         pipe.expire(self.keys.disp(entry_number), self.ttl)
-        if suppress:
-            pipe.hset(self.keys.supp, mapping={k: json.dumps(s.to_json()) for k, s in suppress.items()})
-        if lift:
-            pipe.hdel(self.keys.supp, *lift)
+        suppressions.stage_changes(pipe, self.keys, suppress, lift)
         await pipe.execute()
 
     # --- reads for the API and the CLI ----------------------------------------------------------
@@ -344,136 +280,12 @@ class AuditStore:
         """The disposition is recorded (the dispositions agent applied it)."""
         return bool(await self.r.hexists(self.keys.disp(entry_number), disposition_id))
 
-    # --- stored entries (retro-screening) -------------------------------------------------------
-
-    async def stored_entries(self, since: float, skip: int, limit: int) -> list[tuple[str, bytes]]:
-        numbers = await self.r.zrangebyscore(self.keys.entries_time, since, "+inf", start=skip, num=limit)
-        if not numbers:
-            return []
-        blobs = await self.r.hmget(self.keys.entries_data, numbers)
-        return [(_text(n), decompress(b)) for n, b in zip(numbers, blobs, strict=True) if b is not None]
-
-    async def store_entries(self, entries: Sequence[tuple[str, bytes, float]], chunk: int = 1000) -> None:
-        """Store (entry number, original bytes, filed epoch seconds) directly (benchmarks, backfills)."""
-        for i in range(0, len(entries), chunk):
-            part = entries[i : i + chunk]
-            pipe = self.r.pipeline(transaction=False)
-            pipe.hset(self.keys.entries_data, mapping={n: compress(raw) for n, raw, _t in part})
-            pipe.zadd(self.keys.entries_time, {n: t for n, _raw, t in part})
-            await pipe.execute()
-
-    async def count_stored(self, since: float) -> int:
-        return int(await self.r.zcount(self.keys.entries_time, since, "+inf"))
-
-    async def prune_entries(self, now: float | None = None, batch: int = 5000) -> int:
-        """Drop stored entries older than the retention period."""
-        cutoff = (time.time() if now is None else now) - self.ttl
-        removed = 0
-        while True:
-            old = await self.r.zrangebyscore(self.keys.entries_time, "-inf", cutoff, start=0, num=batch)
-            if not old:
-                return removed
-            pipe = self.r.pipeline(transaction=False)
-            pipe.hdel(self.keys.entries_data, *old)
-            pipe.zrem(self.keys.entries_time, *old)
-            await pipe.execute()
-            removed += len(old)
-
     async def alert_fingerprints(self, alert_ids: Sequence[str]) -> dict[str, dict[str, str]]:
         """Alert id -> the fingerprints of the entities its reasons named (one read)."""
         if not alert_ids:
             return {}
         raws = await self.r.mget([self.keys.alert(a) for a in alert_ids])
         return {a: json.loads(raw).get("fingerprints", {}) for a, raw in zip(alert_ids, raws, strict=True) if raw}
-
-    # --- retro-screening: the baseline per source, and the lease of the one worker scanning -------
-
-    async def retro_baselines(self) -> dict[str, str]:
-        """Source -> its retro baseline version ({} before the first worker recorded one)."""
-        raw = await self.r.hgetall(self.keys.retro_baseline)
-        return {_text(k): _text(v) for k, v in raw.items()}
-
-    async def retro_baseline_fps(self, source: str, version: str) -> dict[str, str] | None:
-        """The fingerprints kept for a baseline version; None if none are kept (e.g. it stopped being
-        the baseline since it was read)."""
-        raw = await self.r.hgetall(self.keys.retro_fps(source, version))
-        return {_text(k): _text(v) for k, v in raw.items()} or None
-
-    async def record_retro_baselines(self, versions: Mapping[str, str], fps: Mapping[str, Mapping[str, str]]) -> bool:
-        """Record the first baseline (``versions``, with each source's fingerprints) unless any baseline
-        exists already (another worker recorded it first: False)."""
-        key = self.keys.retro_baseline
-        async with self.r.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(key)
-                    if await pipe.exists(key):
-                        return False
-                    pipe.multi()
-                    for source, version in versions.items():
-                        pipe.delete(self.keys.retro_fps(source, version))
-                        if fps.get(source):
-                            pipe.hset(self.keys.retro_fps(source, version), mapping=dict(fps[source]))
-                    pipe.hset(key, mapping=dict(versions))
-                    await pipe.execute()
-                    return True
-                except WatchError:
-                    continue
-
-    async def advance_retro_baseline(self, source: str, version: str, fps: Mapping[str, str]) -> bool:
-        """Make ``version`` (with its entities' fingerprints) the source's baseline, if it is still the
-        live version: the retro-screen up to it is done. False if another version went live meanwhile
-        (the retro-screen of that one starts from the baseline in place, so it covers this one too)."""
-        live_key, key = self.list_keys.live(source), self.keys.retro_baseline
-        async with self.r.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(live_key, key)
-                    live = await pipe.get(live_key)
-                    if live is None or _text(live) != version:
-                        return False
-                    old = await pipe.hget(key, source)
-                    pipe.multi()
-                    if old is not None and _text(old) != version:
-                        pipe.delete(self.keys.retro_fps(source, _text(old)))
-                    pipe.delete(self.keys.retro_fps(source, version))
-                    if fps:
-                        pipe.hset(self.keys.retro_fps(source, version), mapping=dict(fps))
-                    pipe.hset(key, source, version)
-                    await pipe.execute()
-                    return True
-                except WatchError:
-                    continue
-
-    async def claim_retro(self, source: str, version: str, token: str, lease_s: float) -> bool:
-        """True for the one worker that gets to retro-screen this list version now: nobody holds the
-        lease (the holder finished, or stopped and let it lapse) and the scan is not done."""
-        if await self.retro_is_done(source, version):
-            return False
-        lease_ms = max(1, int(lease_s * 1000))
-        return bool(await self.r.set(self.keys.retro_lock(source, version), token, nx=True, px=lease_ms))
-
-    async def renew_retro(self, source: str, version: str, token: str, lease_s: float) -> bool:
-        """Extend the lease if this worker (``token``) still holds it; False if it lapsed meanwhile."""
-        renewed = await self.r.eval(_RENEW_IF_OWNER, 1, self.keys.retro_lock(source, version), token,
-                                    max(1, int(lease_s * 1000)))  # fmt: skip
-        return bool(renewed)
-
-    async def finish_retro(self, source: str, version: str, token: str, fps: Mapping[str, str]) -> bool:
-        """The scan up to ``version`` is done: advance the baseline to it (see ``advance_retro_baseline``,
-        whose answer this returns) and release the lease."""
-        advanced = await self.advance_retro_baseline(source, version, fps)
-        await self.release_retro(source, version, token)
-        return advanced
-
-    async def release_retro(self, source: str, version: str, token: str) -> None:
-        """Give the lease up (if this worker still holds it) without marking the scan done."""
-        await self.r.eval(_DELETE_IF_OWNER, 1, self.keys.retro_lock(source, version), token)
-
-    async def retro_is_done(self, source: str, version: str) -> bool:
-        """The stored entries are re-screened up to this version: it is the source's baseline."""
-        baseline = await self.r.hget(self.keys.retro_baseline, source)
-        return baseline is not None and _text(baseline) == version
 
 
 # The batch path as one script call each way: a pipeline of one command per entry costs the worker more
@@ -548,12 +360,3 @@ for i = 4, 3 + nhist do redis.call('EXPIRE', KEYS[i], ttl) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cutoff)
 """
 )
-
-_RENEW_IF_OWNER = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-"""
-_DELETE_IF_OWNER = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""

@@ -1,6 +1,6 @@
 """Where each list is published: the source table ``lists fetch`` downloads from and freshness is judged by.
 
-The table is data (``entrywatch/sources.json``, shipped with the package). A site overrides it with one
+The table is data (``screening/list_sources.json``, shipped with the package). A site overrides it with one
 JSON file (setting ``lists_sources_file``) in the same form: each source named there is merged over the
 built-in one field by field (``files`` replaced as a whole), and a new name adds a source::
 
@@ -72,7 +72,7 @@ class Source:
 
 
 def builtin_table() -> dict[str, Any]:
-    text = resources.files("entrywatch").joinpath("sources.json").read_text(encoding="utf-8")
+    text = resources.files("screening").joinpath("list_sources.json").read_text(encoding="utf-8")
     table: dict[str, Any] = json.loads(text)
     return table
 
@@ -145,7 +145,7 @@ def _source(name: str, fields: Mapping[str, Any], defaults: Mapping[str, Any], w
 def load_sources(override_file: str | Path | None = None) -> dict[str, Source]:
     """The source table: the built-in one, with ``override_file`` (JSON) merged over it."""
     table = builtin_table()
-    where = "entrywatch/sources.json"
+    where = "screening/list_sources.json"
     if override_file:
         where = str(override_file)
         try:

@@ -35,6 +35,7 @@ from entrywatch import embedded
 from entrywatch.bench.generate import EntryGenerator
 from entrywatch.cli.screen import context_from_paths
 from screening.screen import ScreeningContext
+from stores.keys import Keys
 from streams import pipeline
 from streams.name_share import SharedNames
 from streams.pipeline import Inbound, process_batch
@@ -92,7 +93,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         del running
         gc.collect()
         stream_bytes = 0
-        async for key in redis.scan_iter("benchnames:names:*"):
+        async for key in redis.scan_iter(Keys("benchnames").names("*")):
             stream_bytes += int(await redis.memory_usage(key) or 0)
 
         joined = context_from_paths(args.lists, quiet=True)

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 import redis.asyncio as aioredis
@@ -201,7 +201,10 @@ class AuditStore:
 
     async def holds_page(self, since_ms: int, skip: int, limit: int) -> list[tuple[dict[str, Any], int]]:
         """HOLD/REVIEW records screened at or after ``since_ms``, oldest first: (record, score)."""
-        members = await self.r.zrangebyscore(self.keys.holds, since_ms, "+inf", start=skip, num=limit, withscores=True)
+        members = cast(
+            list[tuple[bytes, float]],
+            await self.r.zrangebyscore(self.keys.holds, since_ms, "+inf", start=skip, num=limit, withscores=True),
+        )
         if not members:
             return []
         raws = await self.r.mget([self.keys.alert(_text(m)) for m, _s in members])
@@ -226,7 +229,7 @@ class AuditStore:
         index whose decision in force is still open. Reads every alert id of the index (pipelined, in
         chunks), then each entry's recent history and its dispositions; the index holds the retention
         period's holds, so this costs about one round trip per ``chunk`` entries."""
-        members = await self.r.zrange(self.keys.holds, 0, -1)
+        members = cast(list[bytes], await self.r.zrange(self.keys.holds, 0, -1))
         numbers: dict[str, None] = {}
         for i in range(0, len(members), chunk):
             raws = await self.r.mget([self.keys.alert(_text(m)) for m in members[i : i + chunk]])
@@ -258,7 +261,10 @@ class AuditStore:
         out: list[dict[str, Any]] = []
         skip = 0
         while True:
-            members = await self.r.zrangebyscore(self.keys.holds, since_ms, f"({until_ms}", start=skip, num=chunk)
+            members = cast(
+                list[bytes],
+                await self.r.zrangebyscore(self.keys.holds, since_ms, f"({until_ms}", start=skip, num=chunk),
+            )
             if not members:
                 return out
             raws = await self.r.mget([self.keys.alert(_text(m)) for m in members])

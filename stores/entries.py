@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Sequence
+from typing import cast
 
 import redis.asyncio as aioredis
 
@@ -39,10 +40,12 @@ class EntryStore:
 
     async def stored_entries(self, since: float, skip: int, limit: int) -> list[tuple[str, bytes]]:
         """A page of (entry number, original bytes) of the entries filed since ``since``, oldest first."""
-        numbers = await self.r.zrangebyscore(self.keys.entries_time, since, "+inf", start=skip, num=limit)
+        numbers = cast(
+            list[bytes], await self.r.zrangebyscore(self.keys.entries_time, since, "+inf", start=skip, num=limit)
+        )
         if not numbers:
             return []
-        blobs = await self.r.hmget(self.keys.entries_data, numbers)
+        blobs = cast(list[bytes | None], await self.r.hmget(self.keys.entries_data, numbers))
         return [(_text(n), decompress(b)) for n, b in zip(numbers, blobs, strict=True) if b is not None]
 
     async def store_entries(self, entries: Sequence[tuple[str, bytes, float]], chunk: int = 1000) -> None:

@@ -100,8 +100,8 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout(
         "{p}:retro:last:{source}",
         "STRING",
-        "the figures of the source's last finished retro-screen (JSON: changed entities, scanned, hits, emitted, "
-        "seconds)",
+        "the figures of the source's last finished retro-screen (JSON: source, version, changed_entities, "
+        "scanned, hits, emitted, seconds)",
         "retro",
     ),
 )

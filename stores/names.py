@@ -8,6 +8,8 @@ to do when Redis is slow) is ``streams.name_share``.
 
 from __future__ import annotations
 
+from typing import cast
+
 import redis.asyncio as aioredis
 
 from stores.keys import Keys
@@ -28,8 +30,7 @@ class SharedNameStore:
 
     async def read(self, key: str, after: bytes | str, count: int) -> StreamReply | None:
         """Up to ``count`` entries of the stream ``key`` after the entry id ``after`` ("0-0": from the start)."""
-        reply: StreamReply | None = await self.r.xread({key: after}, count=count)  # type: ignore[arg-type]
-        return reply
+        return cast(StreamReply | None, await self.r.xread({key: after}, count=count))
 
     async def append(self, key: str, worker: bytes, results: bytes, maxlen: int) -> None:
         """Add one batch's results to the stream (trimmed to about ``maxlen`` entries) and renew its expiry."""

@@ -20,12 +20,17 @@ from collections.abc import Mapping
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
+from redis.typing import EncodableT, FieldT
 
 from stores.keys import Keys
 
 
 def _text(v: bytes | str) -> str:
     return v.decode() if isinstance(v, bytes) else v
+
+
+def _fields(mapping: Mapping[str, str]) -> dict[FieldT, EncodableT]:
+    return {k: v for k, v in mapping.items()}
 
 
 class RetroStore:
@@ -56,12 +61,12 @@ class RetroStore:
                     await pipe.watch(key)
                     if await pipe.exists(key):
                         return False
-                    pipe.multi()
+                    pipe.multi()  # type: ignore[no-untyped-call]
                     for source, version in versions.items():
                         pipe.delete(self.keys.retro_fps(source, version))
                         if fps.get(source):
-                            pipe.hset(self.keys.retro_fps(source, version), mapping=dict(fps[source]))
-                    pipe.hset(key, mapping=dict(versions))
+                            pipe.hset(self.keys.retro_fps(source, version), mapping=_fields(fps[source]))
+                    pipe.hset(key, mapping=_fields(versions))
                     await pipe.execute()
                     return True
                 except WatchError:
@@ -80,12 +85,12 @@ class RetroStore:
                     if live is None or _text(live) != version:
                         return False
                     old = await pipe.hget(key, source)
-                    pipe.multi()
+                    pipe.multi()  # type: ignore[no-untyped-call]
                     if old is not None and _text(old) != version:
                         pipe.delete(self.keys.retro_fps(source, _text(old)))
                     pipe.delete(self.keys.retro_fps(source, version))
                     if fps:
-                        pipe.hset(self.keys.retro_fps(source, version), mapping=dict(fps))
+                        pipe.hset(self.keys.retro_fps(source, version), mapping=_fields(fps))
                     pipe.hset(key, source, version)
                     await pipe.execute()
                     return True

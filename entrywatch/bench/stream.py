@@ -42,6 +42,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from entrywatch import embedded
 from entrywatch.bench.generate import EntryGenerator, Generated
 from entrywatch.paths import DEFAULT_LISTS, REPO_ROOT
+from stores.keys import Keys
 from streams import topics
 from streams.kafka import consumer_config, producer_config
 from streams.settings import Settings
@@ -304,7 +305,7 @@ class StreamBench:
 
     def forget_shared_names(self) -> None:
         """Delete the name results an earlier phase's workers shared (``streams/name_share.py``)."""
-        self._delete_keys(f"{self.redis_key_prefix}:names:*")
+        self._delete_keys(Keys(self.redis_key_prefix).names("*"))
 
     def _delete_keys(self, pattern: str) -> None:
         import redis

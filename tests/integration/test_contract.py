@@ -192,7 +192,7 @@ def test_false_positive_suppresses_the_same_hit_only(stack: Stack, worker: Worke
 
 
 def retro_lock(stack: Stack, version: str) -> str:
-    return f"{stack.settings.redis_key_prefix}:retro:lock:uflpa:{version}"
+    return Keys(stack.settings.redis_key_prefix).retro_lock("uflpa", version)
 
 
 def list_new_uflpa_entity(stack: Stack, run: str, name: str, held_by: str | None = None) -> tuple[Entity, str]:

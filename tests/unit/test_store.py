@@ -195,7 +195,7 @@ def test_check_snapshot_answers_without_writing() -> None:
     with pytest.raises(ListOlderThanLive):
         check_snapshot(r, dated("v4", "2026-02-01"), keys)
     assert check_snapshot(r, dated("v4", "2026-02-01", n=10), keys, force=True) == "v1"
-    assert live_versions(r, keys) == {"uflpa": "v1"} and len(r.keys(f"{keys.prefix}:list:uflpa:*:meta")) == 1
+    assert live_versions(r, keys) == {"uflpa": "v1"} and len(r.keys(keys.meta("uflpa", "*"))) == 1
 
 
 def test_bundled_loaders_keep_a_newer_live_version(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,6 +41,13 @@ async def test_save_then_load_live_round_trips_entities() -> None:
     expected = sorted((e for s in snapshots for e in s.entities), key=lambda e: (e.source, e.id))
     assert sorted(entities, key=lambda e: (e.source, e.id)) == expected
 
+    meta = await store.version_meta(versions)  # one pipelined read, as /lists and the reload take it
+    assert sorted(meta) == sorted(versions)
+    for s in snapshots:
+        assert meta[s.source]["entities"] == str(len(s.entities))
+        assert meta[s.source]["checksum"] == s.checksum and meta[s.source]["loaded_at"]
+    assert await store.version_meta({}) == {}
+
 
 def test_saving_the_live_version_again_changes_nothing() -> None:
     r = fakeredis.FakeRedis()

@@ -23,6 +23,10 @@ from streams.security import async_redis
 from streams.settings import Settings
 
 
+class StoredEntryUnreadable(ValueError):
+    """The stored entry of ``--rescreen`` no longer decodes (it was valid when it was stored)."""
+
+
 async def gather_explanation(settings: Settings, entry_number: str, *, rescreen: bool = False) -> dict[str, Any] | None:
     """The explanation of an entry from the audit trail, or None if no decision is recorded for it.
     ``rescreen``: also screen the stored entry against the live lists (``out["rescreen"]``)."""
@@ -53,17 +57,20 @@ async def _rescreen(
     settings: Settings, client: aioredis.Redis, audit: AuditStore, record: dict[str, Any], stored: bytes
 ) -> dict[str, Any]:
     """Screen the stored entry against the live lists, with the suppressions in force; compared to ``record``."""
-    from screening.entry import parse_entry
     from screening.screen import ScreeningContext, screen_entry
     from screening.suppression import apply_suppressions, decision_keys, fingerprints
-    from streams.codecs import now_iso
+    from streams.codecs import Rejected, decode_entry, now_iso
     from streams.pipeline import decision_record
 
     versions, entities = await AsyncListStore(client, Keys(settings.redis_key_prefix)).load_live()
     thresholds = settings.thresholds()
     ctx = await asyncio.to_thread(ScreeningContext.from_entities, entities, versions, thresholds=thresholds)
     fps = fingerprints(entities)
-    decision = screen_entry(parse_entry(json.loads(stored)), ctx)
+    entry = decode_entry(stored, max_bytes=len(stored))  # the worker's one decode path
+    if isinstance(entry, Rejected):  # stored entries were valid when stored; say so rather than crash
+        why = f"{entry.kind} at {entry.path}: {entry.message}"
+        raise StoredEntryUnreadable(f"the stored entry no longer decodes: {why}")
+    decision = screen_entry(entry, ctx)
     state = await audit.read_batch([], decision_keys(decision, fps))
     rescreened = decision_record(apply_suppressions(decision, fps, state.suppressions), now_iso())
     changes = compare(record, rescreened)
@@ -137,7 +144,11 @@ def render(entry_number: str, ex: dict[str, Any]) -> str:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    ex = asyncio.run(gather_explanation(connect(args, redis=True), args.entry_number, rescreen=args.rescreen))
+    try:
+        ex = asyncio.run(gather_explanation(connect(args, redis=True), args.entry_number, rescreen=args.rescreen))
+    except StoredEntryUnreadable as exc:
+        print(f"entrywatch: {args.entry_number}: {exc}", file=sys.stderr)
+        return 1
     if ex is None:
         print(f"no decision recorded for entry {args.entry_number}", file=sys.stderr)
         return 1

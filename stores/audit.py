@@ -1,8 +1,8 @@
 """The audit trail in Redis (async, for the worker and the CLI): each entry's decision history, the alerts
 with the fingerprints of the entities they named, the dispositions, and the holds index (the review queue).
 
-Keys (``stores.keys``; every audit key expires after ``audit_retention_days``): ``{p}:audit:hist:{entry}``,
-``{p}:audit:alert:{alert_id}``, ``{p}:audit:disp:{entry}``, ``{p}:audit:holds``.
+Keys (``stores.keys``): ``{p}:audit:hist:{entry}``, ``{p}:audit:alert:{alert_id}`` and ``{p}:audit:disp:{entry}``
+expire after ``audit_retention_days``; ``{p}:audit:holds`` is trimmed by score to that period at each write.
 
 A batch of the screening agent costs two round trips, each one Lua script call (EVALSHA, reloaded by
 redis-py if the server's script cache was flushed): one read (histories and suppressions of the whole

@@ -1,6 +1,6 @@
 """The stored entries in Redis, for retro-screening: ``{p}:entries:data`` (entry number -> the original
 entry JSON of its latest revision, zlib-compressed) and ``{p}:entries:time`` (entry numbers scored by
-filed_at, or first seen, in epoch seconds); see ``stores.keys``.
+filed_at, else the time it was last stored, in epoch seconds); see ``stores.keys``.
 
 The screening batch stores its entries in the audit store's write script (``stores.audit``, in the form
 ``compress`` gives); this store pages through them, stores them directly (benchmarks, backfills) and drops

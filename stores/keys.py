@@ -67,7 +67,12 @@ LAYOUTS: tuple[Layout, ...] = (
         "entry number → zlib-compressed original entry JSON (latest revision), for retro-screening",
         "entries",
     ),
-    Layout("{p}:entries:time", "ZSET", "entry number, scored by filed_at (or first seen) in epoch seconds", "entries"),
+    Layout(
+        "{p}:entries:time",
+        "ZSET",
+        "entry number, scored by filed_at (else the time it was last stored) in epoch seconds",
+        "entries",
+    ),
     Layout(
         "{p}:names:{fingerprint}",
         "STREAM",

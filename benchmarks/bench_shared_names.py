@@ -11,7 +11,7 @@ Prints one JSON line: the seconds and CPU seconds of each, entries/s, name searc
 decisions' SHA-256 for both new workers (they must be equal: an adopted result is what the worker would
 have computed).
 
-    .venv/bin/python scripts/bench_shared_names.py --lists data/lists --entries 10000 --warmup 20000
+    .venv/bin/python benchmarks/bench_shared_names.py --lists data/lists --entries 10000 --warmup 20000
 
 Timings are not assertions: run it a few times; the machine's speed drifts.
 """
@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis.asyncio as aioredis
 
+from benchmarks.generate import EntryGenerator
 from entrywatch import embedded
-from entrywatch.bench.generate import EntryGenerator
 from entrywatch.cli.screen import context_from_paths
 from screening.screen import ScreeningContext
 from streams import pipeline

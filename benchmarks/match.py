@@ -1,4 +1,5 @@
-"""``entrywatch bench``: benchmarks, one subcommand each (``bench match``: the name matcher)."""
+"""``entrywatch bench match``: the name matcher against a brute-force rapidfuzz scan over every prepared name,
+on queries made from listed names the way trade documents write them (``perturb``)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from entrywatch.cli.match import add_threshold_arguments, thresholds_from
-from entrywatch.paths import DEFAULT_LISTS
+from benchmarks.matching_eval.readers import screened_entities
+from entrywatch.cli.match import thresholds_from
 from screening.entities import Entity
 from screening.matching import NameIndex, Thresholds
 from screening.matching.prepare import prepare
-from screening.matching_eval.readers import screened_entities
 from streams.gc_control import freeze_heap
 
 _LEGAL_PHRASES = re.compile(
@@ -194,23 +194,8 @@ def bench_match(paths: list[str], n: int, seed: int, top: int, thresholds: Thres
     }
 
 
-def cmd_bench_match(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """``entrywatch bench match`` (the options of ``entrywatch.cli.bench``): the report as JSON."""
     report = bench_match(args.lists, args.queries, args.seed, args.top, thresholds_from(args))
     print(json.dumps(report, indent=2))
     return 0
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """``bench`` (bare: the stream benchmark), ``bench stream`` and ``bench match``."""
-    from entrywatch.cli import bench_stream
-
-    bench_stream.register(sub)
-    group = bench_stream._subparsers_of(sub.choices["bench"])
-    assert group is not None
-    m = group.add_parser("match", help="the name matcher against a brute-force rapidfuzz scan")
-    m.add_argument("--lists", nargs="+", default=[str(DEFAULT_LISTS)], metavar="PATH")
-    m.add_argument("--queries", type=int, default=1000)
-    m.add_argument("--seed", type=int, default=7)
-    m.add_argument("--top", type=int, default=5)
-    add_threshold_arguments(m)
-    m.set_defaults(func=cmd_bench_match)

@@ -3,8 +3,8 @@ name cache with generated entries, then time ``process_batch`` (decode, screen, 
 generated entries. Prints entries/s and a hash of the encoded decisions (screened_at fixed), so a
 change can be checked to leave every decision, reason and alert id identical.
 
-    .venv/bin/python scripts/profile_screen.py --lists data/lists --entries 10000 --warmup 20000
-    .venv/bin/py-spy record -o prof.json --format speedscope -- .venv/bin/python scripts/profile_screen.py
+    .venv/bin/python benchmarks/profile_screen.py --lists data/lists --entries 10000 --warmup 20000
+    .venv/bin/py-spy record -o prof.json --format speedscope -- .venv/bin/python benchmarks/profile_screen.py
 
 Timings are not assertions: run before and after a change under the same conditions, and repeat.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from entrywatch.bench.generate import EntryGenerator
+from benchmarks.generate import EntryGenerator
 from entrywatch.cli.screen import context_from_paths
 from streams import pipeline
 from streams.pipeline import Inbound, process_batch

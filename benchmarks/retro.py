@@ -14,7 +14,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from entrywatch.audit import AuditStore
-from entrywatch.cli.connect import add_connection_arguments, connect
+from entrywatch.cli.connect import connect
 from entrywatch.paths import DEFAULT_LISTS
 from entrywatch.retro import RetroStats, retro_scan
 from screening.entities import Entity, EntityName
@@ -153,7 +153,8 @@ async def bench(redis_url: str, n: int, hit_rate: float, page_size: int, seed: i
         await client.aclose()
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """``entrywatch retro bench`` (the options of ``entrywatch.cli.retro``): one JSON line."""
     service = None
     if args.use_redis_url or args.redis_url:
         url = connect(args, redis=True).redis_url.get_secret_value()
@@ -169,16 +170,3 @@ def cmd_bench(args: argparse.Namespace) -> int:
             service.stop()
     print(json.dumps(result))
     return 0
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    retro = sub.add_parser("retro", help="retro-screening of stored entries")
-    rsub = retro.add_subparsers(dest="retro_command", metavar="ACTION", required=True)
-    b = rsub.add_parser("bench", help="time a retro-screen of N stored entries against a list update")
-    b.add_argument("--entries", type=int, default=100_000)
-    b.add_argument("--hit-rate", type=float, default=0.001, help="share of entries naming a newly listed party")
-    b.add_argument("--page-size", type=int, default=2000)
-    b.add_argument("--seed", type=int, default=1)
-    b.add_argument("--use-redis-url", action="store_true", help="use REDIS_URL instead of a throw-away redis-server")
-    add_connection_arguments(b, kafka=False, default="embedded")  # no broker: the scan reads Redis only
-    b.set_defaults(func=cmd_bench)

@@ -7,9 +7,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
+
 from entrywatch.audit import AuditStore
 from streams.security import async_redis
 from tests.integration.conftest import Stack
+
+pytestmark = pytest.mark.integration
 
 
 async def test_retro_lease_has_one_holder_and_lapses(stack: Stack) -> None:

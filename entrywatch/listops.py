@@ -69,7 +69,7 @@ def list_event(result: LoadResult, event: str = "loaded") -> dict[str, object]:
 def announce(settings: Settings, events: Sequence[dict[str, object]]) -> None:
     """Tell the workers on ``lists.v1``. Not idempotent: an event only makes a worker reload the live
     versions from Redis, so a repeat is harmless, and the idempotent producer's setup held each
-    announcement back 0.5-1 s (scripts/bench_list_swap.py)."""
+    announcement back 0.5-1 s (benchmarks/bench_list_swap.py)."""
     if not events:
         return
     producer = Producer(producer_config(settings, **{"enable.idempotence": False}))

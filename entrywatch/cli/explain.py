@@ -59,8 +59,7 @@ async def _rescreen(
     """Screen the stored entry against the live lists, with the suppressions in force; compared to ``record``."""
     from screening.screen import ScreeningContext, screen_entry
     from screening.suppression import apply_suppressions, decision_keys, fingerprints
-    from streams.codecs import Rejected, decode_entry, now_iso
-    from streams.pipeline import decision_record
+    from streams.codecs import Rejected, decision_record, decode_entry, now_iso
 
     versions, entities = await AsyncListStore(client, Keys(settings.redis_key_prefix)).load_live()
     thresholds = settings.thresholds()

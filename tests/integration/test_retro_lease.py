@@ -8,9 +8,13 @@ import asyncio
 import json
 import uuid
 
+import pytest
+
 from stores.retro import RetroStore
 from streams.security import async_redis
 from tests.integration.conftest import Stack
+
+pytestmark = pytest.mark.integration
 
 
 async def test_retro_lease_has_one_holder_and_lapses(stack: Stack) -> None:

@@ -1,14 +1,14 @@
 """Checks of a normaliser or matcher change against every listed name, before and after (run each tree,
 the old one with PYTHONPATH pointing at a `git archive` of it, then compare):
 
-    .venv/bin/python scripts/list_name_checks.py tokens OUT.pkl
-    .venv/bin/python scripts/list_name_checks.py tokens-diff BEFORE.pkl AFTER.pkl
+    .venv/bin/python benchmarks/list_name_checks.py tokens OUT.pkl
+    .venv/bin/python benchmarks/list_name_checks.py tokens-diff BEFORE.pkl AFTER.pkl
 
 ``tokens``: the prepared tokens of every name of every listed entity (data/lists); ``tokens-diff``
 prints the names whose tokens changed and how many.
 
-    .venv/bin/python scripts/list_name_checks.py cross OUT.pkl [--pattern REGEX]
-    .venv/bin/python scripts/list_name_checks.py cross-diff BEFORE.pkl AFTER.pkl
+    .venv/bin/python benchmarks/list_name_checks.py cross OUT.pkl [--pattern REGEX]
+    .venv/bin/python benchmarks/list_name_checks.py cross-diff BEFORE.pkl AFTER.pkl
 
 ``cross``: every name of a listed person (matching REGEX, case-insensitive, if given) searched against
 all lists (top 10, as a person); keeps the hits on other entities. ``cross-diff`` prints the names that
@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.matching_eval.readers import screened_entities
 from screening.matching import NameIndex
 from screening.matching.prepare import prepare
-from screening.matching_eval.readers import screened_entities
 
 LISTS = str(Path(__file__).resolve().parent.parent / "data" / "lists")
 

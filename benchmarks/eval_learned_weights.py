@@ -6,7 +6,7 @@ distinctive weight, the rarest shared word, first distinctive words aligned, sha
 aligned), picks the F1-best threshold on dev and reports precision/recall/F1 on ``heldout``; a gradient
 boosted tree model gives a looser bound. Not used by the product (it needs numpy and scikit-learn:
 ``pip install numpy scikit-learn`` into a scratch venv that can also import this repository, then
-``python scripts/eval_learned_weights.py``). Figures are recorded in docs/matching.md.
+``python benchmarks/eval_learned_weights.py``). Figures are recorded in docs/matching.md.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
+from benchmarks.matching_eval.evalset import Pair, read_pairs
 from screening.matching.prepare import DISTINCTIVE, NUMBER, PreparedName, prepare
 from screening.matching.score import score_pair
-from screening.matching_eval.evalset import Pair, read_pairs
 
 
 def unmatched(n: PreparedName, used: set[str]) -> float:

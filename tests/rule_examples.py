@@ -1,23 +1,20 @@
-"""Worked examples of every reason code, run through :func:`screening.screen.screen_entry`.
+"""Worked examples of every reason code, run through :func:`screening.screen.screen_entry`: test data of
+tests/unit/test_rules_data.py and test_rules_scenarios.py, and the examples of docs/reason-codes.md.
 
 The listed entities carry real names (and, where published, addresses and identifiers) copied from the
 shared list files: the DHS UFLPA Entity List excerpt, the CBP WRO/Findings excerpt, the OFAC SDN and
 non-SDN lists, and the trade.gov Consolidated Screening List (BIS Entity List, MEU, DPL, UVL rows).
 
-``python -m screening.rules.examples docs/reason-codes.md`` rewrites the generated part of the reason
-code document from these examples, so the examples there are what the code produces.
+``scripts/gen_reason_codes.py`` rewrites the generated part of the reason code document from these
+examples, so the examples there are what the code produces.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from screening.entities import Entity, EntityAddress, EntityName
 from screening.entry import parse_entry
-from screening.rules.ruleset import default_rules
 
 UFLPA = ("uflpa", "UFLPA Entity List", "2025-01-15")
 WRO = ("cbp_wro", "CBP Withhold Release Orders and Findings", "2026-01")
@@ -535,62 +532,3 @@ def run_example(code: str) -> dict[str, Any]:
         "codes": sorted({r.code for r in decision.reasons}),
         "reason": reason.to_json() if reason else None,
     }
-
-
-def _trim(reason: dict[str, Any]) -> dict[str, Any]:
-    out = dict(reason)
-    evidence = dict(out.get("evidence", {}))
-    explain = evidence.get("explain")
-    if isinstance(explain, dict):  # the matcher's internals: keep only its name in the document
-        evidence["explain"] = {"algorithm": explain.get("algorithm")}
-    out["evidence"] = evidence
-    return out
-
-
-BEGIN = "<!-- BEGIN GENERATED: python -m screening.rules.examples docs/reason-codes.md -->"
-END = "<!-- END GENERATED -->"
-
-
-def render() -> str:
-    rules = default_rules().decisions
-    lines = [
-        BEGIN,
-        "",
-        "| code | decision | rule id | version | directions | when |",
-        "|---|---|---|---|---|---|",
-    ]
-    for code, r in rules.reasons.items():
-        directions = ", ".join(r.directions)
-        lines.append(f"| `{code}` | {r.decision} | {r.rule_id} | {r.version} | {directions} | {r.summary} |")
-    lines.append("")
-    for code in rules.reasons:
-        title, entry = EXAMPLES[code]
-        result = run_example(code)
-        lines += [
-            f"### `{code}`",
-            "",
-            f"Example: {title} (entry `{entry['entry_number']}`, {entry['direction']}). "
-            f"Entry decision: **{result['decision']}**; all codes on the entry: "
-            + ", ".join(f"`{c}`" for c in result["codes"])
-            + ".",
-            "",
-            "```json",
-            json.dumps(_trim(result["reason"]), indent=2, ensure_ascii=False),
-            "```",
-            "",
-        ]
-    lines.append(END)
-    return "\n".join(lines)
-
-
-def write(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    path.write_text(text[:start] + render() + text[end:], encoding="utf-8")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    if len(sys.argv) > 1:
-        write(Path(sys.argv[1]))
-    else:
-        print(render())

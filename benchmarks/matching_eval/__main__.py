@@ -1,4 +1,4 @@
-"""``python -m screening.matching_eval build|report``: the matcher's evaluation set and its figures."""
+"""``python -m benchmarks.matching_eval build|report``: the matcher's evaluation set and its figures."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from benchmarks.matching_eval.evalset import build_pairs, evaluate, read_pairs, score_pairs, write_pairs
+from benchmarks.matching_eval.readers import all_snapshots, screened_entities
 from screening.entities import Entity
 from screening.matching import Thresholds
-from screening.matching_eval.evalset import build_pairs, evaluate, read_pairs, score_pairs, write_pairs
-from screening.matching_eval.readers import all_snapshots, screened_entities
 from screening.normalize import name_tokens
 
 DEFAULT_SET = Path("tests/data/match_eval.jsonl")
@@ -26,7 +26,7 @@ def token_df(entities: list[Entity], least: int = 21) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m screening.matching_eval")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.matching_eval")
     sub = parser.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="build the labelled pair set from the shared lists")
     # tests/data/lists holds the truncated 2023 CSL file, whose SDN rows cross-link to OFAC entries

@@ -17,6 +17,7 @@ Latency is output timestamp - entry timestamp, per entry. Peak RSS is each proce
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gc
 import json
@@ -39,14 +40,16 @@ from typing import Any, TextIO
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from benchmarks.generate import EntryGenerator, Generated
 from entrywatch import embedded
-from entrywatch.bench.generate import EntryGenerator, Generated
-from entrywatch.paths import DEFAULT_LISTS, REPO_ROOT
+from entrywatch.cli.connect import connect
+from entrywatch.paths import DEFAULT_LISTS
 from stores.keys import Keys
 from streams import topics
 from streams.kafka import consumer_config, producer_config
 from streams.settings import Settings
 
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: the processes run there (python -m benchmarks...)
 PHASES = ("screen", "faust_forward", "plain_loop")
 EMBEDDED_MAX_ENTRIES = 250_000  # Tansu keeps every record in RAM (NOTES.md)
 
@@ -183,7 +186,7 @@ class Proc:
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
         return subprocess.Popen(
-            args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+            args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
             preexec_fn=embedded.die_with_parent(),  # SIGTERM if the harness is killed
         )  # fmt: skip
 
@@ -379,7 +382,7 @@ class StreamBench:
             status = self.log_dir / f"{app_id}-{i}.assigned"
             status.unlink(missing_ok=True)
             log = self.log_dir / f"{app_id}-{i}.log"
-            args = [sys.executable, "-m", "entrywatch.bench.references", kind]
+            args = [sys.executable, "-m", "benchmarks.references", kind]
             args += ["--source", source, "--sink", sink, "--status-file", str(status)]
             popen = _spawn(args, self._env(app_id, self.log_dir / f"{app_id}-{i}"), log)
 
@@ -873,3 +876,33 @@ def target_line(name: str, t: dict[str, Any]) -> str:
     else:
         state = "n/a"
     return f"target {name}: {value} (target {t['target']}) {state}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """``entrywatch bench [stream]`` (the options of ``entrywatch.cli.bench``): the table on stdout, or the
+    report as JSON on stdout and the table on stderr; 0 when every entry was decided exactly once."""
+    connect(args, kafka=bool(args.bootstrap), redis=bool(args.redis_url))  # an external one must answer
+    config = BenchConfig(
+        entries=args.entries,
+        workers=tuple(args.workers),
+        partitions=args.partitions,
+        rate=args.rate,
+        references=not args.no_references,
+        bootstrap=args.bootstrap,
+        redis_url=args.redis_url,
+        lists=tuple(args.lists),
+        seed=args.seed,
+        warmup=args.warmup,
+        idle_timeout_s=args.idle_timeout,
+        log_dir=args.log_dir,
+        keep_topics=args.keep_topics,
+        progress=sys.stderr.isatty(),
+    )
+    report = StreamBench(config).run()
+    table = render_table(report)
+    if args.json:
+        print(table, file=sys.stderr)
+        print(json.dumps(report, indent=2))
+    else:
+        print(table)
+    return 0 if report["all_decided_exactly_once"] else 1

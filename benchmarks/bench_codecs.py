@@ -2,7 +2,7 @@
 one) on generated entries, and ``encode_record`` (a decision record -> the JSON text sent and stored) on
 their decisions. Least CPU time of several passes; no Kafka, no Redis.
 
-    .venv/bin/python scripts/bench_codecs.py --lists data/lists --entries 5000
+    .venv/bin/python benchmarks/bench_codecs.py --lists data/lists --entries 5000
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from entrywatch.bench.generate import EntryGenerator
+from benchmarks.generate import EntryGenerator
 from entrywatch.cli.screen import context_from_paths
 from screening.screen import screen_entry
-from streams.codecs import decode_entry
-from streams.pipeline import decision_record, encode_record
+from streams.codecs import decision_record, decode_entry, encode_record
 
 
 def least_us(fn: Callable[[Any], object], items: Sequence[Any], passes: int) -> float:

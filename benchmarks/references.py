@@ -6,7 +6,7 @@
 - ``plain``: a confluent-kafka consume-decode-produce loop in a consumer group, flushing deliveries and
   committing after every batch (the same at-least-once shape).
 
-Each runs as its own process (``python -m entrywatch.bench.references KIND ...``) until SIGTERM. Each
+Each runs as its own process (``python -m benchmarks.references KIND ...``) until SIGTERM. Each
 process writes the number of partitions it is assigned to ``--status-file`` so the harness knows when
 the group has settled.
 """
@@ -118,7 +118,7 @@ def run_plain(settings: Settings, source: str, sink: str, status_file: str | Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m entrywatch.bench.references")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.references")
     parser.add_argument("kind", choices=("faust", "plain"))
     parser.add_argument("--source", required=True, help="topic to read")
     parser.add_argument("--sink", required=True, help="topic to forward to")

@@ -1,6 +1,6 @@
 """How long a list swap takes to reach a running worker: announce on lists.v1 -> the worker serves it.
 
-    .venv/bin/python scripts/bench_list_swap.py [--rounds 5] [--web http://127.0.0.1:6066] [--json]
+    .venv/bin/python benchmarks/bench_list_swap.py [--rounds 5] [--web http://127.0.0.1:6066] [--json]
 
 Against a running stack (``KAFKA_BOOTSTRAP``, ``REDIS_URL`` and the worker's web port, as for the
 ``entrywatch`` commands; e.g. ``entrywatch up --web-port 6066``), never a production one: each round

@@ -11,7 +11,7 @@ Prints one JSON line: the seconds and CPU seconds of each, entries/s, name searc
 decisions' SHA-256 for both new workers (they must be equal: an adopted result is what the worker would
 have computed).
 
-    .venv/bin/python scripts/bench_shared_names.py --lists data/lists --entries 10000 --warmup 20000
+    .venv/bin/python benchmarks/bench_shared_names.py --lists data/lists --entries 10000 --warmup 20000
 
 Timings are not assertions: run it a few times; the machine's speed drifts.
 """
@@ -31,14 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis.asyncio as aioredis
 
+from benchmarks import cpu_route
+from benchmarks.cpu_route import process_batch
+from benchmarks.generate import EntryGenerator
 from entrywatch import embedded
-from entrywatch.bench.generate import EntryGenerator
 from entrywatch.cli.screen import context_from_paths
 from screening.screen import ScreeningContext
 from stores.keys import Keys
-from streams import pipeline
 from streams.name_share import SharedNames
-from streams.pipeline import Inbound, process_batch
+from streams.pipeline import Inbound
 from streams.settings import Settings
 
 BATCH = 500
@@ -82,7 +83,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     try:
         base = {"redis_url": server.address, "redis_key_prefix": "benchnames"}
         shared, alone = Settings(**base), Settings(**base, shared_name_cache=False)
-        pipeline.now_iso = lambda: "2026-11-23T12:00:00.000Z"  # type: ignore[attr-defined]
+        cpu_route.now_iso = lambda: "2026-11-23T12:00:00.000Z"  # type: ignore[attr-defined]
         gen = EntryGenerator.from_paths(args.lists, seed=args.seed, prefix="EWS")
         warm = EntryGenerator(gen.names, seed=args.seed + 1, prefix="EWW")  # type: ignore[arg-type]
         warm_raws = [g.encode() for g in warm.generate(args.warmup)]

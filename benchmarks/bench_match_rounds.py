@@ -3,7 +3,7 @@ index (cache off), the bench's 500 queries (seed 7) searched 7 times, CPU time o
 median round; with ``types`` (organization, person, unknown) too when the tree's search takes it.
 
 Run from a tree (or a ``git archive`` of one, with ``PYTHONPATH`` set to it) to compare trees:
-``python scripts/bench_match_rounds.py [LIST PATHS...]`` (default: data/lists). Prints one JSON line.
+``python benchmarks/bench_match_rounds.py [LIST PATHS...]`` (default: data/lists). Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import json
 import sys
 import time
 
-from entrywatch.cli.bench import query_set
+from benchmarks.match import query_set
+from benchmarks.matching_eval.readers import screened_entities
 from screening.matching import NameIndex, Thresholds
-from screening.matching_eval.readers import screened_entities
 
 ROUNDS = 7
 PARTY = frozenset({"organization", "person", "unknown"})

@@ -3,7 +3,9 @@ memory per time window, and whether memory stayed flat. Uses the stream benchmar
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import threading
 import time
 from collections import defaultdict
@@ -12,8 +14,9 @@ from typing import Any
 
 from confluent_kafka import Producer
 
-from entrywatch.bench.generate import EntryGenerator
-from entrywatch.bench.stream import BenchConfig, StreamBench, gc_delta, percentiles
+from benchmarks.generate import EntryGenerator
+from benchmarks.stream import BenchConfig, StreamBench, gc_delta, percentiles
+from entrywatch.cli.connect import connect
 from streams import topics
 from streams.kafka import producer_config
 
@@ -173,3 +176,27 @@ def _gc_brief(per_worker: list[dict[str, float] | None]) -> str:
             full, pause = g.get("collections_gen2", 0), g.get("pause_s_gen2", 0)
             parts.append(f"{full:.0f} full/{pause:.2f}s, frozen {g['frozen_objects']:.0f}")
     return "; ".join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    """``entrywatch bench --soak MINUTES`` (the options of ``entrywatch.cli.bench``): a line per window; 0
+    when every entry was decided and memory stayed flat."""
+    connect(args, kafka=bool(args.bootstrap), redis=bool(args.redis_url))  # an external one must answer
+    config = BenchConfig(
+        workers=tuple(args.workers[:1]), partitions=args.partitions, bootstrap=args.bootstrap,
+        redis_url=args.redis_url, lists=tuple(args.lists), seed=args.seed, idle_timeout_s=args.idle_timeout,
+        log_dir=args.log_dir, progress=True,
+    )  # fmt: skip
+    report = Soak(config, args.soak, args.rate or 200.0).run()
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{'t (s)':>8} {'entries/s':>10} {'p50 ms':>8} {'p99 ms':>8}  rss MB")
+        for w in report["windows"]:
+            lat = w["latency_ms"]
+            print(f"{w['t_s']:>8.0f} {w['entries_per_s']:>10.1f} {lat.get('p50', 0):>8.0f} {lat.get('p99', 0):>8.0f}  "
+                  f"{w['rss_mb']}")  # fmt: skip
+        print(f"decided {report['decided']}/{report['produced']} (repeats {report['repeats']}); RSS "
+              f"{report['rss_baseline_mb']} -> max {report['rss_max_mb']} MB ({report['rss_growth']:+.1%}): "
+              f"{'flat' if report['memory_flat'] else 'GROWING'}")  # fmt: skip
+    return 0 if report["all_decided"] and report["memory_flat"] else 1

@@ -3,8 +3,8 @@ name cache with generated entries, then time ``process_batch`` (decode, screen, 
 generated entries. Prints entries/s and a hash of the encoded decisions (screened_at fixed), so a
 change can be checked to leave every decision, reason and alert id identical.
 
-    .venv/bin/python scripts/profile_screen.py --lists data/lists --entries 10000 --warmup 20000
-    .venv/bin/py-spy record -o prof.json --format speedscope -- .venv/bin/python scripts/profile_screen.py
+    .venv/bin/python benchmarks/profile_screen.py --lists data/lists --entries 10000 --warmup 20000
+    .venv/bin/py-spy record -o prof.json --format speedscope -- .venv/bin/python benchmarks/profile_screen.py
 
 Timings are not assertions: run before and after a change under the same conditions, and repeat.
 """
@@ -24,10 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from entrywatch.bench.generate import EntryGenerator
+from benchmarks import cpu_route
+from benchmarks.cpu_route import process_batch
+from benchmarks.generate import EntryGenerator
 from entrywatch.cli.screen import context_from_paths
-from streams import pipeline
-from streams.pipeline import Inbound, process_batch
+from streams.pipeline import Inbound
 from streams.settings import Settings
 
 SCREENED_AT = "2026-11-23T12:00:00.000Z"
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     warm_seed = args.seed + 1 if args.warm_seed is None else args.warm_seed  # --warm-seed SEED: every search hits
     warm = EntryGenerator(gen.names, seed=warm_seed, prefix="EWW", **kw)  # type: ignore[arg-type]
     settings = Settings.load()
-    pipeline.now_iso = lambda: SCREENED_AT  # type: ignore[attr-defined]  # fixed, for the hash
+    cpu_route.now_iso = lambda: SCREENED_AT  # type: ignore[attr-defined]  # fixed, for the hash
 
     def inbound(items: list[bytes]) -> list[Inbound]:
         return [Inbound(b"k", raw, "entries", 0, i) for i, raw in enumerate(items)]

@@ -1,6 +1,6 @@
 """Time parsing every bundled list and generated 100,000-entity SDN and CSL lists.
 
-    .venv/bin/python scripts/bench_lists_parse.py [--lists DIR] [--n 100000] [--repeat 3]
+    .venv/bin/python benchmarks/bench_lists_parse.py [--lists DIR] [--n 100000] [--repeat 3]
 
 The whole-folder figure reads ``--lists`` and tests/data/lists (the truncated 2023 CSL file kept there).
 

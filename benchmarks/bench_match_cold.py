@@ -1,8 +1,8 @@
 """Uncached name searches: steady per-query CPU times, and a dump to check that results did not change.
 
-    .venv/bin/python scripts/bench_match_cold.py time [--reps 2]
-    PYTHONHASHSEED=0 .venv/bin/python scripts/bench_match_cold.py dump OUT.pkl
-    .venv/bin/python scripts/bench_match_cold.py compare BEFORE.pkl AFTER.pkl
+    .venv/bin/python benchmarks/bench_match_cold.py time [--reps 2]
+    PYTHONHASHSEED=0 .venv/bin/python benchmarks/bench_match_cold.py dump OUT.pkl
+    .venv/bin/python benchmarks/bench_match_cold.py compare BEFORE.pkl AFTER.pkl
 
 ``time``: the 1,000 queries of ``entrywatch bench match`` (seed 7, every shared list), each searched
 ``--reps`` times with cold caches and memos (``prepare``, ``pair_sim``, the index's word memos) and
@@ -27,11 +27,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from entrywatch.cli.bench import query_set
+from benchmarks.match import query_set
+from benchmarks.matching_eval.readers import screened_entities
 from screening.matching import Match, NameIndex
 from screening.matching import prepare as prepare_module
 from screening.matching import score as score_module
-from screening.matching_eval.readers import screened_entities
 
 ROOT = Path(__file__).resolve().parent.parent
 

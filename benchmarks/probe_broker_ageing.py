@@ -4,8 +4,8 @@ consumed, plus RATE/s of 2 KB to a second topic (the worker's in/out shape). Eve
 prints the produce-to-consume latency (p50/p99), the produce-ack latency and the broker's CPU share.
 No worker, no Redis: what changes over time is the broker.
 
-    .venv/bin/python scripts/probe_broker_ageing.py --rate 100 --minutes 10
-    .venv/bin/python scripts/probe_broker_ageing.py --rate 100 --minutes 6 --retention-ms 60000
+    .venv/bin/python benchmarks/probe_broker_ageing.py --rate 100 --minutes 10
+    .venv/bin/python benchmarks/probe_broker_ageing.py --rate 100 --minutes 6 --retention-ms 60000
 
 Numbers are not assertions (docs/benchmarks.md, "Why latency grows in the soak").
 """

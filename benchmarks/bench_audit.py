@@ -9,7 +9,7 @@ redis-server's own CPU per entry in that pass (in clock ticks: coarse), and the 
 used_memory_dataset: the data without buffers or scripts). ``--levels`` also times zlib at each
 level on the same entries (least CPU of the passes, the levels taking turns) with the mean compressed size.
 
-    nice .venv/bin/python scripts/bench_audit.py --lists data/lists --entries 4000 --passes 7 --levels
+    nice .venv/bin/python benchmarks/bench_audit.py --lists data/lists --entries 4000 --passes 7 --levels
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis.asyncio as aioredis
 
-from entrywatch.bench.generate import EntryGenerator
+from benchmarks.generate import EntryGenerator
 from entrywatch.embedded import start_redis
 from screening.lists.loader import load
 from screening.screen import ScreeningContext, screen_entry

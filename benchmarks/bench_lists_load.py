@@ -1,6 +1,6 @@
 """Time and Redis memory to load lists into a real redis-server (the bundled one, on a free port).
 
-    .venv/bin/python scripts/bench_lists_load.py [--lists DIR] [--n 100000]
+    .venv/bin/python benchmarks/bench_lists_load.py [--lists DIR] [--n 100000]
 
 Measures, each from a fresh Redis: (1) every shared list (newest version of each source), parsed and
 stored as live versions, the way `entrywatch lists load DIR` does; (2) a generated OFAC SDN list of

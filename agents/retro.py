@@ -17,20 +17,29 @@ from streams.runtime import Runtime
 PRUNE_EVERY_S = 3600.0
 
 
-def attach(app: faust.App, rt: Runtime) -> Any:
+def retro_worker(app: faust.App, rt: Runtime) -> RetroWorker:
+    """The worker's retro-screens, sending their decisions through the app's topics."""
     s = rt.settings
     outputs = {s.topic(n): raw_topic(app, s.topic(n)) for n in (topics.HOLDS, topics.CLEARED)}
 
     async def send(record: Outbound) -> Any:
         return await outputs[record.topic].send(key=record.key, value=record.value)
 
-    worker = RetroWorker(rt, send)
+    return RetroWorker(rt, send)
+
+
+async def run(worker: RetroWorker) -> None:
+    while True:
+        await worker.next_turn()
+        await worker.check()
+
+
+def attach(app: faust.App, rt: Runtime) -> Any:
+    worker = retro_worker(app, rt)
 
     @app.task
     async def retro_screen() -> None:
-        while True:
-            await worker.next_turn()
-            await worker.check()
+        await run(worker)
 
     @app.timer(PRUNE_EVERY_S)
     async def prune_entries() -> None:

@@ -218,7 +218,9 @@ class RetroWorker:
                 transform=lambda d: list_update_decision(d, news[d.entry_number], trigger),
             )
         )
-        futures = [await self.send(decision_outbound(record, self.settings, encoded)) for _item, record, encoded in done]
+        futures = [
+            await self.send(decision_outbound(record, self.settings, encoded)) for _item, record, encoded in done
+        ]
         await asyncio.gather(*futures)
         return len(done)
 

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import faust
 import fakeredis
 import fakeredis.aioredis
+import faust
 import pytest
 from faust.transport.producer import Producer
 from faust.types import TP, HeadersArg, RecordMetadata
@@ -72,10 +72,17 @@ class Worker:
 
 
 @pytest.fixture()
-async def worker(tmp_path: Any) -> AsyncIterator[Worker]:
+def worker_settings() -> dict[str, Any]:
+    """Settings of the worker under test beyond the defaults (a test module may override this fixture)."""
+    return {}
+
+
+@pytest.fixture()
+async def worker(tmp_path: Any, worker_settings: dict[str, Any]) -> AsyncIterator[Worker]:
     settings = Settings(
-        kafka_bootstrap="127.0.0.1:1", web_port=0, data_dir=str(tmp_path / "faust"), batch_within_s=0.01
-    )
+        kafka_bootstrap="127.0.0.1:1", web_port=0, data_dir=str(tmp_path / "faust"), batch_within_s=0.01,
+        **worker_settings,
+    )  # fmt: skip
     app, rt = create_app(settings)
     app.finalize()
     server = fakeredis.FakeServer()

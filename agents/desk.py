@@ -247,6 +247,7 @@ def attach(app: faust.App, rt: Runtime) -> None:
 
 async def wait_applied(rt: Runtime, entry_number: str, disposition_id: str, wait_s: float = APPLY_WAIT_S) -> bool:
     """True once the dispositions agent has recorded it (so the queue already reflects it)."""
+    # A wait for the agent's outcome, not a retry: a Redis failure propagates and the request fails.
     deadline = time.monotonic() + wait_s
     while True:
         if await rt.audit.has_disposition(entry_number, disposition_id):

@@ -10,7 +10,8 @@ JSON summary and the operator's page that polls it.
                 the screening agent is consuming (not crashed, no batch stuck past
                 screen_stall_after_s); 503 otherwise, naming each problem. Degraded states (still 200):
                 lists_stale (``lists_stale`` names the sources published longer ago than their
-                stale_after), lists_reload_failing
+                stale_after), lists_reload_failing, retro_screen_failing (a background loop's failure in
+                progress: ``loops`` in the body says which and why)
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ BROKER_UNREACHABLE = "broker_unreachable"
 NO_PARTITIONS = "no_partitions_assigned"
 LISTS_STALE = "lists_stale"
 LISTS_RELOAD_FAILING = "lists_reload_failing"
+RETRO_SCREEN_FAILING = "retro_screen_failing"
 
 
 def raw(view: View, body: bytes, content_type: str, *, status: int = 200, secure: bool = True) -> Response:
@@ -100,7 +102,7 @@ def consumer_positions(app: faust.App, entries_topic: str) -> list[PartitionPosi
     for tp in assigned:
         try:
             highwater: int | None = consumer.highwater(tp)
-        except Exception:
+        except Exception:  # the partition was revoked meanwhile (a rebalance): its position is unknown
             highwater = None
         out.append(
             PartitionPosition(
@@ -126,7 +128,7 @@ async def broker_reachable(app: faust.App, bootstrap: str) -> bool:
         _reader, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), CHECK_TIMEOUT_S)
         writer.close()
         return True
-    except Exception as exc:
+    except Exception as exc:  # a probe: any failure (refused, timed out, metadata error) means unreachable
         log.debug("broker check failed: %s", exc)
         return False
 
@@ -134,7 +136,7 @@ async def broker_reachable(app: faust.App, bootstrap: str) -> bool:
 async def redis_reachable(rt: Runtime) -> bool:
     try:
         return bool(await asyncio.wait_for(rt.redis.ping(), CHECK_TIMEOUT_S))
-    except Exception as exc:
+    except Exception as exc:  # a probe: any failure (refused, timed out, auth) means unreachable
         log.debug("redis check failed: %s", exc)
         return False
 
@@ -188,8 +190,10 @@ async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
     stale = [li["source"] for li in lists if li["stale"]]
     if stale:
         degraded.append(LISTS_STALE)
-    if rt.lists.last_error:
+    if rt.list_health.failing:
         degraded.append(LISTS_RELOAD_FAILING)
+    if rt.retro_health.failing:
+        degraded.append(RETRO_SCREEN_FAILING)
     return {
         "status": "ready" if not problems else "not_ready",
         "health": "ok" if not problems and not degraded else ("degraded" if not problems else "failing"),
@@ -215,7 +219,8 @@ async def readiness(app: faust.App, rt: Runtime) -> dict[str, Any]:
         "list_versions": rt.lists.versions,
         "lists": lists,
         "lists_stale": stale,
-        "lists_error": rt.lists.last_error,
+        "lists_error": rt.list_health.last_error,
+        "loops": {"lists": rt.list_health.to_json(), "retro": rt.retro_health.to_json()},
         "assigned_partitions": assigned,
         "assigned_entry_partitions": assigned_entry_partitions(app, s.topic(topics.ENTRIES)),
         "counts": rt.counts,

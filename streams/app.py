@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import tempfile
 
 import faust
 
+from agents import api, desk, dispositions, lists, ondemand, retro, screen, web
 from streams import faust_transport, topics
 from streams.gc_control import freeze_survivors
 from streams.runtime import Runtime
 from streams.security import faust_credentials
 from streams.settings import Settings
 
-# Modules under agents/ attached to every app; each has ``attach(app, runtime)``.
-AGENT_MODULES = ("screen", "lists", "web", "dispositions", "retro", "api", "desk", "ondemand")
+# What every app runs, in this order: each module of agents/ registers its agents, tasks and pages.
+ATTACH = (screen.attach, lists.attach, web.attach, dispositions.attach, retro.attach, api.attach, desk.attach,
+          ondemand.attach)  # fmt: skip
 
 
 def faust_config(settings: Settings) -> dict[str, object]:
@@ -51,8 +52,8 @@ def create_app(settings: Settings) -> tuple[faust.App, Runtime]:
     app = faust.App(settings.app_id, **faust_config(settings))  # type: ignore[arg-type]
     setattr(app, faust_transport.APP_ATTRIBUTE, settings.fetch_max_wait_ms)
     runtime = Runtime(settings)
-    for name in AGENT_MODULES:
-        importlib.import_module(f"agents.{name}").attach(app, runtime)
+    for attach in ATTACH:
+        attach(app, runtime)
 
     @app.task
     async def _set_log_level() -> None:

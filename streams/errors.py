@@ -3,7 +3,8 @@
 Transient: the broker or Redis is unreachable, slow or failing over; the same call can succeed later, so
 the loop waits (exponential back-off with jitter, capped at ``Settings.redis_retry_max_s``) and does not
 ack its input meanwhile. Everything else is a fault of the record or of the code: it is not retried, the
-caller answers the record another way (a dead letter with the reason) so no input is lost or stuck.
+caller answers the record another way (a dead letter with the reason) so no input is lost or stuck,
+or, in a background loop, reports it (``streams.health.LoopHealth``) and tries again on its next turn.
 """
 
 from __future__ import annotations
@@ -28,8 +29,15 @@ FIRST_DELAY_S = 0.1
 WARN_EVERY_S = 30.0  # a failure that persists is logged again this often, not on every attempt
 
 
+class Unavailable(RuntimeError):
+    """Something the worker needs is not there yet (e.g. no list loaded in Redis): like a transient
+    failure, a later attempt may not meet it, so it is retried with the same back-off."""
+
+
 def is_transient(exc: BaseException) -> bool:
-    """True for failures of the broker or Redis that a later attempt may not meet."""
+    """True for failures of the broker or Redis that a later attempt may not meet, and ``Unavailable``."""
+    if isinstance(exc, Unavailable):
+        return True
     if isinstance(exc, KafkaError):
         return bool(getattr(exc, "retriable", False)) or isinstance(exc, KafkaTimeoutError)
     if isinstance(exc, RedisError):

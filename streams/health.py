@@ -70,3 +70,34 @@ class AgentHealth:
     @property
     def up(self) -> bool:
         return self.state in ("idle", "working")
+
+
+@dataclass
+class LoopHealth:
+    """A background loop of the worker (the list watcher, the retro-screen), read by ``/ready`` and
+    ``/metrics``. Transient failures (Redis or the broker away) are retried with back-off by
+    ``streams.errors.retry``; anything else is a fault: logged with its traceback, counted, and tried again
+    only on the loop's next turn (an announcement or its periodic check), never in a tight loop.
+    ``last_error`` is the failure in progress, cleared by the next success."""
+
+    retries: int = 0
+    faults: int = 0
+    last_error: str | None = None
+
+    def retrying(self, exc: BaseException) -> None:
+        self.retries += 1
+        self.last_error = f"{type(exc).__name__}: {exc}"
+
+    def faulted(self, exc: BaseException) -> None:
+        self.faults += 1
+        self.last_error = f"{type(exc).__name__}: {exc}"
+
+    def succeeded(self) -> None:
+        self.last_error = None
+
+    @property
+    def failing(self) -> bool:
+        return self.last_error is not None
+
+    def to_json(self) -> dict[str, object]:
+        return {"failing": self.failing, "retries": self.retries, "faults": self.faults, "last_error": self.last_error}

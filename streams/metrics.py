@@ -27,7 +27,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from screening.freshness import published_age_s
-from streams.health import AgentHealth
+from streams.health import AgentHealth, LoopHealth
 
 PAUSE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -169,6 +169,26 @@ class _LiveCollector(Collector):
                 counter.add_metric([], value)
                 yield counter
 
+        loops = self.m.loops_source()
+        failing = GaugeMetricFamily(
+            "entrywatch_loop_failing",
+            "1 while a background loop's latest attempt failed (lists: the previous lists stay in force)",
+            labels=["loop"],
+        )
+        retries = CounterMetricFamily(
+            "entrywatch_loop_retries", "Transient failures (Redis, broker) a background loop retried", labels=["loop"]
+        )
+        faults = CounterMetricFamily(
+            "entrywatch_loop_faults",
+            "Faults of a background loop (not Redis or the broker away): logged, tried again on its next turn",
+            labels=["loop"],
+        )
+        for name, loop in sorted(loops.items()):
+            failing.add_metric([name], 1 if loop.failing else 0)
+            retries.add_metric([name], loop.retries)
+            faults.add_metric([name], loop.faults)
+        yield from (failing, retries, faults)
+
 
 class Metrics:
     """The worker's metrics. ``lists_source``/``positions_source`` are callables set by whoever knows
@@ -243,6 +263,7 @@ class Metrics:
         self.positions_source: Callable[[], Iterable[PartitionPosition]] = list
         self.swapped_at: Callable[[], float | None] = lambda: None
         self.health_source: Callable[[], AgentHealth | None] = lambda: None
+        self.loops_source: Callable[[], Mapping[str, LoopHealth]] = dict
         r.register(_LiveCollector(self))
 
     def observe_batch(

@@ -21,8 +21,9 @@ from stores.keys import Keys
 from stores.lists import AsyncListStore
 from stores.retro import RetroStore
 from streams.activity import Activity
+from streams.errors import Unavailable
 from streams.gc_control import GcWatch, freeze_heap
-from streams.health import AgentHealth
+from streams.health import AgentHealth, LoopHealth
 from streams.metrics import ListInfo, Metrics
 from streams.name_share import SharedNames
 from streams.pipeline import Outbound
@@ -32,7 +33,7 @@ from streams.settings import Settings
 log = logging.getLogger(__name__)
 
 
-class NoListsLoaded(RuntimeError):
+class NoListsLoaded(Unavailable):
     """Redis holds no live list version: screening must wait rather than clear entries unscreened."""
 
 
@@ -59,7 +60,6 @@ class ListState:
         self._entities: list[Entity] = []  # the entities of the context in force
         self._ready = asyncio.Event()
         self.loaded_at: float | None = None
-        self.last_error: str | None = None
         self.meta: dict[str, dict[str, str]] = {}  # source -> meta hash of its live version
 
     @property
@@ -140,6 +140,10 @@ class Runtime:
         self.metrics.swapped_at = lambda: self.lists.loaded_at
         self.screen_health = AgentHealth()
         self.metrics.health_source = lambda: self.screen_health
+        # The background loops: the list watcher (agents/lists.py) and the retro-screen (agents/retro.py).
+        self.list_health = LoopHealth()
+        self.retro_health = LoopHealth()
+        self.metrics.loops_source = lambda: {"lists": self.list_health, "retro": self.retro_health}
         # Called when the screening agent stops on a fault it cannot answer (``entrywatch worker`` stops
         # the process, so no later offset is committed past an unanswered record).
         self.on_fatal: Callable[[BaseException], None] | None = None

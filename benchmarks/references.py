@@ -61,7 +61,7 @@ def run_faust(settings: Settings, source: str, sink: str, status_file: str | Non
 
     @app.task
     async def _quiet() -> None:
-        logging.getLogger().setLevel(logging.WARNING)  # as streams.app does for the worker
+        logging.getLogger().setLevel(logging.WARNING)  # as agents.app does for the worker
 
     @app.timer(0.5)
     async def _status() -> None:

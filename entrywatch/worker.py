@@ -7,8 +7,8 @@ import signal
 
 import faust
 
+from agents.app import create_app
 from streams import logging as ew_logging
-from streams.app import create_app
 from streams.settings import Settings
 from streams.topics import check_record_limits, ensure_topics
 

@@ -21,7 +21,7 @@ from faust.transport.drivers import aiokafka as aiokafka_driver
 
 SCHEME = "ewkafka"
 DEFAULT_FETCH_MAX_WAIT_MS = 20
-APP_ATTRIBUTE = "entrywatch_fetch_max_wait_ms"  # set on the faust.App by streams.app.create_app
+APP_ATTRIBUTE = "entrywatch_fetch_max_wait_ms"  # set on the faust.App by agents.app.create_app
 
 
 class ConsumerThread(aiokafka_driver.AIOKafkaConsumerThread):

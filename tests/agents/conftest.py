@@ -17,11 +17,11 @@ import pytest
 from faust.transport.producer import Producer
 from faust.types import TP, HeadersArg, RecordMetadata
 
+from agents.app import create_app
 from screening.entities import ListSnapshot
 from screening.lists.loader import load
 from stores.keys import Keys
 from stores.lists import save_snapshot
-from streams.app import create_app
 from streams.runtime import Runtime
 from streams.settings import Settings
 

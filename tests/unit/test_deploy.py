@@ -246,7 +246,7 @@ def test_worker_probes_hit_health_and_ready(manifests: list[dict[str, Any]]) -> 
 
 
 def test_worker_web_routes_exist() -> None:
-    from streams.app import create_app
+    from agents.app import create_app
 
     app, _rt = create_app(Settings(web_port=6066, app_id="deploy-test"))  # type: ignore[call-arg]
     paths = {route.pattern for route in app.web.web_app.router.routes() if hasattr(route, "pattern")} | {

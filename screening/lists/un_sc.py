@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from screening.entities import Entity, EntityAddress, EntityName, ListSnapshot
-from screening.identifiers import dob_of, identifier
+from screening.identifiers import dob_of, identifier, normalize
 from screening.lists.common import (
     MAX_FIELD_CHARS,
     ListFormatError,
@@ -223,7 +223,7 @@ def map_rows(rows: UnRows, version: str) -> tuple[list[Entity], list[str]]:
             got = identifier(scheme, _document_number(number)) if scheme else None
             if got is not None:
                 ids.append(got)
-        ids.append(("un_ref", key))
+        ids.append(("un_ref", normalize("un_ref", key)))  # "CDi.001" -> "CDI001", as every scheme
         notes = [
             f"Designation: {'; '.join(rec.designations)}" if rec.designations else "",
             f.get("COMMENTS1", ""),

@@ -112,7 +112,8 @@ REMARKS = [
     ("alt. C.U.R.P. # HEXU430525HBCRXR07 (Mexico)", (("national_id", "HEXU430525HBCRXR07"),)),
     ("National ID No. 12/BAHANA(N)010023 (Burma).", (("national_id", "12BAHANAN010023"),)),
     ("V.A.T. Number BG 175433597 (Bulgaria)", (("vat", "175433597"),)),
-    ("Company Number IMO 1234567; Vessel Registration Identification IMO 9187629", (("imo_company", "1234567"), ("imo", "9187629"))),
+    ("Company Number IMO 1234567; Vessel Registration Identification IMO 9187629",
+     (("imo_company", "1234567"), ("imo", "9187629"))),
     ("DOB 01 Jan 1960; nationality Iran; Gender Male; Website www.example.com", ()),
 ]  # fmt: skip
 

@@ -69,6 +69,16 @@ NAME_CASES = [
         {"identifier": -0.15},
         0.85,
     ),
+    (  # both: the example of docs/reason-codes.md
+        {
+            "name": "AL ZAWAHIRI, Dr. Ayman",
+            "date_of_birth": "1975",
+            "identifiers": [{"scheme": "passport", "value": "A 999 999"}],
+        },
+        "NAME_MATCH_REVIEW",
+        {"identifier": -0.05, "date_of_birth": -0.10},
+        0.85,
+    ),
     (  # another scheme than the listed ones: nothing compared
         {"name": "Colombiana de Cerdos Ltda", "identifiers": [{"scheme": "lei", "value": "5493001KJTIIGC8Y1R12"}]},
         "SDN_MATCH",

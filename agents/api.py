@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 import faust
 from faust.web import Request, Response, View
 
-from entrywatch.audit import next_cursor, parse_cursor
-from entrywatch.since import FORMS, parse_since
 from screening.history import HistoryItem, latest
+from stores.audit import next_cursor, parse_cursor
 from streams.runtime import Runtime
+from streams.since import FORMS, parse_since
 from streams.webauth import protected
 
 MAX_PAGE = 1000
@@ -28,10 +28,6 @@ _T = TypeVar("_T")
 
 def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _s(v: bytes | str) -> str:
-    return v.decode() if isinstance(v, bytes) else v
 
 
 async def read_body(request: Request, limit: int) -> bytes | None:
@@ -118,15 +114,11 @@ def attach(app: faust.App, rt: Runtime) -> None:
     class ListsView(View):
         @protected(rt.settings)
         async def get(self, request: Request) -> Response:
-            store = rt.store
-            live = await store.live_versions()
-            pipe = rt.redis.pipeline(transaction=False)
-            for source, version in live.items():
-                pipe.hgetall(store.keys.meta(source, version))
-            metas = await pipe.execute()
+            live = await rt.store.live_versions()
+            metas = await rt.store.version_meta(live)
             sources: dict[str, Any] = {}
-            for (source, version), meta in zip(live.items(), metas, strict=True):
-                m = {_s(k): _s(v) for k, v in meta.items()}
+            for source, version in live.items():
+                m = metas[source]
                 sources[source] = {
                     "version": version,
                     "entities": int(m.get("entities", 0)),

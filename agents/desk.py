@@ -24,14 +24,14 @@ from faust.web import Request, Response, View
 
 from agents.api import BadParameter, _param, read_body
 from agents.screen import raw_topic
-from entrywatch.audit import compact_json
-from entrywatch.desk import RequestError, check_scope, disposition_from_request, item_view, screened_ms
-from entrywatch.export import export_rows, write_csv, write_jsonl
-from entrywatch.since import FORMS, parse_since
 from screening.queue import OPEN_DECISIONS, QueueFilter, facets
+from stores.audit import compact_json
 from streams import topics
 from streams.codecs import JSONRefused, loads, now_iso
+from streams.desk import RequestError, check_scope, disposition_from_request, item_view, screened_ms
+from streams.export import export_rows, write_csv, write_jsonl
 from streams.runtime import Runtime
+from streams.since import FORMS, parse_since
 from streams.webauth import protected, write_protected
 
 MAX_PAGE = 500

@@ -11,9 +11,9 @@ from typing import Any
 import faust
 
 from agents.screen import raw_topic
-from entrywatch.dispositions import apply_disposition, decode_disposition
 from streams import errors, topics
 from streams.codecs import Rejected
+from streams.dispositions import apply_disposition, decode_disposition
 from streams.pipeline import Inbound, dead_letter_outbound
 from streams.runtime import Runtime
 

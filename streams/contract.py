@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from entrywatch.audit import AuditStore, AuditWrite
 from screening.decision import Decision
 from screening.entry import Entry
 from screening.history import HistoryItem, lineage
 from screening.suppression import apply_suppressions, decision_keys
+from stores.audit import AuditStore, AuditWrite
 from streams.codecs import decision_record, encode_record, now_iso
 from streams.errors import retry
 from streams.pipeline import Outbound, Screened, decision_outbound

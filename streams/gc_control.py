@@ -3,7 +3,7 @@
 A worker's heap is mostly long-lived: the name index of the lists in force (~650,000 objects) and the
 caches that fill as it screens (name results, scored candidates, the matcher's word memos). CPython's
 full (generation 2) collection walks every tracked object that is not frozen, and it finds almost
-nothing there: measured offline (scripts/profile_screen.py, which times the collector per run), 20,000
+nothing there: measured offline (benchmarks/profile_screen.py, which times the collector per run), 20,000
 entries under backlog had one full collection of 0.29 s that freed 0 objects (young and middle ones
 freed nothing either), and such a pause grows with the caches; it stalls the batch in flight. (At a
 steady 100 entries/s no full collection happened in 10 minutes: the soak's latency that grows with
@@ -43,7 +43,7 @@ def freeze_heap() -> None:
     # A larger young generation: screening allocates many short-lived objects per entry (parsed entries,
     # reasons, records); with CPython's default of 700, young collections ran ~60 times a second and
     # promoted batch objects to the older generations, whose collections walk the growing name cache.
-    # Measured offline (scripts/profile_screen.py, warm cache): collector time 1.0 -> 0.5 s per 10,000 entries.
+    # Measured offline (benchmarks/profile_screen.py, warm cache): collector time 1.0 -> 0.5 s per 10,000 entries.
     gc.set_threshold(*GC_THRESHOLD)
 
 

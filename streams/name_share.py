@@ -9,8 +9,8 @@ it reads what other workers appended since it last looked (from the start for a 
 it. A result is what the worker would have computed itself, so decisions do not change; the sharing is
 an optimisation only: when Redis is slow or down, the worker searches by itself and says so in the log.
 
-Keys: ``<prefix>:names:<fingerprint>`` (a stream; at most ``shared_name_cache_batches`` entries, each the
-results of one batch; expires ``TTL_S`` after the last write).
+Storage: ``stores.names`` (a stream ``<prefix>:names:<fingerprint>``; at most ``shared_name_cache_batches``
+entries, each the results of one batch; expires a week after the last write).
 """
 
 from __future__ import annotations
@@ -28,25 +28,21 @@ from redis.exceptions import RedisError
 from screening.matching import NameIndex
 from screening.matching.result_codec import decode_results, encode_results, index_fingerprint
 from screening.screen import ScreeningContext
+from stores.names import SharedNameStore
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-TTL_S = 7 * 24 * 3600  # a stream nobody writes to for a week (lists replaced long ago) goes
 PULL_ENTRIES = 20  # stream entries (batches of results) read per pull: a new worker catches up over batches
 TIMEOUT_S = 1.0  # longest wait for Redis per pull or push before screening goes on without it
 WARN_EVERY_S = 60.0
-
-# XREAD's reply: per stream, its name and its entries (id, fields)
-StreamReply = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
 
 
 class SharedNames:
     """One worker's side of the shared name results: ``pull`` before a batch, ``push`` after it."""
 
     def __init__(self, redis: aioredis.Redis, settings: Settings, worker: str | None = None) -> None:
-        self._redis = redis
-        self._prefix = settings.redis_key_prefix
+        self._store = SharedNameStore(redis, settings.redis_key_prefix)
         self.enabled = settings.shared_name_cache and settings.name_cache_size > 0
         self._maxlen = settings.shared_name_cache_batches
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -60,7 +56,7 @@ class SharedNames:
         """The stream of ``ctx``'s index; a new index (a list update) starts reading it from the start."""
         if ctx.index is not self._index:
             self._index = ctx.index
-            self._key = f"{self._prefix}:names:{index_fingerprint(ctx.index, ctx.list_versions)}"
+            self._key = self._store.key(index_fingerprint(ctx.index, ctx.list_versions))
             self._cursor = "0-0"
         return self._key
 
@@ -70,10 +66,7 @@ class SharedNames:
             return 0
         key = self.key_for(ctx)
         try:
-            reply: StreamReply | None = await asyncio.wait_for(
-                self._redis.xread({key: self._cursor}, count=PULL_ENTRIES),  # type: ignore[arg-type]
-                TIMEOUT_S,
-            )
+            reply = await asyncio.wait_for(self._store.read(key, self._cursor, PULL_ENTRIES), TIMEOUT_S)
         except (TimeoutError, RedisError, OSError) as exc:
             self._warn("reading", exc)
             return 0
@@ -104,10 +97,7 @@ class SharedNames:
         key = self.key_for(ctx)
         data = encode_results(results)
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.xadd(key, {"w": self._worker_b, "r": data}, maxlen=self._maxlen, approximate=True)
-                pipe.expire(key, TTL_S)
-                await asyncio.wait_for(pipe.execute(), TIMEOUT_S)
+            await asyncio.wait_for(self._store.append(key, self._worker_b, data, self._maxlen), TIMEOUT_S)
         except (TimeoutError, RedisError, OSError) as exc:
             self._warn("writing", exc)
             return 0

@@ -1,5 +1,5 @@
-"""One batch of raw entry messages -> the records to send. No Faust here, so it is tested directly;
-the agent only feeds it events and sends what it returns."""
+"""Decode and screen a batch of raw entry messages, and build the records to send (decisions, dead letters).
+No Faust and no Redis here; the worker's route over it, with the audit trail, is ``streams.screener``."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ from streams.codecs import (
     Rejected,
     dead_letter,
     dead_letter_key,
-    decision_record,
     decode_entry,
     encode_record,
-    now_iso,
 )
 from streams.settings import Settings
 
@@ -96,18 +94,3 @@ def decision_outbound(record: dict[str, Any], settings: Settings, encoded: str |
     target = settings.topic(topics.CLEARED if kind == "CLEAR" else topics.HOLDS)
     value = (encode_record(record) if encoded is None else encoded).encode()
     return Outbound(target, str(record["entry_number"]).encode(), value, kind, record)
-
-
-def process_batch(
-    batch: list[Inbound], ctx: ScreeningContext, settings: Settings, timings: dict[str, float] | None = None
-) -> list[Outbound]:
-    """Decode, screen and encode every message of a batch, without the audit trail. Exactly one record
-    out per message in: a decision on holds/cleared, or a dead letter with the original bytes."""
-    screened_at = now_iso()
-    out: list[Outbound] = []
-    for s in screen_batch(batch, ctx, settings, timings):
-        if s.dead_letter is not None:
-            out.append(s.dead_letter)
-        elif s.decision is not None:
-            out.append(decision_outbound(decision_record(s.decision, screened_at), settings))
-    return out

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
-from entrywatch.audit import AuditStore, epoch
-from entrywatch.store import AsyncListStore, Keys
 from screening.entities import Entity
 from screening.matching import Thresholds
 from screening.screen import ScreeningContext
 from screening.suppression import fingerprints
+from stores.audit import AuditStore, epoch
+from stores.entries import EntryStore
+from stores.keys import Keys
+from stores.lists import AsyncListStore
+from stores.retro import RetroStore
 from streams.activity import Activity
 from streams.gc_control import GcWatch, freeze_heap
 from streams.health import AgentHealth
@@ -97,6 +100,28 @@ class ListState:
         return self._ctx, self._fps
 
 
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """The Redis stores of one client, built once (the audit and retro stores register Lua scripts)."""
+
+    client: aioredis.Redis
+    lists: AsyncListStore
+    audit: AuditStore
+    entries: EntryStore
+    retro: RetroStore
+
+    @classmethod
+    def build(cls, client: aioredis.Redis, settings: Settings) -> Stores:
+        prefix, days = settings.redis_key_prefix, settings.audit_retention_days
+        return cls(
+            client,
+            AsyncListStore(client, Keys(prefix)),
+            AuditStore(client, prefix, days),
+            EntryStore(client, prefix, days),
+            RetroStore(client, prefix),
+        )
+
+
 class Runtime:
     """What the agents share within one worker process."""
 
@@ -106,6 +131,7 @@ class Runtime:
         self._redis: aioredis.Redis | None = redis_client
         self._reload_lock = asyncio.Lock()
         self._names: SharedNames | None = None
+        self._stores: Stores | None = None
         self.list_listeners: list[Callable[[ListChange], None]] = []  # called after each swap, the first too
         self.counts: dict[str, int] = {"in": 0, "HOLD": 0, "REVIEW": 0, "CLEAR": 0, "DLQ": 0}
         self.started_at = time.time()
@@ -176,8 +202,16 @@ class Runtime:
         return self._redis
 
     @property
+    def stores(self) -> Stores:
+        """The stores of the Redis client in use (built again only when the client is replaced)."""
+        client = self.redis
+        if self._stores is None or self._stores.client is not client:
+            self._stores = Stores.build(client, self.settings)
+        return self._stores
+
+    @property
     def store(self) -> AsyncListStore:
-        return AsyncListStore(self.redis, Keys(self.settings.redis_key_prefix))
+        return self.stores.lists
 
     @property
     def names(self) -> SharedNames:
@@ -188,7 +222,15 @@ class Runtime:
 
     @property
     def audit(self) -> AuditStore:
-        return AuditStore(self.redis, self.settings.redis_key_prefix, self.settings.audit_retention_days)
+        return self.stores.audit
+
+    @property
+    def entries(self) -> EntryStore:
+        return self.stores.entries
+
+    @property
+    def retro(self) -> RetroStore:
+        return self.stores.retro
 
     def thresholds(self) -> Thresholds:
         return self.settings.thresholds()
@@ -229,3 +271,4 @@ class Runtime:
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None
+            self._stores = None

@@ -116,7 +116,7 @@ class Settings(BaseSettings):
     lists_sources_file: str = Field(
         "",
         description="JSON file merged over the built-in table of list publishers (URLs, format, minimum size, "
-        "timeout, stale_after_h, ...; see entrywatch/sources.py); empty: the built-in table",
+        "timeout, stale_after_h, ...; see screening/list_sources.py); empty: the built-in table",
     )
     lists_mirror: str = Field(
         "",

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from entrywatch.cli.connect import CliError
+from entrywatch.embedded import NotInstalled
 
 # Modules under entrywatch.cli that add commands; each has ``register(subparsers)``.
 COMMAND_MODULES = ("screen", "run", "lists", "match", "bench", "dlq", "holds", "explain", "retro")
@@ -64,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except CliError as exc:  # the broker or Redis does not answer, a topic is missing, ...: one line
+    except (CliError, NotInstalled) as exc:  # no answer from the broker or Redis, no embedded extra, ...: one line
         print(f"entrywatch: {exc}", file=sys.stderr)
         return 2
     except RedisError as exc:  # Redis went away during the command: a clear line, not a traceback

@@ -13,13 +13,18 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from entrywatch.audit import AuditStore
 from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.render import decision_line
-from entrywatch.store import AsyncListStore, Keys
 from screening.history import HistoryItem, compare, latest
+from stores.audit import AuditStore
+from stores.keys import Keys
+from stores.lists import AsyncListStore
 from streams.security import async_redis
 from streams.settings import Settings
+
+
+class StoredEntryUnreadable(ValueError):
+    """The stored entry of ``--rescreen`` no longer decodes (it was valid when it was stored)."""
 
 
 async def gather_explanation(settings: Settings, entry_number: str, *, rescreen: bool = False) -> dict[str, Any] | None:
@@ -52,17 +57,19 @@ async def _rescreen(
     settings: Settings, client: aioredis.Redis, audit: AuditStore, record: dict[str, Any], stored: bytes
 ) -> dict[str, Any]:
     """Screen the stored entry against the live lists, with the suppressions in force; compared to ``record``."""
-    from screening.entry import parse_entry
     from screening.screen import ScreeningContext, screen_entry
     from screening.suppression import apply_suppressions, decision_keys, fingerprints
-    from streams.codecs import now_iso
-    from streams.pipeline import decision_record
+    from streams.codecs import Rejected, decision_record, decode_entry, now_iso
 
     versions, entities = await AsyncListStore(client, Keys(settings.redis_key_prefix)).load_live()
     thresholds = settings.thresholds()
     ctx = await asyncio.to_thread(ScreeningContext.from_entities, entities, versions, thresholds=thresholds)
     fps = fingerprints(entities)
-    decision = screen_entry(parse_entry(json.loads(stored)), ctx)
+    entry = decode_entry(stored, max_bytes=len(stored))  # the worker's one decode path
+    if isinstance(entry, Rejected):  # stored entries were valid when stored; say so rather than crash
+        why = f"{entry.kind} at {entry.path}: {entry.message}"
+        raise StoredEntryUnreadable(f"the stored entry no longer decodes: {why}")
+    decision = screen_entry(entry, ctx)
     state = await audit.read_batch([], decision_keys(decision, fps))
     rescreened = decision_record(apply_suppressions(decision, fps, state.suppressions), now_iso())
     changes = compare(record, rescreened)
@@ -136,7 +143,11 @@ def render(entry_number: str, ex: dict[str, Any]) -> str:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    ex = asyncio.run(gather_explanation(connect(args, redis=True), args.entry_number, rescreen=args.rescreen))
+    try:
+        ex = asyncio.run(gather_explanation(connect(args, redis=True), args.entry_number, rescreen=args.rescreen))
+    except StoredEntryUnreadable as exc:
+        print(f"entrywatch: {args.entry_number}: {exc}", file=sys.stderr)
+        return 1
     if ex is None:
         print(f"no decision recorded for entry {args.entry_number}", file=sys.stderr)
         return 1

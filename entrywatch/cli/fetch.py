@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from entrywatch.cli.connect import add_connection_arguments, connect, settings_from
 from entrywatch.fetch import Fetcher, FetchResult, default_cache_dir, utc_now
 from entrywatch.listops import announce, list_event, redis_client
-from entrywatch.sources import Source, SourcesError, load_sources
+from screening.list_sources import Source, SourcesError, load_sources
 from streams.settings import Settings
 
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")

@@ -3,7 +3,7 @@ line or one JSON record per decision. A plain confluent-kafka consumer with manu
 consumer group joins, no commits, so it never disturbs the broker systems' own consumers.
 
 ``entrywatch holds export``: the HOLD/REVIEW decisions of a period from the audit trail in Redis, one row
-per reason, as CSV or JSON lines (``entrywatch.export``)."""
+per reason, as CSV or JSON lines (``streams.export``)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,15 @@ from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
 
-from entrywatch.audit import AuditStore, epoch
 from entrywatch.cli.connect import CliError, add_connection_arguments, connect
-from entrywatch.export import COLUMNS, export_rows, write_csv, write_jsonl
 from entrywatch.render import decision_line
-from entrywatch.since import FORMS, since_ms
+from stores.audit import AuditStore, epoch
 from streams import topics
+from streams.export import COLUMNS, export_rows, write_csv, write_jsonl
 from streams.kafka import consumer_config
 from streams.security import async_redis
 from streams.settings import Settings
+from streams.since import FORMS, since_ms
 
 
 def since_argument(text: str) -> int:

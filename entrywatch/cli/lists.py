@@ -8,10 +8,12 @@ import sys
 
 from entrywatch.cli.connect import add_connection_arguments, connect
 from entrywatch.cli.fetch import register_fetch
-from entrywatch.freshness import format_age
 from entrywatch.listops import parse_paths, redis_client, rollback_list, store_snapshots
+from entrywatch.paths import DEFAULT_LISTS
 from entrywatch.progress import Progress
-from entrywatch.store import Keys, ListRefused, status
+from screening.freshness import format_age
+from stores.keys import Keys
+from stores.lists import ListRefused, status
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -89,7 +91,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lists = sub.add_parser("lists", help="entity lists in Redis: load, fetch, status, rollback")
     lsub = lists.add_subparsers(dest="lists_command", metavar="ACTION", required=True)
     load = lsub.add_parser("load", help="load list files (or directories) into Redis and make them live")
-    load.add_argument("paths", nargs="+", metavar="PATH")
+    load.add_argument(
+        "paths", nargs="*", default=[str(DEFAULT_LISTS)], metavar="PATH",
+        help="list files or directories (searched recursively); default: the bundled lists",
+    )  # fmt: skip
     load.add_argument("--source", help="load only this source (e.g. uflpa, ofac_sdn)")
     load.add_argument(
         "--force", action="store_true", help="load even if the entity count shrinks too much or the list is older"

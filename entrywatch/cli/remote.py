@@ -10,7 +10,7 @@ import urllib.request
 from collections.abc import Iterable
 from typing import IO, Any
 
-from entrywatch.ondemand import MAX_BATCH, MatchRequestError, NameQuery, parse_query
+from streams.ondemand import MAX_BATCH, MatchRequestError, NameQuery, parse_query
 
 TIMEOUT_S = 60.0
 

@@ -75,6 +75,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     from entrywatch.listops import load_lists
     from streams.topics import ensure_topics
 
+    embedded.tansu_binary()  # without the embedded extra: one line saying how to install it, before anything starts
+    if not os.environ.get("REDIS_URL"):
+        embedded.redis_server_binary()
     log_dir = Path(args.log_dir or tempfile.mkdtemp(prefix="entrywatch-"))
     services: list[embedded.Service] = []
     supervisor: Supervisor | None = None

@@ -362,8 +362,8 @@ class NameIndex:
                 self._post(nid, split.tokens)
         # The name and word ids of the tables a search reads, as int objects allocated one after another:
         # a search reads thousands of them, and spread over the heap (allocated among the names' strings
-        # and tuples) most cost a cache miss. Same values, fewer cache lines (docs/matching.md, "Search
-        # speed after v1.5").
+        # and tuples) most cost a cache miss. Same values, fewer cache lines (docs/matching.md, "Index
+        # and candidate generation").
         nids = list(range(len(self._prepared)))
         tids = list(range(len(self._tokens)))
         self._postings = [list(map(nids.__getitem__, post)) for post in self._postings]

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from entrywatch.bench.generate import CATEGORIES
-from entrywatch.bench.stream import PHASES, BenchConfig, StreamBench, render_table
+from benchmarks.generate import CATEGORIES
+from benchmarks.stream import PHASES, BenchConfig, StreamBench, render_table
 from tests.conftest import LISTS
 from tests.integration.conftest import Stack
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.bench]
 
 N = 200
 
@@ -89,7 +89,7 @@ def test_the_run_left_the_shared_redis_lists_alone(stack: Stack, report: dict) -
 
 def test_short_soak_reports_windows_and_decides_everything(tmp_path: Path) -> None:
     """CI's share of the soak: a few seconds of steady load (the 10-minute run is in docs/benchmarks.md)."""
-    from entrywatch.bench.soak import Soak
+    from benchmarks.soak import Soak
 
     lists = LISTS
     config = BenchConfig(

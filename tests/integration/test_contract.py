@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from entrywatch.listops import announce, list_event, redis_client
-from entrywatch.store import Keys, save_snapshot
 from screening.entities import Entity, EntityName, ListSnapshot
 from screening.lists.loader import load_paths
+from stores.keys import Keys
+from stores.lists import save_snapshot
 from tests.conftest import LISTS, assert_valid
 from tests.integration.conftest import Stack, Worker, collect
 
@@ -191,7 +192,7 @@ def test_false_positive_suppresses_the_same_hit_only(stack: Stack, worker: Worke
 
 
 def retro_lock(stack: Stack, version: str) -> str:
-    return f"{stack.settings.redis_key_prefix}:retro:lock:uflpa:{version}"
+    return Keys(stack.settings.redis_key_prefix).retro_lock("uflpa", version)
 
 
 def list_new_uflpa_entity(stack: Stack, run: str, name: str, held_by: str | None = None) -> tuple[Entity, str]:

@@ -199,7 +199,8 @@ def test_list_load_failing_half_way_under_load_keeps_the_live_version(
 
     import redis as redis_lib
 
-    from entrywatch.store import Keys, live_versions, save_snapshot
+    from stores.keys import Keys
+    from stores.lists import live_versions, save_snapshot
 
     class DroppingRedis(redis_lib.Redis):
         calls = 0

@@ -18,6 +18,7 @@ from confluent_kafka import Producer
 from prometheus_client.parser import text_string_to_metric_families
 
 from entrywatch.listops import load_lists
+from stores.keys import Keys
 from streams import topics
 from streams.kafka import producer_config
 from streams.settings import Settings
@@ -139,7 +140,7 @@ def test_metrics_move_with_traffic_and_lag_comes_from_fetched_positions(stack: S
     wait_for(shared, 30, "the batch's name results to be shared")
     r = redis.Redis.from_url(stack.redis.address)
     try:
-        streams = list(r.scan_iter(f"{stack.settings.redis_key_prefix}:names:*"))
+        streams = list(r.scan_iter(Keys(stack.settings.redis_key_prefix).names("*")))
         assert any(run.encode() in f[b"r"] for key in streams for _, f in r.xrange(key))
     finally:
         r.close()

@@ -11,11 +11,11 @@ import uuid
 
 import pytest
 
-from entrywatch.audit import AuditKeys
 from entrywatch.listops import announce, list_event, redis_client
-from entrywatch.store import Keys, live_versions, save_snapshot
 from screening.entities import Entity, EntityName, ListSnapshot
 from screening.lists.loader import load_paths
+from stores.keys import Keys
+from stores.lists import live_versions, save_snapshot
 from tests.conftest import LISTS
 from tests.integration.conftest import Stack, collect
 from tests.integration.test_contract import Reader, decisions_for, entry, produce, wait_decisions
@@ -53,7 +53,7 @@ def load_uflpa(stack: Stack, version: str, *extra: Entity) -> None:
 def baseline(stack: Stack) -> dict[str, str]:
     r = redis_client(stack.settings)
     try:
-        raw = r.hgetall(AuditKeys(stack.settings.redis_key_prefix).retro_baseline)
+        raw = r.hgetall(Keys(stack.settings.redis_key_prefix).retro_baseline)
         return {k.decode(): v.decode() for k, v in raw.items()}
     finally:
         r.close()
@@ -99,7 +99,7 @@ def test_a_version_loaded_with_no_worker_running_is_retro_screened_once(fresh_st
     version_c = f"C-{run}"
     load_uflpa(stack, version_c, first, second)
     # ... and the worker that began scanning C died: its lease stands until it lapses.
-    lock = AuditKeys(stack.settings.redis_key_prefix).retro_lock("uflpa", version_c)
+    lock = Keys(stack.settings.redis_key_prefix).retro_lock("uflpa", version_c)
     r = redis_client(stack.settings)
     try:
         r.set(lock, "dead-worker")

@@ -9,13 +9,13 @@ from typing import Any
 import fakeredis
 import pytest
 
-from entrywatch.audit import AuditStore, next_cursor, parse_cursor
-from entrywatch.dispositions import apply_disposition
 from screening.disposition import parse_disposition
 from screening.entry import parse_entry
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
+from stores.audit import AuditStore, next_cursor, parse_cursor
 from streams.contract import Pending, finalize
+from streams.dispositions import apply_disposition
 from tests.conftest import assert_valid
 
 HOSHINE = "Hoshine Silicon Industry (Shanshan) Co., Ltd"

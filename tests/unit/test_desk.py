@@ -11,17 +11,17 @@ import pytest
 
 from agents.api import BadParameter
 from agents.desk import queue_query
-from entrywatch.audit import AuditStore
-from entrywatch.desk import RequestError, check_scope, disposition_from_request, item_view, screened_ms
-from entrywatch.dispositions import apply_disposition
 from screening.disposition import parse_disposition
 from screening.entry import parse_entry
 from screening.list_names import LIST_NAMES, list_name, reason_source
 from screening.queue import QueueFilter, facets, open_item
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
+from stores.audit import AuditStore
 from streams.activity import segments
 from streams.contract import Pending, finalize
+from streams.desk import RequestError, check_scope, disposition_from_request, item_view, screened_ms
+from streams.dispositions import apply_disposition
 from streams.webauth import csrf_problem
 from tests.conftest import assert_valid
 

@@ -60,8 +60,8 @@ WIRE: list[tuple[str, bytes | None, str]] = [
 
 @pytest.mark.parametrize(("label", "raw", "kind"), WIRE, ids=[w[0] for w in WIRE])
 def test_bad_disposition_bytes_are_refused_with_a_reason(label: str, raw: bytes | None, kind: str) -> None:
-    from entrywatch.dispositions import decode_disposition
     from streams.codecs import Rejected
+    from streams.dispositions import decode_disposition
 
     result = decode_disposition(raw)
     assert isinstance(result, Rejected) and result.kind == kind, result

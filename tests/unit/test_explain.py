@@ -11,17 +11,18 @@ import fakeredis
 import fakeredis.aioredis
 import pytest
 
-from entrywatch.audit import AuditStore
 from entrywatch.cli import COMMAND_MODULE, build_parser
 from entrywatch.cli import explain as explain_cli
-from entrywatch.dispositions import apply_disposition
-from entrywatch.store import Keys, save_snapshot
 from screening.disposition import parse_disposition
 from screening.entry import parse_entry
 from screening.lists.loader import load_paths
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
+from stores.audit import AuditStore
+from stores.keys import Keys
+from stores.lists import save_snapshot
 from streams.contract import Pending, finalize
+from streams.dispositions import apply_disposition
 from streams.settings import Settings
 from tests.conftest import LISTS, ROOT
 

@@ -9,8 +9,8 @@ import json
 
 import fakeredis
 
-from entrywatch.audit import AuditStore
-from entrywatch.export import COLUMNS, csv_cell, export_rows, write_csv, write_jsonl
+from stores.audit import AuditStore
+from streams.export import COLUMNS, csv_cell, export_rows, write_csv, write_jsonl
 
 A1 = "ew-" + "1" * 32
 RECORD = {

@@ -14,8 +14,9 @@ import fakeredis
 import pytest
 
 from entrywatch.fetch import STATE_FILE, Fetcher, FetchError, FetchResult, check_body, http_date_to_iso_date
-from entrywatch.sources import Source, SourceFile, load_sources
-from entrywatch.store import Keys, live_versions, rollback, status
+from screening.list_sources import Source, SourceFile, load_sources
+from stores.keys import Keys
+from stores.lists import live_versions, rollback, status
 from streams.settings import Settings
 from tests.conftest import LISTS
 from tests.listserver import ListServer

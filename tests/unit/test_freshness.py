@@ -14,7 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from agents.web import list_views
-from entrywatch.freshness import format_age, is_stale, published_age_s, published_before, stale_after_s
+from screening.freshness import format_age, is_stale, published_age_s, published_before, stale_after_s
 from streams.metrics import ListInfo, Metrics
 from streams.settings import Settings
 

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import pytest
 
 from entrywatch import listops
-from entrywatch.store import LoadResult
+from stores.lists import LoadResult
 from streams import topics
 from streams.settings import Settings
 
@@ -30,7 +30,7 @@ class FakeProducer:
 
 def test_announce_does_not_use_the_idempotent_producer(monkeypatch: pytest.MonkeyPatch) -> None:
     # With idempotence librdkafka first acquires a producer id: every announcement waited 0.5-1 s on Tansu
-    # (scripts/bench_list_swap.py). A repeated list event only makes a worker reload, so none is needed.
+    # (benchmarks/bench_list_swap.py). A repeated list event only makes a worker reload, so none is needed.
     monkeypatch.setattr(listops, "Producer", FakeProducer)
     FakeProducer.made.clear()
     settings = Settings(kafka_bootstrap="127.0.0.1:1")

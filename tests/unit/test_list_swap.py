@@ -8,10 +8,11 @@ import asyncio
 import fakeredis
 import fakeredis.aioredis
 
-from entrywatch.store import Keys, rollback, save_snapshot
 from screening.entities import Entity, EntityName, ListSnapshot
 from screening.entry import parse_entry
 from screening.screen import screen_entry
+from stores.keys import Keys
+from stores.lists import rollback, save_snapshot
 from streams.runtime import Runtime
 from streams.settings import Settings
 

@@ -9,15 +9,16 @@ import fakeredis
 import fakeredis.aioredis
 import pytest
 
-from entrywatch.audit import AuditStore
-from entrywatch.dispositions import apply_disposition
-from entrywatch.store import Keys, save_snapshot
 from screening.disposition import parse_disposition
 from screening.entry import parse_entry
 from screening.lists.loader import load_paths
 from screening.screen import ScreeningContext, screen_entry
 from screening.suppression import fingerprints
+from stores.audit import AuditStore
+from stores.keys import Keys
+from stores.lists import save_snapshot
 from streams.contract import Pending, finalize
+from streams.dispositions import apply_disposition
 from streams.runtime import Runtime
 from streams.settings import Settings
 from tests.conftest import LISTS

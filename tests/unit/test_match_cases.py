@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.matching_eval.readers import screened_entities
 from screening.entities import Entity, EntityAddress, EntityName
 from screening.matching import NameIndex, Query, Thresholds, compare
 from screening.matching.prepare import prepare
 from screening.matching.score import ScoreBound
-from screening.matching_eval.readers import screened_entities
 from screening.normalize import name_tokens
 
 REVIEW = Thresholds().review

@@ -15,7 +15,7 @@ QUERIES = ["PASRK LLC", "GUANGZHOU HAIGE COMM GRP", "ALHARAMEIN FOUNDATION", "Se
 SCRIPT = """
 import json, sys
 from screening.matching import NameIndex
-from screening.matching_eval.readers import screened_entities
+from benchmarks.matching_eval.readers import screened_entities
 index = NameIndex(screened_entities([sys.argv[1]]))
 hits = [index.search(q, limit=10, cutoff=0.0) for q in json.loads(sys.argv[2])]
 out = [[(m.entity.id, m.name.value, repr(m.score)) for m in found] for found in hits]

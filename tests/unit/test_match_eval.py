@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks.matching_eval.evalset import evaluate, read_pairs, score_pairs
 from screening.matching import Thresholds
-from screening.matching_eval.evalset import evaluate, read_pairs, score_pairs
 
 EVAL_SET = Path(__file__).resolve().parent.parent / "data" / "match_eval.jsonl"
 
-# Measured with `python -m screening.matching_eval report --split heldout` (docs/matching.md):
+# Measured with `python -m benchmarks.matching_eval report --split heldout` (docs/matching.md):
 # company P 0.903 R 0.653 F1 0.758; person P 0.936 R 0.751 F1 0.833 (v1.5). Floors allow a 0.02 margin.
 FLOORS = {"company": (0.88, 0.74), "person": (0.91, 0.81)}  # (precision, F1)
 

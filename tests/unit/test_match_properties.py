@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.matching_eval.evalset import read_pairs
 from screening.matching import compare
 from screening.matching.arabic import arabic_key, arabic_match
 from screening.matching.prepare import PreparedName, prepare, token_weight
@@ -21,7 +22,6 @@ from screening.matching.score import (
     primed_pair_sims,
     score_pair,
 )
-from screening.matching_eval.evalset import read_pairs
 from screening.normalize import fold, name_tokens, normalize_name
 from screening.normalize_data import LEGAL_FORMS, STOPWORDS
 

@@ -9,9 +9,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from screening.screen import ScreeningContext
 from streams.metrics import ListInfo, Metrics, PartitionPosition
-from streams.pipeline import Inbound, process_batch
+from streams.pipeline import Inbound
 from streams.runtime import Runtime
 from streams.settings import Settings
+from tests.worker_route import WorkerRoute
 
 SETTINGS = Settings(kafka_bootstrap="127.0.0.1:1", web_port=0)  # type: ignore[call-arg]
 
@@ -35,16 +36,17 @@ def test_each_runtime_has_its_own_registry() -> None:
     assert value(b.metrics, "entrywatch_entries_total") == 0
 
 
-def test_a_batch_moves_decisions_reasons_dead_letters_and_timings(
+async def test_a_batch_moves_decisions_reasons_dead_letters_and_timings(
     skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]
 ) -> None:
-    rt = Runtime(SETTINGS)
+    route = WorkerRoute(skeleton_context, SETTINGS)
+    rt = route.rt
     raws = [json.dumps(e).encode() for e in demo_entries] + [b"{not json"]
     batch = [Inbound(None, raw, "entries.v1", 0, i) for i, raw in enumerate(raws)]
     timings: dict[str, float] = {}
-    records = process_batch(batch, skeleton_context, SETTINGS, timings)
-    timings["send"] = 0.001
-    rt.count(records, stages=timings, started=0.0, produced_at=[None] * len(records))
+    records = await route.answer(batch, timings)
+    route.screener.finished(records, started=0.0, stages=timings, produced_at=[None] * len(records))
+    await rt.close()
 
     m = rt.metrics
     kinds = [r.decision for r in records]

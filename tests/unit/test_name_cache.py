@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.matching_eval.readers import screened_entities
 from screening.matching import NameIndex
-from screening.matching_eval.readers import screened_entities
 
 QUERIES = [
     ("Hoshine Silicon Industry (Shanshan) Co., Ltd", None, "CN", "Shanshan"),

@@ -18,6 +18,7 @@ from screening.entry import parse_entry
 from screening.matching import Match, NameIndex, Thresholds
 from screening.matching.result_codec import decode_results, encode_results, index_fingerprint
 from screening.screen import ScreeningContext, screen_entry
+from stores.keys import Keys
 from streams.name_share import SharedNames
 from streams.settings import Settings
 
@@ -119,7 +120,7 @@ def test_two_workers_share_through_a_stream_and_decide_alike(
         assert ctx_b.index.cache_misses == misses  # every search answered from the shared results
         assert await b.push(ctx_b) == 0  # nothing new to share
         assert await b.pull(ctx_b) == 0  # the cursor is past what it read
-        keys = [k async for k in redis.scan_iter("t:names:*")]
+        keys = [k async for k in redis.scan_iter(Keys("t").names("*"))]
         assert len(keys) == 1 and await redis.ttl(keys[0]) > 0
 
     asyncio.run(run())

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from entrywatch.ondemand import MAX_BATCH, MatchRequestError, match_answer, parse_match_request, screen_record
 from screening.entry import parse_entry
 from screening.screen import ScreeningContext, screen_entry
 from streams.codecs import decision_record
+from streams.ondemand import MAX_BATCH, MatchRequestError, match_answer, parse_match_request, screen_record
 from tests.conftest import assert_valid
 
 HOSHINE = "Hoshine Silicon Industry (Shanshan) Co., Ltd"

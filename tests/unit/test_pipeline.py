@@ -8,9 +8,10 @@ from typing import Any
 
 from screening.screen import ScreeningContext
 from streams.codecs import Rejected, decode_dead_letter, decode_entry
-from streams.pipeline import Inbound, process_batch
+from streams.pipeline import Inbound
 from streams.settings import Settings
 from tests.conftest import assert_valid
+from tests.worker_route import WorkerRoute, answer
 
 SETTINGS = Settings(kafka_bootstrap="127.0.0.1:1", max_message_bytes=4096)
 
@@ -45,7 +46,7 @@ def test_batch_yields_one_valid_record_per_input(
 ) -> None:
     batch = [inbound(json.dumps(e).encode(), i) for i, e in enumerate(demo_entries)]
     batch += [inbound(raw, 100 + i) for i, (raw, _k, _f) in enumerate(BAD_INPUTS)]
-    out = process_batch(batch, skeleton_context, SETTINGS)
+    out = answer(batch, skeleton_context, SETTINGS)
     assert len(out) == len(batch)
     by_topic: dict[str, list[Any]] = {}
     for record in out:
@@ -62,7 +63,7 @@ def test_batch_yields_one_valid_record_per_input(
 
 def test_dead_letter_keeps_original_bytes_and_source_position(skeleton_context: ScreeningContext) -> None:
     raw = b"\x00\x01 not an entry \xff"
-    [record] = process_batch([Inbound(b"key-1", raw, "entries.v1", 3, 42)], skeleton_context, SETTINGS)
+    [record] = answer([Inbound(b"key-1", raw, "entries.v1", 3, 42)], skeleton_context, SETTINGS)
     assert record.topic == "entries.dlq.v1"
     letter = decode_dead_letter(record.value)
     assert letter["original"] == raw
@@ -71,13 +72,16 @@ def test_dead_letter_keeps_original_bytes_and_source_position(skeleton_context: 
     assert letter["error"].startswith("not UTF-8")
 
 
-def test_redelivered_entry_gets_the_same_alert_id(
+async def test_redelivered_entry_gets_the_same_alert_id(
     skeleton_context: ScreeningContext, demo_entries: list[dict[str, Any]]
 ) -> None:
+    route = WorkerRoute(skeleton_context, SETTINGS)
     raw = json.dumps(demo_entries[0]).encode()
-    first = process_batch([inbound(raw, 1)], skeleton_context, SETTINGS)
-    again = process_batch([inbound(raw, 7)], skeleton_context, SETTINGS)
+    first = await route.answer([inbound(raw, 1)])
+    again = await route.answer([inbound(raw, 7)])  # the same entry delivered again (a rebalance, a replay)
     assert json.loads(first[0].value)["alert_id"] == json.loads(again[0].value)["alert_id"]
     revised = dict(demo_entries[0], entry_revision=1)
-    third = process_batch([inbound(json.dumps(revised).encode(), 8)], skeleton_context, SETTINGS)
+    third = await route.answer([inbound(json.dumps(revised).encode(), 8)])
     assert json.loads(third[0].value)["alert_id"] != json.loads(first[0].value)["alert_id"]
+    assert route.sent == first + again + third
+    await route.rt.close()

@@ -1,5 +1,6 @@
-"""Property tests of the batch pipeline: whatever bytes arrive, each message gives exactly one output —
-a schema-valid decision, or a schema-valid dead letter carrying the original bytes — and nothing raises."""
+"""Property tests of the worker's batch route (``Screener.answer``): whatever bytes arrive, each message
+gives exactly one output — a schema-valid decision, or a schema-valid dead letter carrying the original
+bytes — and nothing raises."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screening.screen import ScreeningContext
-from streams.pipeline import Inbound, process_batch
+from streams.pipeline import Inbound
 from streams.settings import Settings
 from tests.conftest import assert_valid
+from tests.worker_route import answer
 
 SETTINGS = Settings(kafka_bootstrap="127.0.0.1:1", max_message_bytes=64_000)
 VALID: dict[str, Any] = {
@@ -74,7 +76,7 @@ def check(outputs: list[Any], raws: list[bytes]) -> None:
 def test_mutated_entries_give_one_valid_output_each(skeleton_context: ScreeningContext, mutations: list[Any]) -> None:
     raws = [mutate(p, v) for p, v in mutations]
     check(
-        process_batch([Inbound(b"k", r, "entries.v1", 0, i) for i, r in enumerate(raws)], skeleton_context, SETTINGS),
+        answer([Inbound(b"k", r, "entries.v1", 0, i) for i, r in enumerate(raws)], skeleton_context, SETTINGS),
         raws,
     )
 
@@ -85,6 +87,6 @@ def test_mutated_entries_give_one_valid_output_each(skeleton_context: ScreeningC
 )
 def test_arbitrary_bytes_give_one_valid_output_each(skeleton_context: ScreeningContext, raws: list[bytes]) -> None:
     check(
-        process_batch([Inbound(None, r, "entries.v1", 1, i) for i, r in enumerate(raws)], skeleton_context, SETTINGS),
+        answer([Inbound(None, r, "entries.v1", 1, i) for i, r in enumerate(raws)], skeleton_context, SETTINGS),
         raws,
     )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import fakeredis
 import fakeredis.aioredis
 
-from entrywatch.retro import retro_jobs
-from entrywatch.store import Keys, rollback, save_snapshot
 from screening.entities import Entity, EntityName, ListSnapshot
 from screening.retro import changed_entities, source_fingerprints
 from screening.suppression import fingerprints
+from stores.keys import Keys
+from stores.lists import rollback, save_snapshot
+from streams.retro import retro_jobs
 from streams.runtime import ListChange, Runtime
 from streams.settings import Settings
 
@@ -40,14 +41,14 @@ class Worker:
         return await self.jobs()
 
     async def jobs(self) -> dict[str, ListChange]:
-        return await retro_jobs(self.rt.audit, self.rt.store, self.rt.lists)
+        return await retro_jobs(self.rt.retro, self.rt.store, self.rt.lists)
 
     async def finish(self, source: str) -> bool:
         """The retro-screen of ``source`` is done (the scan itself is the agent's; not run here)."""
         change = (await self.jobs())[source]
         version = change.new_versions[source]
         fps = source_fingerprints(change.new_entities, change.new_fingerprints, source)
-        return await self.rt.audit.advance_retro_baseline(source, version, fps)
+        return await self.rt.retro.advance_retro_baseline(source, version, fps)
 
 
 async def test_a_version_loaded_while_no_worker_ran_is_owed_a_retro_screen() -> None:
@@ -58,10 +59,10 @@ async def test_a_version_loaded_while_no_worker_ran_is_owed_a_retro_screen() -> 
     first = Worker(server)
     assert await first.start() == {}  # the first load: nothing was screened against an older version
     assert [c.old_versions for c in first.changes] == [{}]  # listeners hear of the first load too
-    audit = first.rt.audit
-    assert await audit.retro_baselines() == {"uflpa": "A"}
-    assert await audit.retro_baseline_fps("uflpa", "A") == fingerprints(snapshot("A").entities)
-    assert await audit.retro_is_done("uflpa", "A")
+    retro = first.rt.retro
+    assert await retro.retro_baselines() == {"uflpa": "A"}
+    assert await retro.retro_baseline_fps("uflpa", "A") == fingerprints(snapshot("A").entities)
+    assert await retro.retro_is_done("uflpa", "A")
     assert await Worker(server).start() == {}  # a second worker: the baseline is in place
 
     # B then C are loaded while no worker runs (C supersedes B): one job, A -> C.
@@ -75,18 +76,18 @@ async def test_a_version_loaded_while_no_worker_ran_is_owed_a_retro_screen() -> 
     assert job.ctx.list_versions == {"uflpa": "C"}
     delta = changed_entities(job.old_fingerprints, job.new_entities, job.new_fingerprints)
     assert sorted(e.names[0].value for e in delta) == ["Quellmarsh Crystal Materials", "Zanthor Polysilicon Works"]
-    assert not await audit.retro_is_done("uflpa", "C")
-    assert await audit.claim_retro("uflpa", "C", "restarted", 30)
-    assert not await audit.claim_retro("uflpa", "C", "another", 30)  # one worker scans
+    assert not await retro.retro_is_done("uflpa", "C")
+    assert await retro.claim_retro("uflpa", "C", "restarted", 30)
+    assert not await retro.claim_retro("uflpa", "C", "another", 30)  # one worker scans
 
     # Until the scan finishes, the job stays owed (e.g. to a worker started after the scanning one died).
     assert list(await Worker(server).start()) == ["uflpa"]
     assert await restarted.finish("uflpa")
-    assert await audit.retro_baselines() == {"uflpa": "C"}
+    assert await retro.retro_baselines() == {"uflpa": "C"}
     c = snapshot("C", "Zanthor Polysilicon Works", "Quellmarsh Crystal Materials")
-    assert await audit.retro_baseline_fps("uflpa", "C") == fingerprints(c.entities)
-    assert await audit.retro_baseline_fps("uflpa", "A") is None  # only the baseline's are kept
-    assert not await audit.claim_retro("uflpa", "C", "late", 30)  # done: nobody scans it again
+    assert await retro.retro_baseline_fps("uflpa", "C") == fingerprints(c.entities)
+    assert await retro.retro_baseline_fps("uflpa", "A") is None  # only the baseline's are kept
+    assert not await retro.claim_retro("uflpa", "C", "late", 30)  # done: nobody scans it again
     assert await Worker(server).start() == {}
 
 
@@ -102,8 +103,8 @@ async def test_finishing_a_superseded_version_leaves_the_baseline_for_the_live_o
     save_snapshot(sync, snapshot("C", "Quellmarsh Crystal Materials"), Keys())  # B's scan still running
 
     fps_b = source_fingerprints(job_b.new_entities, job_b.new_fingerprints, "uflpa")
-    assert not await worker.rt.audit.advance_retro_baseline("uflpa", "B", fps_b)  # B is no longer live
-    assert await worker.rt.audit.retro_baselines() == {"uflpa": "A"}
+    assert not await worker.rt.retro.advance_retro_baseline("uflpa", "B", fps_b)  # B is no longer live
+    assert await worker.rt.retro.retro_baselines() == {"uflpa": "A"}
     await worker.rt.reload_lists()
     assert (await worker.jobs())["uflpa"].old_versions == {"uflpa": "A"}  # C's scan covers A -> C
 
@@ -124,8 +125,8 @@ async def test_a_new_source_is_screened_in_full_and_lost_fingerprints_come_from_
     save_snapshot(sync, snapshot("x1", "Newly Listed Trading Co.", source="csl"), Keys())
     save_snapshot(sync, snapshot("B", "Zanthor Polysilicon Works"), Keys())
     await worker.rt.reload_lists()
-    audit = worker.rt.audit
-    await audit.r.delete(audit.keys.retro_fps("uflpa", "A"))  # e.g. lost: read A's entities back instead
+    retro = worker.rt.retro
+    await retro.r.delete(retro.keys.retro_fps("uflpa", "A"))  # e.g. lost: read A's entities back instead
     jobs = await worker.jobs()
     assert sorted(jobs) == ["csl", "uflpa"]
     assert jobs["csl"].old_versions == {} and jobs["csl"].old_fingerprints == {}  # every csl entity is new

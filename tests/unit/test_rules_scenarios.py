@@ -14,8 +14,8 @@ import pytest
 
 from screening.entry import parse_entry
 from screening.matching import NameIndex
-from screening.rules.examples import LIST_VERSIONS, entities
 from screening.screen import ScreeningContext, screen_entry
+from tests.rule_examples import LIST_VERSIONS, entities
 
 CTX = ScreeningContext.from_entities(entities(), LIST_VERSIONS)
 

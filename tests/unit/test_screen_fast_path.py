@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from entrywatch.bench.generate import EntryGenerator, Generated
+from benchmarks.generate import EntryGenerator, Generated
 from entrywatch.cli.screen import context_from_paths
 from screening.entry import Entry, parse_entry
 from screening.rules.engine import RuleMemo, evaluate

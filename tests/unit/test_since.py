@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.api import BadParameter, holds_query
-from entrywatch.since import parse_since
+from streams.since import parse_since
 
 NOW = 1_767_323_045.0  # 2026-01-02T03:04:05Z
 

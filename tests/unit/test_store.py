@@ -10,9 +10,11 @@ import fakeredis.aioredis
 import pytest
 import redis
 
-from entrywatch.store import (
+from screening.entities import Entity, EntityName, ListSnapshot
+from screening.lists.loader import load_paths
+from stores.keys import Keys
+from stores.lists import (
     AsyncListStore,
-    Keys,
     ListOlderThanLive,
     ListRefused,
     check_snapshot,
@@ -21,8 +23,6 @@ from entrywatch.store import (
     save_snapshot,
     status,
 )
-from screening.entities import Entity, EntityName, ListSnapshot
-from screening.lists.loader import load_paths
 from tests.conftest import LISTS
 
 
@@ -40,6 +40,13 @@ async def test_save_then_load_live_round_trips_entities() -> None:
     assert versions == {s.source: s.version for s in snapshots}
     expected = sorted((e for s in snapshots for e in s.entities), key=lambda e: (e.source, e.id))
     assert sorted(entities, key=lambda e: (e.source, e.id)) == expected
+
+    meta = await store.version_meta(versions)  # one pipelined read, as /lists and the reload take it
+    assert sorted(meta) == sorted(versions)
+    for s in snapshots:
+        assert meta[s.source]["entities"] == str(len(s.entities))
+        assert meta[s.source]["checksum"] == s.checksum and meta[s.source]["loaded_at"]
+    assert await store.version_meta({}) == {}
 
 
 def test_saving_the_live_version_again_changes_nothing() -> None:
@@ -195,7 +202,7 @@ def test_check_snapshot_answers_without_writing() -> None:
     with pytest.raises(ListOlderThanLive):
         check_snapshot(r, dated("v4", "2026-02-01"), keys)
     assert check_snapshot(r, dated("v4", "2026-02-01", n=10), keys, force=True) == "v1"
-    assert live_versions(r, keys) == {"uflpa": "v1"} and len(r.keys(f"{keys.prefix}:list:uflpa:*:meta")) == 1
+    assert live_versions(r, keys) == {"uflpa": "v1"} and len(r.keys(keys.meta("uflpa", "*"))) == 1
 
 
 def test_bundled_loaders_keep_a_newer_live_version(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -46,12 +46,16 @@ class Entity:
     product_scope: tuple[str, ...] = ()  # WRO/Finding industries; empty means not product-scoped
     status: str | None = None
     flags: tuple[str, ...] = ()  # e.g. "includes_subsidiaries", "subordinate_and_affiliated"
-    identifiers: tuple[tuple[str, str], ...] = ()  # (scheme, value), e.g. ("uscc", "9165...")
+    # (scheme, value): scheme canonical, value normalised (``screening.identifiers``), e.g. ("uscc", "9165...")
+    identifiers: tuple[tuple[str, str], ...] = ()
     remarks: str | None = None
     end_date: str | None = None  # ISO date a listing lapses, when the source gives one (DPL, CSL)
     section: str | None = None  # the part of the list it is listed under, e.g. UFLPA "2(d)(2)(B)(ii)"
     parent_id: str | None = None  # listed as part of another listed entity (e.g. its named subsidiary)
     parent_name: str | None = None  # that entity's primary name, so a reason can say whose part it is
+    # a listed person's dates of birth: "YYYY-MM-DD", "YYYY-MM", "YYYY" or a range of years "YYYY/YYYY"
+    # (``screening.identifiers.birth_years``)
+    dates_of_birth: tuple[str, ...] = ()
 
     @property
     def primary_name(self) -> str:

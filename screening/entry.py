@@ -11,14 +11,21 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
+
+from screening.identifiers import SCHEMES, normalize
 
 SCHEMA_VERSION = 1
 PARTY_ROLES = ("manufacturer", "seller", "shipper", "consignee")
 MAX_LINES = 10_000
 MAX_TIERS = 1_000
 MAX_TEXT = 2_000
+MAX_IDENTIFIERS = 20  # per party
+# The schemes a party may declare: those of ``screening.identifiers.SCHEMES`` that can belong to a party
+# (not a vessel's or aircraft's, not a list's own reference or a MID, which has its own field).
+PARTY_SCHEMES = tuple(s for s, kind in SCHEMES.items() if kind in ("registry", "national", "document"))
+_DOB = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _IMO = re.compile(r"[0-9]{7}")
@@ -51,11 +58,22 @@ class Address:
 
 
 @dataclass(frozen=True, slots=True)
+class Identifier:
+    """An identifier a party declares: a canonical scheme (``screening.identifiers.SCHEMES``) and the
+    value as written (compared normalised)."""
+
+    scheme: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
 class Party:
     name: str
     address: Address | None = None
     registration_id: str | None = None
     mid: str | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    date_of_birth: str | None = None  # a person's: YYYY, YYYY-MM or YYYY-MM-DD
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +84,8 @@ class Tier:
     address: Address | None = None
     country: str | None = None
     registration_id: str | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    date_of_birth: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +241,47 @@ def _address(value: Any, path: str) -> Address | None:
     )
 
 
+def _identifiers(obj: Mapping[str, Any], path: str) -> tuple[Identifier, ...]:
+    value = obj.get("identifiers")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise EntryError(f"{path}.identifiers", f"expected an array, got {_type(value)}")
+    if len(value) > MAX_IDENTIFIERS:
+        raise EntryError(f"{path}.identifiers", f"more than {MAX_IDENTIFIERS} identifiers")
+    out: list[Identifier] = []
+    for i, item in enumerate(value):
+        where = f"{path}.identifiers[{i}]"
+        ident = _obj(item, where)
+        for key in ident:
+            if key not in ("scheme", "value"):
+                raise EntryError(f"{where}.{key}", "unknown identifier field; expected scheme and value")
+        scheme = _text(ident, "scheme", where, required=True) or ""
+        if scheme not in PARTY_SCHEMES:
+            raise EntryError(f"{where}.scheme", f"expected one of {', '.join(PARTY_SCHEMES)}, got {scheme!r}")
+        number = _text(ident, "value", where, required=True) or ""
+        if not normalize(scheme, number):
+            raise EntryError(f"{where}.value", f"no letter or digit in {number!r}")
+        out.append(Identifier(scheme, number))
+    return tuple(out)
+
+
+def _date_of_birth(obj: Mapping[str, Any], path: str) -> str | None:
+    value = _text(obj, "date_of_birth", path)
+    if value is None:
+        return None
+    m = _DOB.fullmatch(value)
+    ok = m is not None
+    if m is not None:
+        try:
+            date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+        except ValueError:
+            ok = False
+    if not ok or not 1850 <= int(value[:4]) <= 2100:
+        raise EntryError(f"{path}.date_of_birth", f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    return value
+
+
 def _party(value: Any, path: str, role: str) -> Party:
     obj = _obj(value, path)
     mid = _text(obj, "mid", path)
@@ -231,6 +292,8 @@ def _party(value: Any, path: str, role: str) -> Party:
         address=_address(obj.get("address"), f"{path}.address"),
         registration_id=_text(obj, "registration_id", path),
         mid=mid,
+        identifiers=_identifiers(obj, path),
+        date_of_birth=_date_of_birth(obj, path),
     )
 
 
@@ -243,6 +306,8 @@ def _tier(value: Any, path: str) -> Tier:
         address=_address(obj.get("address"), f"{path}.address"),
         country=_country(obj, "country", path),
         registration_id=_text(obj, "registration_id", path),
+        identifiers=_identifiers(obj, path),
+        date_of_birth=_date_of_birth(obj, path),
     )
 
 

@@ -14,7 +14,7 @@ from screening import ENGINE_VERSION
 from screening.decision import Decision, combine
 from screening.entities import Entity
 from screening.entry import Entry
-from screening.matching import Match, NameIndex
+from screening.matching import Match, NameIndex, PartyEvidence
 from screening.rules.engine import ListFacts, RuleMemo, evaluate, nothing_to_screen
 from screening.rules.ruleset import RuleSet, default_rules
 
@@ -48,8 +48,10 @@ class ScreeningContext:
 
 
 def screen_entry(entry: Entry, ctx: ScreeningContext) -> Decision:
-    def search(name: str, country: str | None, city: str | None, types: frozenset[str]) -> Sequence[Match]:
-        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city, types=types)
+    def search(
+        name: str, country: str | None, city: str | None, types: frozenset[str], evidence: PartyEvidence | None
+    ) -> Sequence[Match]:
+        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city, types=types, evidence=evidence)
 
     reasons = evaluate(
         entry, search=search, hold=ctx.index.thresholds.hold, rules=ctx.rules, facts=ctx.facts, memo=ctx.memo

@@ -25,11 +25,16 @@ from screening.normalize import fold
 SUPPRESSED = "SUPPRESSED"
 # Fields that say where a record was published, not what it says: they do not change the fingerprint.
 _VOLATILE = frozenset({"list_version"})
+# Fields added to the entity after fingerprints were first stored: left out while empty, so that an entity
+# without them keeps the fingerprint its suppressions and reported hits were recorded under.
+_LATER_FIELDS = frozenset({"dates_of_birth"})
 
 
 def entity_fingerprint(entity: Entity) -> str:
     """Hash of the entity's listed content, independent of the list version it was published in."""
-    data = {k: v for k, v in dataclasses.asdict(entity).items() if k not in _VOLATILE}
+    data = {
+        k: v for k, v in dataclasses.asdict(entity).items() if k not in _VOLATILE and not (k in _LATER_FIELDS and not v)
+    }
     raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 

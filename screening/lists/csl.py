@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from screening.entities import Entity, EntityAddress, EntityName, EntityType, ListSnapshot
+from screening.identifiers import dob_of, identifier, scheme_of
 from screening.lists.common import (
     ListFormatError,
     build_snapshot,
@@ -44,17 +45,6 @@ _TYPES: dict[str, EntityType] = {
 }
 _SUCCESSOR = re.compile(r";?\s*and any successor, sub-unit, or subsidiary thereof\.?\s*$", re.IGNORECASE)
 _LIST_CODE = re.compile(r"\(([^()]+)\)")
-_ID_SCHEMES = (
-    ("uscc", re.compile(r"unified social credit code", re.I)),
-    ("lei", re.compile(r"legal entity number", re.I)),
-    ("swift_bic", re.compile(r"swift/bic", re.I)),
-    ("tax_id", re.compile(r"tax id", re.I)),
-    ("registration", re.compile(r"registration (?:number|id)", re.I)),
-    ("passport", re.compile(r"^passport", re.I)),
-    ("national_id", re.compile(r"national id", re.I)),
-    ("imo", re.compile(r"vessel registration identification", re.I)),
-    ("isin", re.compile(r"^isin$", re.I)),
-)
 
 
 def read(data: bytes, *, allow_truncated: bool = False) -> tuple[list[Row], bool]:
@@ -103,20 +93,25 @@ def _addresses(text: str) -> tuple[EntityAddress, ...]:
     return tuple(out)
 
 
-def identifiers_of(text: str) -> tuple[tuple[str, str], ...]:
-    """Id column -> (scheme, value) pairs, e.g. "Unified Social Credit Code (USCC), 9111...X7, CN;
-    Passport, 836238033, KP" -> (("uscc", "9111...X7"), ("passport", "836238033"))."""
+def identifiers_of(text: str, *, vessel: bool = False) -> tuple[tuple[str, str], ...]:
+    """Id column -> (canonical scheme, normalised value) pairs (``screening.identifiers``), e.g. "Unified
+    Social Credit Code (USCC), 9111...X7, CN; Passport, 836238033, KP" -> (("uscc", "9111...X7"),
+    ("passport", "836238033")). Items whose label is not an identifier (Website, Gender...) are left out."""
     found: list[tuple[str, str]] = []
     for item in split_list(text):
         kind, _, rest = item.partition(",")
-        value = rest.split(",")[0].strip()
-        if not value:
+        scheme = scheme_of(kind)
+        if scheme is None:
             continue
-        for scheme, pattern in _ID_SCHEMES:
-            if pattern.search(kind.strip()):
-                found.append((scheme, value.removeprefix("IMO ").strip()))
-                break
+        got = identifier(scheme, rest.split(",")[0], vessel=vessel)
+        if got is not None:
+            found.append(got)
     return tuple(dict.fromkeys(found))
+
+
+def dates_of_birth(text: str) -> tuple[str, ...]:
+    """``dates_of_birth`` column ("1983-10-11; 1983") -> stored dates of birth."""
+    return tuple(dict.fromkeys(d for d in (dob_of(p) for p in split_list(text)) if d))
 
 
 def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
@@ -143,6 +138,7 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
         if not name:
             warnings.append(f"CSL: record {entity_id} has no name; skipped")
             continue
+        entity_type = _TYPES.get(row["type"].strip().casefold(), "unknown")
         aliases = [re.sub(r"^and\s+", "", a) for a in split_list(row["alt_names"])]
         addrs = _addresses(row["addresses"])
         nats = [country_code(c) for c in split_list(row.get("citizenships", "") + ";" + row.get("nationalities", ""))]
@@ -152,7 +148,7 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
                 source=SOURCE,
                 list_name=source_list,
                 list_version=version,
-                entity_type=_TYPES.get(row["type"].strip().casefold(), "unknown"),
+                entity_type=entity_type,
                 names=tuple(
                     dict.fromkeys(
                         [EntityName(name, "primary"), *(EntityName(a, "strong", "aka") for a in aliases if a)]
@@ -165,7 +161,8 @@ def map_rows(rows: list[Row], version: str) -> tuple[list[Entity], list[str]]:
                 end_date=iso_date(row.get("end_date")),
                 status="active",
                 flags=tuple(flags),
-                identifiers=identifiers_of(row["ids"]),
+                identifiers=identifiers_of(row["ids"], vessel=entity_type == "vessel"),
+                dates_of_birth=dates_of_birth(row.get("dates_of_birth", "")) if entity_type == "person" else (),
                 remarks=clean(row.get("remarks", "")) or None,
             )
         )

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from screening.entities import Entity, EntityAddress, EntityName, EntityType, ListSnapshot, NameStrength
+from screening.identifiers import dob_of, identifier
 from screening.lists.common import ListFormatError, clean, formula_warnings, unique
 from screening.lists.countries import country_code
 
@@ -78,8 +79,8 @@ IDENTIFIERS = {
     "uscCode": "uscc",
     "leiCode": "lei",
     "swiftBic": "swift_bic",
-    "innCode": "inn",
-    "ogrnCode": "ogrn",
+    "innCode": "tax_id",
+    "ogrnCode": "registration",
     "okpoCode": "okpo",
     "kppCode": "kpp",
     "dunsCode": "duns",
@@ -160,10 +161,11 @@ def _fields(obj: dict[str, Any], n: int) -> dict[str, Any] | None:
     countries = unique(code for key in COUNTRY_PROPERTIES for c in props.get(key, ()) if (code := country_code(c)))
     identifiers = tuple(
         dict.fromkeys(
-            (scheme, v.removeprefix("IMO").strip() if scheme == "imo" else v)
+            got
             for key, values in props.items()
             if (scheme := IDENTIFIERS.get(key))
             for v in values
+            if (got := identifier(scheme, v, vessel=entity_type == "vessel")) is not None
         )
     )
     datasets = obj.get("datasets")
@@ -185,6 +187,9 @@ def _fields(obj: dict[str, Any], n: int) -> dict[str, Any] | None:
         "status": "active",
         "flags": tuple(f"topic:{t}" for t in unique(props.get("topics", ()))),
         "identifiers": identifiers,
+        "dates_of_birth": unique(d for d in map(dob_of, props.get("birthDate", ())) if d)
+        if entity_type == "person"
+        else (),
         "remarks": "; ".join(unique(notes))[:4000] or None,
     }
 

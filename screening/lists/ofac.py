@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from screening.entities import Entity, EntityAddress, EntityName, EntityType, ListSnapshot
+from screening.identifiers import normalize, remark_dobs, remark_identifiers
 from screening.lists.common import (
     MAX_FILE_BYTES,
     ListFormatError,
@@ -112,15 +113,6 @@ _TYPES: dict[str, EntityType] = {
 # Weak AKAs are published only inside the remarks: "a.k.a. 'SWEET MICKY'."
 _WEAK_AKA = re.compile(r"\ba\.k\.a\.\s+'(.+?)'(?=\s*(?:[;.,)]|$))")
 _NATIONALITY = re.compile(r"\b(?:nationality|citizen)\s+([A-Z][A-Za-z ,'’-]+?)\s*(?:[;.]|$)")
-_ID_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("uscc", re.compile(r"Unified Social Credit Code \(USCC\)\s+([0-9A-Z]{18})")),
-    ("imo", re.compile(r"\bIMO\s+(\d{7})\b")),
-    ("swift_bic", re.compile(r"SWIFT/BIC\s+([A-Z0-9]{8,11})\b")),
-    ("lei", re.compile(r"Legal Entity Number\s+([A-Z0-9]{20})\b")),
-    ("tax_id", re.compile(r"Tax ID No\.\s+([^\s;(]+)")),
-    ("registration", re.compile(r"(?:Business )?Registration (?:Number|ID)\s+([^\s;(]+)")),
-    ("passport", re.compile(r"\bPassport\s+([A-Z0-9-]{5,})")),
-)
 
 
 def programs_of(text: str) -> tuple[str, ...]:
@@ -128,11 +120,9 @@ def programs_of(text: str) -> tuple[str, ...]:
     return unique(p.strip(" []") for p in text.split("] ["))
 
 
-def identifiers_of(remarks: str) -> tuple[tuple[str, str], ...]:
-    found: list[tuple[str, str]] = []
-    for scheme, pattern in _ID_PATTERNS:
-        found.extend((scheme, m.group(1).rstrip(".,")) for m in pattern.finditer(remarks))
-    return tuple(dict.fromkeys(found))
+def identifiers_of(remarks: str, *, vessel: bool = False) -> tuple[tuple[str, str], ...]:
+    """The remarks' identifiers, each (canonical scheme, normalised value): ``screening.identifiers``."""
+    return remark_identifiers(remarks, vessel=vessel)
 
 
 def weak_akas(remarks: str) -> list[str]:
@@ -217,9 +207,9 @@ def _entity(
         countries.append(country_code(row["Vess_flag"]) or "")
     if entity_type == "person":
         countries.extend(country_code(m.group(1)) or "" for m in _NATIONALITY.finditer(remarks))
-    ids = list(identifiers_of(remarks))
-    if row["Call_Sign"]:
-        ids.append(("call_sign", row["Call_Sign"]))
+    ids = list(identifiers_of(remarks, vessel=entity_type == "vessel"))
+    if row["Call_Sign"] and normalize("call_sign", row["Call_Sign"]):
+        ids.append(("call_sign", normalize("call_sign", row["Call_Sign"])))
     notes = [f"Title: {row['Title']}" if row["Title"] else "", remarks]
     if row["Vess_owner"]:
         notes.append(f"Vessel owner: {row['Vess_owner']}")
@@ -235,6 +225,7 @@ def _entity(
         programs=programs_of(row["Program"]),
         status="active",
         identifiers=tuple(dict.fromkeys(ids)),
+        dates_of_birth=remark_dobs(remarks) if entity_type == "person" else (),
         remarks="; ".join(n for n in notes if n) or None,
     )
 

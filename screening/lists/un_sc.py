@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from screening.entities import Entity, EntityAddress, EntityName, ListSnapshot
+from screening.identifiers import dob_of, identifier, normalize
 from screening.lists.common import (
     MAX_FIELD_CHARS,
     ListFormatError,
@@ -30,7 +31,43 @@ SOURCE = "un_sc"
 LIST_NAME = "UN Security Council Consolidated List"
 ROOT = "CONSOLIDATED_LIST"
 
-_DOCUMENT_SCHEMES = {"passport": "passport", "national identification": "national_id"}
+# TYPE_OF_DOCUMENT (and TYPE_OF_DOCUMENT2, which refines it) -> scheme; a document of another type
+# (a ration card, a birth certificate) is not kept.
+_DOCUMENT_WORDS = (
+    ("passport", "passport"),
+    ("passeport", "passport"),
+    ("pasaporte", "passport"),
+    ("fiscal code", "tax_id"),
+    ("ration card", ""),
+    ("birth certificate", ""),
+    ("national identification", "national_id"),
+    ("identity", "national_id"),
+    ("identification", "national_id"),
+    ("social security", "national_id"),
+)
+
+
+def document_scheme(doc_type: str, doc_type2: str = "") -> str | None:
+    """The scheme of a UN document from its two type fields (the second, when it names one, wins)."""
+    for text in (doc_type2, doc_type):
+        folded = " ".join(text.casefold().split())
+        for word, scheme in _DOCUMENT_WORDS:
+            if word in folded:
+                return scheme or None
+    return None
+
+
+def date_of_birth(parts: dict[str, str]) -> str | None:
+    """One INDIVIDUAL_DATE_OF_BIRTH (its child elements) -> a stored date of birth: DATE, YEAR (a range of
+    three years when APPROXIMATELY), FROM_YEAR/TO_YEAR (BETWEEN)."""
+    kind = parts.get("TYPE_OF_DATE", "").upper()
+    if parts.get("FROM_YEAR") and parts.get("TO_YEAR"):
+        return dob_of(f"{parts['FROM_YEAR']} to {parts['TO_YEAR']}")
+    if parts.get("DATE"):
+        return dob_of(parts["DATE"][:10])
+    if parts.get("YEAR"):
+        return dob_of(("circa " if kind == "APPROXIMATELY" else "") + parts["YEAR"])
+    return None
 
 
 @dataclass(slots=True)
@@ -41,7 +78,8 @@ class UnRecord:
     fields: dict[str, str]
     aliases: list[tuple[str, str]] = field(default_factory=list)  # (quality, name)
     addresses: list[dict[str, str]] = field(default_factory=list)
-    documents: list[tuple[str, str]] = field(default_factory=list)  # (type, number)
+    documents: list[tuple[str, str, str]] = field(default_factory=list)  # (type, type 2, number)
+    dates_of_birth: list[str] = field(default_factory=list)
     nationalities: list[str] = field(default_factory=list)
     designations: list[str] = field(default_factory=list)
 
@@ -92,11 +130,26 @@ def _record(el: ET.Element) -> UnRecord:
     for doc in el.iter(f"{kind}_DOCUMENT"):
         number = _text(doc.find("NUMBER"))
         if number:
-            rec.documents.append((_text(doc.find("TYPE_OF_DOCUMENT")), number))
+            rec.documents.append((_text(doc.find("TYPE_OF_DOCUMENT")), _text(doc.find("TYPE_OF_DOCUMENT2")), number))
+    for dob in el.iter(f"{kind}_DATE_OF_BIRTH"):
+        found = date_of_birth({c.tag: _text(c) for c in dob})
+        if found:
+            rec.dates_of_birth.append(found)
     for tag, target in (("NATIONALITY", rec.nationalities), ("DESIGNATION", rec.designations)):
         for group in el.iter(tag):
             target.extend(v for v in (_text(x) for x in group.iter("VALUE")) if v)
     return rec
+
+
+def _document_number(text: str) -> str:
+    """The number of a UN document: the last word with a digit in it when the field has words around the
+    number ("Russian foreign travel passport number 514448632", "British number 094629366")."""
+    words = text.split()
+    if len(words) > 1 and any(w.isalpha() and len(w) > 3 for w in words):
+        numbered = [w for w in words if any(c.isdigit() for c in w)]
+        if numbered:
+            return numbered[-1]
+    return text
 
 
 def read(data: bytes) -> UnRows:
@@ -165,12 +218,12 @@ def map_rows(rows: UnRows, version: str) -> tuple[list[Entity], list[str]]:
         addrs = tuple(_address(a) for a in rec.addresses)
         countries = [country_code(n) or "" for n in rec.nationalities] + [a.country or "" for a in addrs]
         ids = []
-        for doc_type, number in rec.documents:
-            scheme = next((s for k, s in _DOCUMENT_SCHEMES.items() if k in doc_type.casefold()), "document")
-            if "pasaporte" in doc_type.casefold() or "passeport" in doc_type.casefold():
-                scheme = "passport"
-            ids.append((scheme, number))
-        ids.append(("un_ref", key))
+        for doc_type, doc_type2, number in rec.documents:
+            scheme = document_scheme(doc_type, doc_type2)
+            got = identifier(scheme, _document_number(number)) if scheme else None
+            if got is not None:
+                ids.append(got)
+        ids.append(("un_ref", normalize("un_ref", key)))  # "CDi.001" -> "CDI001", as every scheme
         notes = [
             f"Designation: {'; '.join(rec.designations)}" if rec.designations else "",
             f.get("COMMENTS1", ""),
@@ -189,6 +242,7 @@ def map_rows(rows: UnRows, version: str) -> tuple[list[Entity], list[str]]:
                 effective_date=iso_date(f.get("LISTED_ON")),
                 status="active",
                 identifiers=tuple(dict.fromkeys(ids)),
+                dates_of_birth=tuple(dict.fromkeys(rec.dates_of_birth)) if rec.kind == "INDIVIDUAL" else (),
                 remarks="; ".join(n for n in notes if n) or None,
             )
         )

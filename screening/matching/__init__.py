@@ -8,6 +8,7 @@ and country.
 
 from __future__ import annotations
 
+from screening.matching.evidence import PartyEvidence
 from screening.matching.index import (
     ALGORITHM,
     ALGORITHM_NAME,
@@ -25,6 +26,7 @@ __all__ = [
     "ALGORITHM_VERSION",
     "Match",
     "NameIndex",
+    "PartyEvidence",
     "Query",
     "Thresholds",
     "compare",

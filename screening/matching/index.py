@@ -16,6 +16,8 @@ from rapidfuzz import fuzz, process
 from screening.carry import CarryOver
 from screening.entities import Entity, EntityName
 from screening.matching.arabic import arabic_key, word_arabic_key
+from screening.matching.evidence import DOB_AGREE_BONUS, PartyEvidence
+from screening.matching.evidence import adjustments as evidence_adjustments
 from screening.matching.prepare import (
     DISTINCTIVE,
     INITIAL,
@@ -45,7 +47,7 @@ from screening.normalize import name_tokens
 from screening.normalize_data import PLACE_WORDS
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.6"
+ALGORITHM_VERSION = "1.7"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 # Corroboration and alias adjustments, added to the name score (documented in docs/matching.md).
@@ -82,6 +84,7 @@ SPLIT_FACTOR = 0.6  # a word found by splitting a glued query word counts this m
 # so most searches are answered from here; a list swap builds a new index and so discards the cache.
 CACHE_SIZE = 200_000
 SCORED_CACHE_SIZE = 50_000  # names whose scored candidates are kept (searches of a name from other addresses)
+EVIDENCE_SPARE = 3  # a search with evidence finds this many more entities by name, for those it drops
 CACHE_MAX_KEY_LEN = 512  # longer names (with the city) are searched but not cached
 TOKEN_MEMO_SIZE = 100_000  # query words whose similar vocabulary words and splits are kept per index
 MEMO_MAX_TOKEN_LEN = 64  # ... when no longer than this
@@ -218,6 +221,33 @@ def _rank(match: Match) -> tuple[float, float]:
     score. An adjustment (country, city, kind, alias strength) orders matches of equally good names; it
     never puts a misspelt name above an exact one."""
     return (-float(match.explain.get("name_score", match.score)), -match.score)
+
+
+def weigh(matches: Iterable[Match], evidence: PartyEvidence, floor: float) -> list[Match]:
+    """``matches`` with the identifier and date-of-birth adjustments of ``evidence`` added (each apart in
+    ``adjustments``, what was compared in ``explain["evidence"]``), those at or above ``floor``, best
+    first."""
+    out: list[Match] = []
+    for match in matches:
+        adjust, seen = evidence_adjustments(match.entity, evidence)
+        if not adjust and not seen:
+            if match.score >= floor:
+                out.append(match)
+            continue
+        explain = dict(match.explain)
+        before = dict(explain.get("adjustments", {}))
+        name_score = float(explain.get("name_score", match.score))
+        # the unclipped sum: the score itself unless it was clipped to 0 or 1
+        raw = match.score if 0.0 < match.score < 1.0 else name_score + sum(before.values())
+        score = min(1.0, max(0.0, raw + sum(adjust.values())))
+        if score < floor:
+            continue
+        explain["contributions"] = {**explain.get("contributions", {}), **adjust}
+        explain["adjustments"] = {**before, **adjust}
+        explain["score"] = round(score, 4)
+        explain["evidence"] = seen
+        out.append(Match(match.entity, match.name, score, explain))
+    return sorted(out, key=lambda m: (*_rank(m), m.entity.id))
 
 
 def _lru_put(cache: OrderedDict[K, V], key: K, value: V, size: int) -> None:
@@ -623,13 +653,21 @@ class NameIndex:
         cutoff: float | None = None,
         city: str | None = None,
         types: Collection[str] | None = None,
+        evidence: PartyEvidence | None = None,
     ) -> list[Match]:
         """Best match per entity, at or above the REVIEW threshold (or ``cutoff``), best first.
         ``country`` (ISO alpha-2) and ``city`` (city and/or province, free text) of the party's address
         corroborate or contradict a match a little. ``types``: only entities of these types
-        (``Entity.entity_type``; None: every type), e.g. no vessel for a party. Results are cached per
-        index (``cache_size``)."""
+        (``Entity.entity_type``; None: every type), e.g. no vessel for a party. ``evidence``: the party's
+        identifiers and date of birth, which adjust the matches found by name (``evidence.py``). Results
+        are cached per index (``cache_size``) before the evidence is applied."""
         floor = self.thresholds.review if cutoff is None else cutoff
+        if evidence:
+            # the names found by name and place (down to what a date of birth may raise to the floor), a
+            # few spare in case evidence drops some, then the evidence applied
+            base = floor - (DOB_AGREE_BONUS if evidence.birth_year is not None else 0.0)
+            found = self.search(name, kind, country, limit + EVIDENCE_SPARE, cutoff=base, city=city, types=types)
+            return weigh(found, evidence, floor)[:limit]
         allowed = None if types is None else frozenset(types)
         if not self.cache_size or len(name) + len(city or "") > CACHE_MAX_KEY_LEN:
             return self._search(name, kind, country, limit, floor, city, allowed)

@@ -16,16 +16,18 @@ from typing import Any, TypeVar
 from screening.carry import CarryOver
 from screening.decision import SEVERITY, Reason
 from screening.entities import CARRIER_TYPES, PARTY_TYPES, VESSEL_TYPES, Entity, EntityAddress, listed_as
-from screening.entry import Address, Entry, Line, Party, Transport
-from screening.matching import Match
+from screening.entry import PARTY_SCHEMES, Address, Entry, Identifier, Line, Party, Transport
+from screening.identifiers import normalize
+from screening.matching import Match, PartyEvidence
 from screening.rules import region
 from screening.rules.mid import MidParts, MidRules, compare_mid, derive_mid, normalize_mid
 from screening.rules.products import RegionScope, ScopeCheck, SectorHit
 from screening.rules.ruleset import RuleSet
 
-# search(name, country, city, types): city is the city and province of the party's address, or None;
-# types the listed entity types the field can hold (``screening.entities.PARTY_TYPES``...)
-SearchFn = Callable[[str, str | None, str | None, frozenset[str]], Sequence[Match]]
+# search(name, country, city, types, evidence): city is the city and province of the party's address, or
+# None; types the listed entity types the field can hold (``screening.entities.PARTY_TYPES``...); evidence
+# the party's identifiers and date of birth (None for the conveyance), which adjust the name matches
+SearchFn = Callable[[str, str | None, str | None, frozenset[str], PartyEvidence | None], Sequence[Match]]
 
 WRO_SOURCE = "cbp_wro"  # CBP's published WRO/Findings CSV (entity and product scope)
 WRO_NAMES_SOURCE = "cbp_wro_names"  # the cleaned entity-name table of the same orders (no scope)
@@ -58,10 +60,24 @@ class Subject:
     address: Address | None = None
     country: str | None = None
     registration_id: str | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    date_of_birth: str | None = None
 
     @property
     def declared(self) -> bool:
         return self.tier is None
+
+    def evidence(self) -> PartyEvidence | None:
+        """The identifiers (normalised per scheme) and date of birth the party declares, if any."""
+        if not self.identifiers and not self.date_of_birth:
+            return None
+        ids = tuple(dict.fromkeys((i.scheme, normalize(i.scheme, i.value)) for i in self.identifiers))
+        return PartyEvidence(ids, self.date_of_birth)
+
+    @property
+    def chinese_registration(self) -> str | None:
+        """What region detection reads: the registration id, else a declared USCC."""
+        return self.registration_id or next((i.value for i in self.identifiers if i.scheme == "uscc"), None)
 
 
 def subjects(entry: Entry) -> list[Subject]:
@@ -69,7 +85,19 @@ def subjects(entry: Entry) -> list[Subject]:
     out: list[Subject] = []
     for role, party in entry.parties.items():
         country = party.address.country if party.address else None
-        out.append(Subject(role, party.name, None, None, party.address, country, party.registration_id))
+        out.append(
+            Subject(
+                role,
+                party.name,
+                None,
+                None,
+                party.address,
+                country,
+                party.registration_id,
+                party.identifiers,
+                party.date_of_birth,
+            )
+        )
     if entry.importer is not None:
         out.append(Subject("importer", entry.importer.name))
     for line in entry.lines:
@@ -84,6 +112,8 @@ def subjects(entry: Entry) -> list[Subject]:
                     t.address,
                     country,
                     t.registration_id,
+                    t.identifiers,
+                    t.date_of_birth,
                 )
             )
     return out
@@ -125,12 +155,15 @@ class ListFacts:
     by_identifier: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)
     by_mid: Mapping[str, tuple[tuple[Entity, str], ...]] = field(default_factory=dict)
     by_imo: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)  # listed vessels by IMO number
+    # (scheme, normalised value) -> entities, for the schemes a party can declare (``PARTY_SCHEMES``)
+    by_scheme: Mapping[tuple[str, str], tuple[Entity, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, entities: Iterable[Entity], rules: RuleSet) -> ListFacts:
         ids: dict[str, list[Entity]] = {}
         mids: dict[str, list[tuple[Entity, str]]] = {}
         imos: dict[str, list[Entity]] = {}
+        schemed: dict[tuple[str, str], list[Entity]] = {}
         known = _ENTITY_FACTS.known()
         found: dict[Entity, _EntityFacts] = {}
         for entity in entities:
@@ -140,6 +173,8 @@ class ListFacts:
             found[entity] = facts
             for value in facts[1]:
                 ids.setdefault(value, []).append(entity)
+            for pair in facts[3]:
+                schemed.setdefault(pair, []).append(entity)
             for value, how in facts[2]:
                 mids.setdefault(value, []).append((entity, how))
             if entity.entity_type == "vessel":
@@ -150,12 +185,14 @@ class ListFacts:
             {k: tuple(v) for k, v in ids.items()},
             {k: tuple(dict.fromkeys(v)) for k, v in mids.items()},
             {k: tuple(dict.fromkeys(v)) for k, v in imos.items()},
+            {k: tuple(dict.fromkeys(v)) for k, v in schemed.items()},
         )
 
 
 # One entity's part of the facts, under the MID rules it was derived with: its registration identifiers,
-# its MIDs (listed or derived from a listed address) with how each was found.
-_EntityFacts = tuple[MidRules, tuple[str, ...], tuple[tuple[str, str], ...]]
+# its MIDs (listed or derived from a listed address) with how each was found, and its identifiers of the
+# schemes a party can declare (scheme, normalised value).
+_EntityFacts = tuple[MidRules, tuple[str, ...], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
 # Carried from one build to the next (``screening.carry``): a list swap derives the MIDs of new entities only.
 _ENTITY_FACTS: CarryOver[Entity, _EntityFacts] = CarryOver()
 
@@ -163,11 +200,14 @@ _ENTITY_FACTS: CarryOver[Entity, _EntityFacts] = CarryOver()
 def _entity_facts(entity: Entity, mid_rules: MidRules) -> _EntityFacts:
     ids: list[str] = []
     mids: list[tuple[str, str]] = []
+    schemed: list[tuple[str, str]] = []
     for scheme, value in entity.identifiers:
         if scheme.casefold() == "mid":
             mids.append((normalize_mid(value), "listed"))
         elif value.strip():
             ids.append(normalize_identifier(value))
+            if scheme in PARTY_SCHEMES and normalize(scheme, value):
+                schemed.append((scheme, normalize(scheme, value)))
     if entity.entity_type in ("organization", "unknown"):
         for addr in entity.addresses:
             street, city, province, country = _address_parts(addr)
@@ -181,7 +221,7 @@ def _entity_facts(entity: Entity, mid_rules: MidRules) -> _EntityFacts:
             )
             if parts.complete and parts.number:
                 mids.append((parts.value, "derived from listed address"))
-    return mid_rules, tuple(ids), tuple(mids)
+    return mid_rules, tuple(ids), tuple(mids), tuple(dict.fromkeys(schemed))
 
 
 # --- per-context memo of the rule lookups that repeat across entries ------------------------------
@@ -256,16 +296,16 @@ def _sectors(rules: RuleSet, memo: RuleMemo | None, hts_code: str | None, filed_
 def _detect_region(subject: Subject, rules: RuleSet, memo: RuleMemo | None) -> list[region.RegionEvidence]:
     if memo is None:
         return region.detect(
-            rules.places, address=subject.address, registration_id=subject.registration_id, country=subject.country
+            rules.places, address=subject.address, registration_id=subject.chinese_registration, country=subject.country
         )
-    key = (subject.address, subject.registration_id, subject.country)
+    key = (subject.address, subject.chinese_registration, subject.country)
     found = memo.regions.get(key)
     if found is None:
         found = tuple(
             region.detect(
                 rules.places,
                 address=subject.address,
-                registration_id=subject.registration_id,
+                registration_id=subject.chinese_registration,
                 country=subject.country,
             )
         )
@@ -557,7 +597,7 @@ def _vessel(b: _Builder, transport: Transport, search: SearchFn, hold: float, fa
             )
     if not transport.vessel_name:
         return
-    for match in search(transport.vessel_name, None, None, VESSEL_TYPES):
+    for match in search(transport.vessel_name, None, None, VESSEL_TYPES, None):
         entity = match.entity
         if entity.id in found or entity.entity_type != "vessel":
             continue
@@ -592,7 +632,7 @@ def _carrier(b: _Builder, transport: Transport, search: SearchFn, hold: float) -
         return
     subject = Subject("carrier", transport.carrier_name)
     decisions = b.rules.decisions
-    for match in search(transport.carrier_name, None, None, CARRIER_TYPES):
+    for match in search(transport.carrier_name, None, None, CARRIER_TYPES, None):
         entity = match.entity
         list_code = decisions.list_code(entity.source, entity.list_name, b.entry.direction)
         if list_code is None:
@@ -615,6 +655,22 @@ def _carrier(b: _Builder, transport: Transport, search: SearchFn, hold: float) -
         )
 
 
+def _identifier_hits(subject: Subject, facts: ListFacts) -> list[tuple[Entity, dict[str, Any]]]:
+    """The listed parties whose published identifiers equal one the subject declares: its
+    ``registration_id`` against every scheme's values, each of its ``identifiers`` against the values of
+    its own scheme (both normalised). Strong evidence on its own, whatever the name."""
+    hits: list[tuple[Entity, dict[str, Any]]] = []
+    if subject.registration_id:
+        for entity in facts.by_identifier.get(normalize_identifier(subject.registration_id), ()):
+            if entity.entity_type in PARTY_TYPES:  # not e.g. a vessel's IMO number
+                hits.append((entity, {"identifier": subject.registration_id}))
+    for ident in subject.identifiers:
+        for entity in facts.by_scheme.get((ident.scheme, normalize(ident.scheme, ident.value)), ()):
+            if entity.entity_type in PARTY_TYPES:
+                hits.append((entity, {"identifier": ident.value, "identifier_scheme": ident.scheme}))
+    return hits
+
+
 def _name_evidence(match: Match) -> dict[str, Any]:
     """A name match's evidence: the matcher's explanation, the listed name's strength, and the name score
     and each adjustment apart (the reason's ``score`` is their clipped sum)."""
@@ -622,6 +678,8 @@ def _name_evidence(match: Match) -> dict[str, Any]:
     out: dict[str, Any] = {"explain": explain, "name_strength": match.name.strength}
     if "name_score" in explain:
         out.update(name_score=explain["name_score"], adjustments=dict(explain.get("adjustments", {})))
+    if "evidence" in explain:  # the party's identifiers and date of birth against the entity's
+        out["compared"] = explain["evidence"]
     return out
 
 
@@ -669,7 +727,7 @@ def evaluate(
     evidence_of: dict[Subject, list[region.RegionEvidence]] = {}
     for subject in subjects(entry):
         # a party is never matched against a listed vessel, aircraft or region (``PARTY_TYPES``)
-        matches = search(subject.name, subject.country, _city(subject.address), PARTY_TYPES)
+        matches = search(subject.name, subject.country, _city(subject.address), PARTY_TYPES, subject.evidence())
         # The cleaned WRO name table restates CBP's published orders without their product scope: when the
         # published order itself matched this party, it alone speaks (with its scope), not its copy.
         published_wro = any(m.entity.source == WRO_SOURCE for m in matches)
@@ -687,19 +745,8 @@ def evaluate(
                 hold,
                 _name_evidence(match),
             )
-        if subject.registration_id:
-            for entity in facts.by_identifier.get(normalize_identifier(subject.registration_id), ()):
-                if entity.entity_type not in PARTY_TYPES:  # e.g. a vessel's IMO number
-                    continue
-                _list_match(
-                    b,
-                    subject,
-                    entity,
-                    entity.primary_name,
-                    1.0,
-                    hold,
-                    {"identifier": subject.registration_id},
-                )
+        for entity, evidence in _identifier_hits(subject, facts):
+            _list_match(b, subject, entity, entity.primary_name, 1.0, hold, evidence)
         found = _detect_region(subject, rules, memo)
         evidence_of[subject] = found
         _region(b, subject, found)

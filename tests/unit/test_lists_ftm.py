@@ -61,6 +61,7 @@ def test_fixture_mapping() -> None:
         ("Peng", "weak"),
     ]
     assert peng.remarks == "born 1961-04"
+    assert peng.dates_of_birth == ("1961-04",)
     wang = by_id["opensanctions:ofac-31492"]
     assert wang.programs == ("us_ofac_sdn", "gb_hmt_sanctions", "eu_fsf", "ca_dfatd_sema_sanctions")
     assert wang.countries == ("CN",)  # nationality and citizenship, once
@@ -77,7 +78,7 @@ def test_fixture_mapping() -> None:
     assert artavil.countries == ("IR",)  # the flag; past flags are not countries of the vessel
     assert by_id["opensanctions:ofac-4243"].identifiers == (("imo", "7406784"),)
     plane = by_id["opensanctions:ofac-15431"]
-    assert plane.identifiers == (("registration", "EP-GOM"), ("serial", "1023409321"))
+    assert plane.identifiers == (("registration", "EPGOM"), ("serial", "1023409321"))  # normalised per scheme
 
 
 def test_names_without_caption_and_odd_values() -> None:

@@ -31,8 +31,8 @@ def generated(lists_dir: Path) -> list[Generated]:
 def plain_reasons(entry: Entry, ctx: ScreeningContext) -> list[Any]:
     """The engine without any memo."""
 
-    def search(name: str, country: str | None, city: str | None, types: frozenset[str]) -> Any:
-        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city, types=types)
+    def search(name: str, country: str | None, city: str | None, types: frozenset[str], evidence: Any) -> Any:
+        return ctx.index.search(name, country=country, limit=SEARCH_LIMIT, city=city, types=types, evidence=evidence)
 
     return evaluate(entry, search=search, hold=ctx.index.thresholds.hold, rules=ctx.rules, facts=ctx.facts)
 

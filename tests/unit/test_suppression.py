@@ -49,6 +49,22 @@ def test_fingerprint_ignores_the_list_version_but_not_the_record() -> None:
     assert entity_fingerprint(dataclasses.replace(ACME, names=(EntityName("Acme Silicon Company"),))) != FPS[ACME.id]
 
 
+def test_an_entity_without_dates_of_birth_keeps_the_fingerprint_it_had_before_the_field() -> None:
+    colombiana = Entity(
+        id="ofac_sdn:6531",
+        source="ofac_sdn",
+        list_name="SDN",
+        list_version="x",
+        entity_type="organization",
+        names=(EntityName("COLOMBIANA DE CERDOS LTDA."),),
+        countries=("CO",),
+        identifiers=(("tax_id", "8000189280"),),
+    )
+    # as computed by the tree before ``Entity.dates_of_birth`` existed: stored suppressions stay valid
+    assert entity_fingerprint(colombiana) == "2138c8b19015b08c6a90dbdd"
+    assert entity_fingerprint(dataclasses.replace(colombiana, dates_of_birth=("1960",))) != "2138c8b19015b08c6a90dbdd"
+
+
 P = "Acme Silicon Co., Ltd"
 SUPPRESSED_ACME = {suppression_key(P, ACME.id, FPS[ACME.id]): BY}
 HELD = ("HOLD", ["UFLPA_ENTITY"])

@@ -241,7 +241,8 @@ def _address(value: Any, path: str) -> Address | None:
     )
 
 
-def _identifiers(obj: Mapping[str, Any], path: str) -> tuple[Identifier, ...]:
+def parse_identifiers(obj: Mapping[str, Any], path: str) -> tuple[Identifier, ...]:
+    """``obj["identifiers"]``: at most MAX_IDENTIFIERS ``{scheme, value}`` objects of a party scheme."""
     value = obj.get("identifiers")
     if value is None:
         return ()
@@ -266,7 +267,8 @@ def _identifiers(obj: Mapping[str, Any], path: str) -> tuple[Identifier, ...]:
     return tuple(out)
 
 
-def _date_of_birth(obj: Mapping[str, Any], path: str) -> str | None:
+def parse_date_of_birth(obj: Mapping[str, Any], path: str) -> str | None:
+    """``obj["date_of_birth"]``: YYYY, YYYY-MM or YYYY-MM-DD, a real date from 1850 to 2100."""
     value = _text(obj, "date_of_birth", path)
     if value is None:
         return None
@@ -292,8 +294,8 @@ def _party(value: Any, path: str, role: str) -> Party:
         address=_address(obj.get("address"), f"{path}.address"),
         registration_id=_text(obj, "registration_id", path),
         mid=mid,
-        identifiers=_identifiers(obj, path),
-        date_of_birth=_date_of_birth(obj, path),
+        identifiers=parse_identifiers(obj, path),
+        date_of_birth=parse_date_of_birth(obj, path),
     )
 
 
@@ -306,8 +308,8 @@ def _tier(value: Any, path: str) -> Tier:
         address=_address(obj.get("address"), f"{path}.address"),
         country=_country(obj, "country", path),
         registration_id=_text(obj, "registration_id", path),
-        identifiers=_identifiers(obj, path),
-        date_of_birth=_date_of_birth(obj, path),
+        identifiers=parse_identifiers(obj, path),
+        date_of_birth=parse_date_of_birth(obj, path),
     )
 
 

@@ -1,4 +1,5 @@
-"""``entrywatch match`` and ``entrywatch compare``: the name matcher on JSON lines, lists in-process."""
+"""``entrywatch match`` and ``entrywatch compare``: the name matcher on JSON lines, lists in-process (or, with
+``--url``, a running worker's ``POST /match``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import json
 import sys
 from typing import IO, Any
 
-from entrywatch.cli.screen import add_lists_argument, add_url_argument
-from screening.lists.loader import load_paths
-from screening.matching import NameIndex, Thresholds, compare
+from entrywatch.cli.screen import add_lists_argument, add_url_argument, context_from_paths
+from screening.matching import Thresholds, compare
+from screening.screen import ScreeningContext
+from streams.ondemand import MatchRequestError, match_answer, parse_query
 
 
 def add_threshold_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,11 +22,6 @@ def add_threshold_arguments(parser: argparse.ArgumentParser) -> None:
 
 def thresholds_from(args: argparse.Namespace) -> Thresholds:
     return Thresholds(hold=args.hold_threshold, review=args.review_threshold)
-
-
-def index_from_paths(paths: list[str], thresholds: Thresholds) -> NameIndex:
-    snapshots, _skipped = load_paths(paths)
-    return NameIndex([e for s in snapshots for e in s.entities], thresholds)
 
 
 def _read(lines: IO[str], out: IO[str]) -> list[tuple[int, dict[str, Any] | None]]:
@@ -49,25 +46,21 @@ def _kind(obj: dict[str, Any]) -> str | None:
     return kind
 
 
-def match_stream(index: NameIndex, lines: IO[str], out: IO[str], top: int) -> int:
+def match_stream(ctx: ScreeningContext, lines: IO[str], out: IO[str], top: int) -> int:
+    """One answer line per non-blank input line, in order, as ``POST /match`` answers each query (the
+    same reader, ``streams.ondemand.parse_query``, and answer, ``match_answer``); a bad line gets
+    ``{"error", "line"}``. Returns the number of bad lines."""
     bad = 0
-    for n, obj in _read(lines, out):
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
         try:
-            if obj is None or "__error__" in obj:
-                raise ValueError(obj["__error__"] if obj else "empty")
-            name = obj.get("name")
-            if not isinstance(name, str):
-                raise ValueError("'name' must be a string")
-            country, city = obj.get("country"), obj.get("city")
-            if city is not None and not isinstance(city, str):
-                raise ValueError("'city' must be a string or null")
-            matches = index.search(name, kind=_kind(obj), country=country, limit=top, city=city)
-        except ValueError as exc:
+            query = parse_query(json.loads(raw), "$")
+        except (ValueError, MatchRequestError) as exc:
             bad += 1
             out.write(json.dumps({"error": str(exc), "line": n}) + "\n")
             continue
-        out.write(json.dumps({"query": obj, "matches": [m.to_json() for m in matches]}, ensure_ascii=False))
-        out.write("\n")
+        out.write(json.dumps(match_answer(ctx.index, query, top, ctx.facts), ensure_ascii=False) + "\n")
     out.flush()
     return bad
 
@@ -104,8 +97,8 @@ def cmd_match(args: argparse.Namespace) -> int:
             print(f"entrywatch: {exc}", file=sys.stderr)
             return 2
         return 0
-    index = index_from_paths(args.lists, thresholds_from(args))
-    match_stream(index, sys.stdin, sys.stdout, args.top)
+    ctx = context_from_paths(args.lists, thresholds=thresholds_from(args))
+    match_stream(ctx, sys.stdin, sys.stdout, args.top)
     return 0
 
 

@@ -655,16 +655,18 @@ def _carrier(b: _Builder, transport: Transport, search: SearchFn, hold: float) -
         )
 
 
-def _identifier_hits(subject: Subject, facts: ListFacts) -> list[tuple[Entity, dict[str, Any]]]:
-    """The listed parties whose published identifiers equal one the subject declares: its
-    ``registration_id`` against every scheme's values, each of its ``identifiers`` against the values of
-    its own scheme (both normalised). Strong evidence on its own, whatever the name."""
+def identifier_hits(
+    registration_id: str | None, identifiers: Sequence[Identifier], facts: ListFacts
+) -> list[tuple[Entity, dict[str, Any]]]:
+    """The listed parties whose published identifiers equal one a party declares: ``registration_id`` (a
+    value of no stated scheme) against every scheme's values, each of ``identifiers`` against the values
+    of its own scheme (both normalised). Strong evidence on its own, whatever the name."""
     hits: list[tuple[Entity, dict[str, Any]]] = []
-    if subject.registration_id:
-        for entity in facts.by_identifier.get(normalize_identifier(subject.registration_id), ()):
+    if registration_id:
+        for entity in facts.by_identifier.get(normalize_identifier(registration_id), ()):
             if entity.entity_type in PARTY_TYPES:  # not e.g. a vessel's IMO number
-                hits.append((entity, {"identifier": subject.registration_id}))
-    for ident in subject.identifiers:
+                hits.append((entity, {"identifier": registration_id}))
+    for ident in identifiers:
         for entity in facts.by_scheme.get((ident.scheme, normalize(ident.scheme, ident.value)), ()):
             if entity.entity_type in PARTY_TYPES:
                 hits.append((entity, {"identifier": ident.value, "identifier_scheme": ident.scheme}))
@@ -745,7 +747,7 @@ def evaluate(
                 hold,
                 _name_evidence(match),
             )
-        for entity, evidence in _identifier_hits(subject, facts):
+        for entity, evidence in identifier_hits(subject.registration_id, subject.identifiers, facts):
             _list_match(b, subject, entity, entity.primary_name, 1.0, hold, evidence)
         found = _detect_region(subject, rules, memo)
         evidence_of[subject] = found

@@ -63,15 +63,73 @@ def test_an_identifier_equal_to_a_listed_one_is_reported_whatever_the_name(lists
     from entrywatch.cli.screen import context_from_paths
 
     ctx = context_from_paths([str(lists_dir / "ofac" / "non-sdn-2025-12-19")])  # BANK OF KUNLUN: SWIFT CKLBCNBJ
-    body = {"name": "Some Other Name Trading", "identifiers": ["swift_bic:cklb-cnbj", "tax:000"], "top": 1}
+    given = ["swift_bic:cklb-cnbj", {"scheme": "swift_bic", "value": "CKLB CNBJ"}, "CKLBCNBJ", "tax:000"]
+    body = {"name": "Some Other Name Trading", "identifiers": given, "top": 1}
     assert_valid("api-match-request.v1.json", body)
     [q], top = parse_match_request(body)
-    assert q.identifiers == ("swift_bic:cklb-cnbj", "tax:000")
+    assert [(i.scheme, i.value) for i in q.identifiers] == [
+        ("swift_bic", "cklb-cnbj"), ("swift_bic", "CKLB CNBJ"), (None, "CKLBCNBJ"), (None, "000")
+    ]  # fmt: skip
     answer = match_answer(ctx.index, q, top, ctx.facts)
-    assert [(h["identifier"], h["entity_id"]) for h in answer["identifier_matches"]] == [
-        ("swift_bic:cklb-cnbj", "ofac_cons:15268")
+    assert [(h["identifier"], h.get("identifier_scheme"), h["entity_id"]) for h in answer["identifier_matches"]] == [
+        ("swift_bic:cklb-cnbj", "swift_bic", "ofac_cons:15268"),
+        ("swift_bic:CKLB CNBJ", "swift_bic", "ofac_cons:15268"),
+        ("CKLBCNBJ", None, "ofac_cons:15268"),
     ]
-    assert answer["query"]["identifiers"] == ["swift_bic:cklb-cnbj", "tax:000"]
+    assert answer["query"]["identifiers"] == given
     assert_valid("api-match-response.v1.json", {"schema_version": 1, "list_versions": {}, "results": [answer]})
-    with pytest.raises(MatchRequestError, match="identifiers"):
-        parse_match_request({"name": "x", "identifiers": "CKLBCNBJ"})
+    # a SWIFT code is compared within its scheme: as a tax id it is no one's
+    [q], _ = parse_match_request({"name": "x", "identifiers": [{"scheme": "tax_id", "value": "CKLBCNBJ"}]})
+    assert match_answer(ctx.index, q, 1, ctx.facts)["identifier_matches"] == []
+
+
+# Evidence besides the name adjusts a /match answer as it adjusts an entry's party (docs/matching.md,
+# "Identifiers and dates of birth"): (query, the adjustments of the first match, its score)
+PERSON = "AL ZAWAHIRI, Dr. Ayman"  # ofac_sdn:2676, born 1951-06-19, passports 1084010 and 19820215
+EVIDENCE_CASES = [
+    ({"name": PERSON}, {}, 1.0),
+    ({"name": PERSON, "date_of_birth": "1951-06-19"}, {"date_of_birth": 0.02}, 1.0),
+    ({"name": PERSON, "date_of_birth": "1975"}, {"date_of_birth": -0.10}, 0.9),
+    ({"name": PERSON, "identifiers": [{"scheme": "passport", "value": "A999999"}]}, {"identifier": -0.05}, 0.95),
+    ({"name": PERSON, "identifiers": ["passport:A999999"]}, {"identifier": -0.05}, 0.95),
+    ({"name": PERSON, "identifiers": ["passport:1084010"]}, {}, 1.0),  # agrees: no penalty
+    ({"name": PERSON, "identifiers": ["A999999"]}, {}, 1.0),  # no scheme: nothing to conflict with
+]
+
+
+@pytest.mark.parametrize(("query", "adjusted", "score"), EVIDENCE_CASES)
+def test_identifiers_and_date_of_birth_adjust_the_name_match(
+    query: dict[str, Any], adjusted: dict[str, float], score: float
+) -> None:
+    from screening.entities import Entity, EntityName
+
+    person = Entity(
+        id="ofac_sdn:2676", source="ofac_sdn", list_name="SDN", list_version="2024-05-03", entity_type="person",
+        names=(EntityName(PERSON),), countries=("EG",), identifiers=(("passport", "1084010"), ("passport", "19820215")),
+        dates_of_birth=("1951-06-19",),
+    )  # fmt: skip
+    ctx = ScreeningContext.from_entities([person], {"ofac_sdn": "2024-05-03"})
+    assert_valid("api-match-request.v1.json", query)
+    [q], top = parse_match_request(query)
+    [match] = match_answer(ctx.index, q, top, ctx.facts)["matches"]
+    adjustments = {k: v for k, v in match["explain"]["adjustments"].items() if k in ("identifier", "date_of_birth")}
+    assert adjustments == adjusted
+    assert match["score"] == pytest.approx(score)
+
+
+@pytest.mark.parametrize(
+    ("query", "path"),
+    [
+        ({"name": "x", "identifiers": "CKLBCNBJ"}, "$.identifiers"),
+        ({"name": "x", "identifiers": ["ok", {"scheme": "bogus", "value": "1"}]}, "$.identifiers[1].scheme"),
+        ({"name": "x", "identifiers": [{"scheme": "tax_id"}]}, "$.identifiers[0].value"),
+        ({"name": "x", "identifiers": ["--"]}, "$.identifiers[0]"),
+        ({"name": "x", "identifiers": [7]}, "$.identifiers[0]"),
+        ({"name": "x", "date_of_birth": "1960-13"}, "$.date_of_birth"),
+        ({"queries": [{"name": "x", "date_of_birth": 1960}]}, "$.queries[0].date_of_birth"),
+    ],
+)
+def test_bad_identifiers_and_dates_of_birth_name_their_field(query: dict[str, Any], path: str) -> None:
+    with pytest.raises(MatchRequestError) as info:
+        parse_match_request(query)
+    assert info.value.path == path

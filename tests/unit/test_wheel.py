@@ -61,7 +61,7 @@ def test_it_carries_the_schemas_and_the_bundled_lists(wheel: zipfile.ZipFile) ->
 
 def test_it_carries_no_benchmark_evaluation_or_test_code(wheel: zipfile.ZipFile) -> None:
     tops = {n.split("/")[0] for n in wheel.namelist() if not n.startswith("entrywatch-")}
-    assert tops == {"agents", "entrywatch", "screening", "streams"}, tops
+    assert tops == {"agents", "entrywatch", "screening", "stores", "streams"}, tops
     names = wheel.namelist()
     assert not [n for n in names if n.startswith("entrywatch/bench/") or "matching_eval" in n], names
     assert not [n for n in names if n.endswith("examples.py")]

@@ -1,4 +1,4 @@
-"""``python -m benchmarks.matching_eval build|report``: the matcher's evaluation set and its figures."""
+"""``python -m benchmarks.matching_eval build|df|report|slices``: the matcher's evaluation set and its figures."""
 
 from __future__ import annotations
 
@@ -25,6 +25,24 @@ def token_df(entities: list[Entity], least: int = 21) -> dict[str, int]:
     return {t: n for t, n in counts.items() if n >= least}
 
 
+def slices_report(pair_set: Path, lists: list[str], threshold: float) -> int:
+    from benchmarks.matching_eval import slices
+    from screening.matching import NameIndex
+    from screening.matching.prepare import _token_df
+
+    thresholds = Thresholds(review=threshold) if threshold != Thresholds().review else Thresholds()
+    print(json.dumps(slices.cross_script(read_pairs(pair_set), threshold)))
+    entities = screened_entities(lists)
+    index = NameIndex(entities, thresholds)
+    df = _token_df()
+    for name, probes in (
+        ("vessel_words", slices.vessel_probes(entities)),
+        ("common_words", slices.common_word_probes(entities, df)),
+    ):
+        print(json.dumps(slices.probe(index, name, probes, thresholds), ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.matching_eval")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -40,7 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--split", choices=("dev", "heldout", "all"), default="heldout")
     r.add_argument("--threshold", type=float, default=Thresholds().review)
     r.add_argument("--errors", type=int, default=0, help="print this many misclassified pairs")
+    sl = sub.add_parser(
+        "slices", help="the cross-script pairs, and party names sharing words with listed vessels or common words"
+    )
+    sl.add_argument("--set", type=Path, default=DEFAULT_SET)
+    sl.add_argument("--lists", nargs="+", default=["data/lists"])
+    sl.add_argument("--threshold", type=float, default=Thresholds().review)
     args = parser.parse_args(argv)
+    if args.cmd == "slices":
+        return slices_report(args.set, args.lists, args.threshold)
     if args.cmd == "build":
         pairs = build_pairs(all_snapshots(args.lists))
         write_pairs(pairs, args.out)

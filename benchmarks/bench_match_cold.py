@@ -52,8 +52,7 @@ def cmd_time(reps: int) -> None:
     gc.freeze()
     best = [float("inf")] * len(queries)
     for _ in range(reps):
-        index._similar_memo.clear()
-        index._segment_memo.clear()
+        index.candidate_index.clear_memos()
         score_module.pair_sim.cache_clear()
         prepare_module.prepare.cache_clear()
         prepare_module._split_small.cache_clear()

@@ -9,16 +9,8 @@ and country.
 from __future__ import annotations
 
 from screening.matching.evidence import PartyEvidence
-from screening.matching.index import (
-    ALGORITHM,
-    ALGORITHM_NAME,
-    ALGORITHM_VERSION,
-    Match,
-    NameIndex,
-    Query,
-    Thresholds,
-    compare,
-)
+from screening.matching.index import NameIndex, compare
+from screening.matching.types import ALGORITHM, ALGORITHM_NAME, ALGORITHM_VERSION, Match, Query, Thresholds
 
 __all__ = [
     "ALGORITHM",

@@ -13,7 +13,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from screening.matching.index import Match, NameIndex
+from screening.matching.index import NameIndex
+from screening.matching.types import Match
 
 FORMAT = 1
 

@@ -17,6 +17,7 @@ from screening.carry import CarryOver
 from screening.entities import Entity, EntityAddress, EntityName, ListSnapshot
 from screening.lists.loader import load_paths
 from screening.matching import NameIndex
+from screening.matching import candidates as candidates_module
 from screening.matching import index as index_module
 from screening.rules import engine
 from screening.rules.engine import ListFacts
@@ -29,7 +30,7 @@ from tests.conftest import LISTS
 F = TypeVar("F", bound=Callable[..., Any])
 CARRIES: tuple[CarryOver[Any, Any], ...] = (
     index_module._PREPARED,
-    index_module._ARABIC_KEYS,
+    candidates_module._ARABIC_KEYS,
     suppression._FINGERPRINTS,
     engine._ENTITY_FACTS,
     store_module._DECODED,
@@ -91,7 +92,7 @@ def test_a_rebuild_prepares_only_the_new_names_and_equals_a_build_from_scratch(m
     entities = bundled()
     NameIndex(entities)
     prepared = counted(monkeypatch, index_module, "prepare_name")
-    keyed = counted(monkeypatch, index_module, "word_arabic_key")
+    keyed = counted(monkeypatch, candidates_module, "word_arabic_key")
     carried = NameIndex([*entities, NEW])
     assert sorted(prepared) == sorted(n.value for n in NEW.names)
     assert 0 < len(keyed) <= 6  # the new words only (everbright, photovoltaic, pv, ...), not the vocabulary
@@ -100,8 +101,8 @@ def test_a_rebuild_prepares_only_the_new_names_and_equals_a_build_from_scratch(m
         carry.clear()
     scratch = NameIndex([*entities, NEW])
     assert carried.prepared_names == scratch.prepared_names
-    for attr in ("_tokens", "_postings", "_by_key", "_by_delete", "_by_trigram", "_arabic_keys", "_listed_similar"):
-        assert getattr(carried, attr) == getattr(scratch, attr), attr
+    for attr in ("tokens", "_postings", "_by_key", "_by_delete", "_by_trigram", "_arabic_keys", "_listed_similar"):
+        assert getattr(carried.candidate_index, attr) == getattr(scratch.candidate_index, attr), attr
     queries = (NEW.names[0].value, "Everbrite Photovoltaik Materials", "Hoshine Silicon", entities[3].names[0].value)
     for query in queries:
         assert [(m.entity.id, m.score) for m in carried.search(query)] == [

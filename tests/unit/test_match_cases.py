@@ -269,8 +269,8 @@ def test_skipping_candidates_by_their_bound_changes_no_result(
     queries += ["Hefei Meiling", "XINJIANG PRODUCTION CORPS", "KONY Joseph", "HOSHINE SILICON (SHANSHAN)"]
 
     def run() -> list[list[tuple[str, str, float, str]]]:
-        shared_index._cache.clear()
-        shared_index._scored_cache.clear()
+        shared_index.cache.results.clear()
+        shared_index.cache.scored.clear()
         out = []
         for q in queries:
             for kw in ({}, {"cutoff": 0.5}, {"kind": "company", "country": "CN", "limit": 10}):

@@ -47,7 +47,7 @@ def test_cache_is_bounded_and_keyed_by_every_argument(entities) -> None:  # type
     index.search(name, country="CN")
     index.search(name, cutoff=0.5)
     index.search(name, limit=1)
-    assert len(index._cache) == 2 and index.cache_misses == 4 and index.cache_hits == 0
+    assert len(index.cache.results) == 2 and index.cache_misses == 4 and index.cache_hits == 0
     index.search(name, limit=1)
     assert index.cache_hits == 1
 
@@ -75,8 +75,8 @@ def test_one_name_from_other_addresses_reuses_its_scored_candidates(entities) ->
         got = cached.search(name, country=country, city=city, limit=3)
         want = plain.search(name, country=country, city=city, limit=3)
         assert got and _key(got) == _key(want), (country, city)
-    assert cached.cache_hits == 0 and len(cached._cache) == len(places)  # every address its own search...
-    assert len(cached._scored_cache) == 1  # ... on one scoring of the name's candidates
+    assert cached.cache_hits == 0 and len(cached.cache.results) == len(places)  # every address its own search...
+    assert len(cached.cache.scored) == 1  # ... on one scoring of the name's candidates
     assert {m.score for m in cached.search(name, country="CN", city="Shanshan")} != {
         m.score for m in cached.search(name, country="VN")
     }  # the address still moves the score

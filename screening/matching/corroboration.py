@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from screening.entities import Entity, EntityName
 from screening.matching.evidence import PartyEvidence
 from screening.matching.evidence import adjustments as evidence_adjustments
-from screening.matching.prepare import DISTINCTIVE, INITIAL, NUMBER
+from screening.matching.prepare import DISTINCTIVE, INITIAL, NUMBER, is_common
 from screening.matching.score import PairScore
 from screening.matching.types import Match, rank
 from screening.normalize import name_tokens
@@ -24,6 +24,11 @@ COUNTRY_CONFLICT_PENALTY = -0.06
 CITY_AGREE_BONUS = 0.02  # a word of the party's city/province among the entity's address words
 CITY_CONFLICT_PENALTY = -0.03  # the entity has address cities/provinces and none of them agrees
 MAX_BONUS = COUNTRY_AGREE_BONUS + CITY_AGREE_BONUS
+# A listed name of one or two common words (``prepare.is_common``) found inside a longer party name from a
+# country the entity is not listed in: weak evidence ("AL NASER AIRLINES" in "Sunrise Al Naser Airlines
+# Apparel Co., Ltd" of India).
+COMMON_WORDS_PENALTY = -0.10
+COMMON_WORDS_MAX = 2
 # Listed with its subsidiaries (``includes_subsidiaries``, ``subordinate_and_affiliated``): a name with
 # every distinctive word of the listed name plus only a place or branch qualifier scores at HOLD level.
 SUBSIDIARY_FLAGS = frozenset({"includes_subsidiaries", "subordinate_and_affiliated"})
@@ -91,6 +96,16 @@ def corroboration(
     return out
 
 
+def common_words_inside(pair: PairScore) -> bool:
+    """The listed name (``pair.b``) is one or two distinctive words, each common, and the query
+    (``pair.a``) has distinctive words besides those aligned with them."""
+    listed = [t for t, c in zip(pair.b.tokens, pair.b.classes, strict=True) if c in (DISTINCTIVE, NUMBER)]
+    if not 1 <= len(listed) <= COMMON_WORDS_MAX or not all(is_common(t) for t in listed):
+        return False
+    used = {x for x, _, _ in pair.pairs}
+    return any(t not in used and c in (DISTINCTIVE, NUMBER) for t, c in zip(pair.a.tokens, pair.a.classes, strict=True))
+
+
 def place_qualified(places: frozenset[str], pair: PairScore, qualifiers: frozenset[str]) -> bool:
     """The query is the listed name plus a place or branch qualifier: every distinctive word of the
     listed name is found, and every other word of the query is a place (a known place word, a word
@@ -125,6 +140,8 @@ def corroborate(
     adjust = corroboration(entity, name, kind, country, city, places)
     name_score = pair.score
     features = pair.features()
+    if adjust.get("country") == COUNTRY_CONFLICT_PENALTY and common_words_inside(pair):
+        adjust["common_words"] = COMMON_WORDS_PENALTY
     if pair.score < 1.0 and place_qualified(places, pair, qualifiers):
         if SUBSIDIARY_FLAGS.intersection(entity.flags):
             # listed with its subsidiaries: "X (Place) Co" is covered by the listing of "X Co"

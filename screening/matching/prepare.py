@@ -42,6 +42,11 @@ def _token_df() -> dict[str, int]:
     return out
 
 
+def is_common(tok: str) -> bool:
+    """A word listed by more than ``COMMON_DF`` entities (``token_df.tsv``)."""
+    return _token_df().get(tok, 0) > COMMON_DF
+
+
 def token_class(tok: str) -> int:
     if tok in LEGAL_FORMS:
         return LEGAL

@@ -31,7 +31,7 @@ CASES = [
 
 
 def test_the_version_is_bumped() -> None:
-    assert ALGORITHM_VERSION == "1.7"
+    assert ALGORITHM_VERSION == "1.8"
 
 
 @pytest.mark.parametrize(("case", "query", "country", "first"), CASES, ids=[c[0] for c in CASES])
@@ -64,3 +64,30 @@ def test_reasons_carry_name_score_and_adjustments_and_are_ordered_by_name() -> N
     assert reasons[0].evidence["name_score"] == 1.0
     assert reasons[0].evidence["adjustments"] == {"country": -0.06}
     assert reasons[1].evidence["adjustments"] == {"country": 0.03}
+
+
+# A listed name of one or two common words inside a longer party name (matcher v1.8): weak evidence when
+# the party is from a country the entity is not listed in. AL NASER AIRLINES (BIS, Iraq): "naser" and
+# "airlines" are each listed by more than 20 entities.
+COMMON = _org("naser", "AL NASER AIRLINES", "IQ", source="bis_dpl")
+RARE = _org("hoshine", "HOSHINE SILICON", "CN")
+# (case, query, country, entity, adjustments expected besides the name score)
+COMMON_CASES = [
+    ("inside a longer name, another country", "Sunrise Al Naser Airlines Apparel Co., Ltd", "IN", COMMON,
+     {"country": -0.06, "common_words": -0.10}),
+    ("inside a longer name, its own country", "Sunrise Al Naser Airlines Apparel Co., Ltd", "IQ", COMMON,
+     {"country": 0.03}),
+    ("the name alone, another country: not inside anything", "Al Naser Airlines", "IN", COMMON, {"country": -0.06}),
+    ("rare words inside a longer name, another country", "Sunrise Hoshine Silicon Apparel Co., Ltd", "IN", RARE,
+     {"country": -0.06}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "query", "country", "entity", "adjusted"), COMMON_CASES, ids=[c[0] for c in COMMON_CASES]
+)
+def test_common_words_inside_a_longer_name_from_elsewhere_are_weak(
+    case: str, query: str, country: str, entity: Entity, adjusted: dict[str, float]
+) -> None:
+    [match] = NameIndex([entity]).search(query, country=country, limit=1, cutoff=0.0)
+    assert match.explain["adjustments"] == adjusted, case

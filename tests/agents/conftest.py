@@ -18,7 +18,7 @@ from faust.transport.producer import Producer
 from faust.types import TP, HeadersArg, RecordMetadata
 
 from agents.app import create_app
-from screening.entities import ListSnapshot
+from screening.entities import Entity, EntityName, ListSnapshot
 from screening.lists.loader import load
 from stores.keys import Keys
 from stores.lists import save_snapshot
@@ -114,3 +114,12 @@ async def load_lists(worker: Worker, snapshots: list[ListSnapshot]) -> None:
     for snap in snapshots:
         save_snapshot(worker.redis, snap, Keys())
     assert await worker.rt.reload_lists()
+
+
+def snapshot(version: str, *names: str) -> ListSnapshot:
+    """A UFLPA list version of organisations with ``names`` (ids ``uflpa:e0``, ``uflpa:e1``, ... in order)."""
+    ents = tuple(
+        Entity(f"uflpa:e{i}", "uflpa", "UFLPA Entity List", version, "organization", (EntityName(n),))
+        for i, n in enumerate(names)
+    )
+    return ListSnapshot("uflpa", version, ents, None, f"sum-{version}")

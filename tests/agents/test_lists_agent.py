@@ -15,12 +15,11 @@ import pytest
 
 from agents.lists import watch
 from agents.web import LISTS_RELOAD_FAILING, readiness
-from screening.entities import Entity, EntityName, ListSnapshot
 from screening.entry import parse_entry
 from screening.screen import screen_entry
 from stores.keys import Keys
 from stores.lists import save_snapshot
-from tests.agents.conftest import Worker, eventually
+from tests.agents.conftest import Worker, eventually, snapshot
 
 
 @dataclass(frozen=True)
@@ -50,14 +49,6 @@ class Announcements:
         except TimeoutError:
             return {}
         return {"lists.v1": [first]}
-
-
-def snapshot(version: str, *names: str) -> ListSnapshot:
-    ents = tuple(
-        Entity(f"uflpa:e{i}", "uflpa", "UFLPA Entity List", version, "organization", (EntityName(n),))
-        for i, n in enumerate(names)
-    )
-    return ListSnapshot("uflpa", version, ents, None, f"sum-{version}")
 
 
 A = snapshot("A", "Alpha Polysilicon Materials Co., Ltd.", "Gamma Quartz Mining Ltd.")

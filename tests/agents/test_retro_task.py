@@ -14,11 +14,10 @@ import pytest
 
 from agents.retro import retro_worker, run
 from agents.web import RETRO_SCREEN_FAILING, readiness
-from screening.entities import Entity, EntityName, ListSnapshot
 from stores.keys import Keys
 from stores.lists import save_snapshot
 from streams.retro_worker import RetroWorker
-from tests.agents.conftest import Worker, eventually
+from tests.agents.conftest import Worker, eventually, snapshot
 
 NEW_NAME = "Zanthor Polysilicon Works"
 ENTRY = {"entry_number": "EW-R1", "parties": {"seller": {"name": NEW_NAME}}}
@@ -33,14 +32,6 @@ LOCK_B, LAST, BASELINE, HIST = (
 @pytest.fixture()
 def worker_settings() -> dict[str, Any]:
     return {"retro_lease_s": 2.0}  # a periodic check every second
-
-
-def snapshot(version: str, *names: str) -> ListSnapshot:
-    ents = tuple(
-        Entity(f"uflpa:e{i}", "uflpa", "UFLPA Entity List", version, "organization", (EntityName(n),))
-        for i, n in enumerate(names)
-    )
-    return ListSnapshot("uflpa", version, ents, None, f"sum-{version}")
 
 
 A = snapshot("A", "Alpha Polysilicon Materials Co., Ltd.", "Gamma Quartz Mining Ltd.")

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis.asyncio as aioredis
 
+from benchmarks.args import entries_parser
 from benchmarks.generate import EntryGenerator
 from entrywatch.embedded import start_redis
 from screening.lists.loader import load
@@ -128,12 +129,9 @@ def zlib_levels(raws: Sequence[bytes], passes: int) -> dict[str, dict[str, float
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lists", nargs="+", default=["data/lists"])
-    ap.add_argument("--entries", type=int, default=4000)
+    ap = entries_parser(__doc__, entries=4000)
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--passes", type=int, default=7)
-    ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--levels", action="store_true", help="also time zlib at each level on the entries")
     args = ap.parse_args(argv)
 

@@ -7,7 +7,6 @@ their decisions. Least CPU time of several passes; no Kafka, no Redis.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -17,6 +16,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.args import entries_parser
 from benchmarks.generate import EntryGenerator
 from entrywatch.cli.screen import context_from_paths
 from screening.screen import screen_entry
@@ -34,11 +34,8 @@ def least_us(fn: Callable[[Any], object], items: Sequence[Any], passes: int) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lists", nargs="+", default=["data/lists"])
-    ap.add_argument("--entries", type=int, default=5000)
+    ap = entries_parser(__doc__, entries=5000)
     ap.add_argument("--passes", type=int, default=7)
-    ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
 
     raws = [g.encode() for g in EntryGenerator.from_paths(args.lists, seed=args.seed).generate(args.entries)]

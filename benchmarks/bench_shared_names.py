@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import redis.asyncio as aioredis
 
 from benchmarks import cpu_route
+from benchmarks.args import entries_parser
 from benchmarks.cpu_route import process_batch
 from benchmarks.generate import EntryGenerator
 from entrywatch import embedded
@@ -122,11 +123,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lists", nargs="+", default=["data/lists"])
-    ap.add_argument("--entries", type=int, default=10_000)
-    ap.add_argument("--warmup", type=int, default=20_000)
-    ap.add_argument("--seed", type=int, default=7)
+    ap = entries_parser(__doc__, entries=10_000, warmup=20_000)
     args = ap.parse_args(argv)
     print(json.dumps(asyncio.run(run(args))))
     return 0

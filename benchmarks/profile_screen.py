@@ -11,7 +11,6 @@ Timings are not assertions: run before and after a change under the same conditi
 
 from __future__ import annotations
 
-import argparse
 import gc
 import hashlib
 import json
@@ -25,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import cpu_route
+from benchmarks.args import entries_parser
 from benchmarks.cpu_route import process_batch
 from benchmarks.generate import EntryGenerator
 from entrywatch.cli.screen import context_from_paths
@@ -36,11 +36,7 @@ BATCH = 500
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lists", nargs="+", default=["data/lists"])
-    ap.add_argument("--entries", type=int, default=10_000, help="measured entries (seed --seed)")
-    ap.add_argument("--warmup", type=int, default=20_000, help="entries screened first (seed --seed + 1)")
-    ap.add_argument("--seed", type=int, default=7)
+    ap = entries_parser(__doc__, entries=10_000, warmup=20_000)
     ap.add_argument("--warm-seed", type=int, default=None, help="warm-up seed (default --seed + 1)")
     ap.add_argument("--fresh", type=float, default=None, help="the generator's share of first-seen companies")
     ap.add_argument("--repeat", type=int, default=1, help="time the measured entries this many times")

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from screening.decision import set_fields
+from screening.errors import FieldError
 
 Outcome = Literal["false_positive", "confirmed", "released", "excluded", "exported", "destroyed", "seized", "escalated"]
 OUTCOMES: tuple[str, ...] = (
@@ -33,10 +34,8 @@ _KEYS = {
 }  # fmt: skip
 
 
-class DispositionError(ValueError):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
+class DispositionError(FieldError):
+    """A disposition that cannot be recorded; ``path`` names the field."""
 
 
 @dataclass(frozen=True, slots=True)

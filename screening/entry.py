@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from screening.errors import FieldError
 from screening.identifiers import SCHEMES, normalize
 
 SCHEMA_VERSION = 1
@@ -36,13 +37,8 @@ TRANSPORT_KEYS = (
 )  # fmt: skip
 
 
-class EntryError(ValueError):
+class EntryError(FieldError):
     """An entry that does not follow customs-entry.v1. ``path`` names the offending field."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

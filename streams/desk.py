@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from screening.disposition import OUTCOMES, Disposition, DispositionError, parse_disposition
+from screening.errors import FieldError
 from screening.list_names import list_name, reason_source
 from screening.queue import OpenItem
 from stores.audit import epoch
@@ -81,12 +82,8 @@ def item_view(item: OpenItem, published: Published) -> dict[str, Any]:
     }
 
 
-class RequestError(ValueError):
+class RequestError(FieldError):
     """A disposition request that cannot be recorded: ``path`` names the field (answered as 400)."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
 
 
 def disposition_from_request(body: Any, decided_at: str, make_id: Callable[[], str] | None = None) -> Disposition:

@@ -17,6 +17,7 @@ from screening.entry import (
     parse_date_of_birth,
     parse_identifiers,
 )
+from screening.errors import FieldError
 from screening.identifiers import normalize
 from screening.matching import NameIndex, PartyEvidence
 from screening.rules.engine import ListFacts, identifier_hits
@@ -31,10 +32,8 @@ MAX_NAME = 2000
 _QUERY_KEYS = frozenset({"name", "kind", "country", "city", "identifiers", "date_of_birth"})
 
 
-class MatchRequestError(ValueError):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
+class MatchRequestError(FieldError):
+    """A ``POST /match`` query (or an ``entrywatch match`` line) that cannot be searched."""
 
 
 @dataclass(frozen=True, slots=True)

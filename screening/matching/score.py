@@ -230,8 +230,11 @@ def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] |
             if sim > 0.0:
                 near[y] = sim
                 near_of[y][x] = sim
+    # A word of both sides has its pairs with every word of either; a word of one side only has its pairs
+    # with the other side's words (two candidate words were never compared: a query word split against a
+    # candidate, "alhassan" -> "al hassan", meets another candidate's "hasan" through ``pair_sim``).
     for tok, near in near_of.items():
-        if tok in both:
+        if tok in words and tok in others:
             rows[tok] = (near, both)
         else:
             rows[tok] = (near, others if tok in words else words)

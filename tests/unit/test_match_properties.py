@@ -132,6 +132,26 @@ def test_primed_similarities_change_no_score() -> None:
         assert primed == plain
 
 
+def test_primed_similarities_among_many_candidates_change_no_score() -> None:
+    # a search primes its query against the words of all its candidates at once: a query word split
+    # against one candidate ("alhassan" -> "al hassan") meets another's "hasan" as compare() scores it
+    pairs = _eval_pairs()
+    for k in range(0, len(pairs), 11):
+        group = pairs[k : k + 11]
+        a, _, _ = group[0]
+        words = [t for _, b, _ in group for t in b.tokens]
+        for _, b, kind in group:
+            plain = score_pair(a, b, kind)
+            with primed_pair_sims(a.tokens, words):
+                assert score_pair(a, b, kind) == plain, (a.text, b.text)
+    query = prepare("Alhassan Ahmed")
+    listed = [prepare(n) for n in ("AL-HASAN, Ahmed", "AL HASSAN, Ahmad", "ALHASAN, Ahmed")]
+    with primed_pair_sims(query.tokens, [t for b in listed for t in b.tokens]):
+        primed = [score_pair(query, b, "person").score for b in listed]
+    assert primed == [score_pair(query, b, "person").score for b in listed]
+    assert primed[0] > 0.95
+
+
 # -- the upper bound of a candidate's score (score.ScoreBound) -----------------------------------------
 
 

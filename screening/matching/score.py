@@ -25,6 +25,7 @@ from screening.matching.prepare import (
     split_word,
     translit_key,
 )
+from screening.matching.symbols import ARABIC_PREFIX, related_words
 from screening.normalize import is_legal
 from screening.normalize_data import ABBREVIATIONS, LEGAL_FAMILIES
 
@@ -47,6 +48,10 @@ ARABIC_SIM = 0.9  # a word from Arabic script and a Latin spelling of it (``arab
 # ``arabic`` argument of the word similarities: which of the two words came from Arabic script
 ARABIC_A = 1
 ARABIC_B = 2
+# two words sharing a person name symbol (``symbols``: "hussayn" / "hosein", "umar" / "omar"), persons and
+# parties of unknown kind only: as much as the phonetic and Arabic rules, under an exact match (an alias never
+# outranks the exact name); 0.95 raised words those rules already join, and listed persons' hits on others
+SYMBOL_SIM = 0.9
 LEGAL_FAMILY_SIM = 0.8  # two legal forms of one family (``LEGAL_FAMILIES``: "ojsc" / "pjsc", "ltd" / "llc")
 COMPACT_MIN = 0.92  # least similarity of the glued forms for that feature to count
 NO_DISTINCTIVE_CAP = 0.5  # ceiling when no distinctive word is shared
@@ -241,6 +246,9 @@ def pair_sim_rows(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str] |
     return rows
 
 
+_NO_WORDS: frozenset[str] = frozenset()
+
+
 def _arabic_flag(a: bool, b: bool) -> int:
     """The ``arabic`` argument of ``token_sim`` for two words, given which came from Arabic script."""
     return (ARABIC_A if a else 0) | (ARABIC_B if b else 0)
@@ -259,8 +267,9 @@ def primed_pair_sims(xs: Iterable[str], ys: Iterable[str], y_skels: Sequence[str
         _PRIMED.reset(token)
 
 
-def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[str, str, float]]]:
-    """Greedy one-to-one alignment of tokens by weighted similarity; returns the matched weight."""
+def _align(a: PreparedName, b: PreparedName, symbols: bool = False) -> tuple[float, bool, list[tuple[str, str, float]]]:
+    """Greedy one-to-one alignment of tokens by weighted similarity; returns the matched weight.
+    ``symbols``: two words sharing a person name symbol are at least ``SYMBOL_SIM`` alike."""
     if not a.tokens or not b.tokens:
         return 0.0, False, []
     # (-weighted similarity, -similarity, i, j): ascending order is best pair first, ties by position
@@ -268,6 +277,7 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
     append = cands.append
     a_weights, b_weights, b_tokens = a.weights, b.weights, b.tokens
     rows = _PRIMED.get()
+    symbol_rows = related_words() if symbols else None
     # words from Arabic script in either name: their pairs are computed here, by the Arabic rule (the
     # primed rows hold the Latin one)
     arabic_words = a.arabic | b.arabic if a.arabic or b.arabic else frozenset()
@@ -275,6 +285,9 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
         wa = a_weights[i]
         row = rows.get(ta) if rows is not None else None
         near, known = row if row is not None else (None, frozenset())
+        alike = _NO_WORDS
+        if symbol_rows is not None:
+            alike = symbol_rows.get(ARABIC_PREFIX + ta if ta in a.arabic else ta, _NO_WORDS)
         for j, tb in enumerate(b_tokens):
             if ta == tb:
                 sim = 1.0
@@ -284,6 +297,8 @@ def _align(a: PreparedName, b: PreparedName) -> tuple[float, bool, list[tuple[st
                 sim = near.get(tb, 0.0)
             else:
                 sim = pair_sim(ta, tb)
+            if alike and sim < SYMBOL_SIM and (ARABIC_PREFIX + tb if tb in b.arabic else tb) in alike:
+                sim = SYMBOL_SIM
             if sim > 0.0:
                 append((-(sim * ((wa + b_weights[j]) / 2.0)), -sim, i, j))
     cands.sort()
@@ -411,7 +426,7 @@ def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None, glue: boo
         return PairScore(0.0, 0.0, 0.0, 0.0, False, a, b, (), share)
     if a.tokens == b.tokens:
         return PairScore(1.0, 1.0, 1.0, 1.0, True, a, b, tuple((t, t, 1.0) for t in a.tokens), share)
-    matched, shared, pairs = _align(a, b)
+    matched, shared, pairs = _align(a, b, kind != "company")
     dice = min(1.0, 2.0 * matched / (a.total + b.total))
     shorter = a if a.total <= b.total else b
     containment = min(1.0, matched / shorter.total)
@@ -456,7 +471,8 @@ def _score_ordered(a: PreparedName, b: PreparedName, kind: str | None, glue: boo
 # 2. The matched weight is a sum of terms in which each word of the listed name b takes part at most
 #    once: an aligned pair (x, y) is worth sim * (w_x + w_y) / 2, an acronym run ACRONYM_SIM *
 #    (w_acronym + the run's weights) / 2. Charge each term to its words of b: a pair to its word y of b,
-#    at most y's best of sim * (w_x + w_y) / 2 over the query words x; a word y of b spelling the
+#    at most y's best of sim * (w_x + w_y) / 2 over the query words x (sim at least SYMBOL_SIM when x
+#    and y share a person name symbol, whatever the kind); a word y of b spelling the
 #    initials of a run of query words, at most ACRONYM_SIM * (w_y + the weights of every non-number
 #    query word with an initial that is a letter of y) / 2; a run of two or more words y of b spelled by
 #    a query word x, at most ACRONYM_SIM * (w_y + w_x) / 2 for each y of the run. So the matched weight
@@ -508,6 +524,13 @@ class ScoreBound:
                 wy = weight_of.get(y)
                 if wy is not None and sim * (wx + wy) / 2.0 > most[y]:
                     most[y] = sim * (wx + wy) / 2.0
+        # ... or sharing a person name symbol with a query word (whatever the kind: a bound)
+        symbol_rows = related_words()
+        for x, wx in zip(query.tokens, query.weights, strict=True):
+            for y in symbol_rows.get(x, _NO_WORDS):
+                wy = weight_of.get(y)
+                if wy is not None and SYMBOL_SIM * (wx + wy) / 2.0 > most[y]:
+                    most[y] = SYMBOL_SIM * (wx + wy) / 2.0
         # ... or as an acronym of query words
         inits = frozenset("".join(_initials_of(t) for t in query.tokens if not t.isdigit()))
         longest = min(_ACRONYM_MAX, len(query.tokens))

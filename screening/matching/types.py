@@ -8,7 +8,7 @@ from typing import Any
 from screening.entities import Entity, EntityName
 
 ALGORITHM_NAME = "ew-weighted-tokens"
-ALGORITHM_VERSION = "1.8"
+ALGORITHM_VERSION = "1.9"
 ALGORITHM = f"{ALGORITHM_NAME}-v{ALGORITHM_VERSION}"
 
 

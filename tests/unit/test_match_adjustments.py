@@ -31,7 +31,7 @@ CASES = [
 
 
 def test_the_version_is_bumped() -> None:
-    assert ALGORITHM_VERSION == "1.8"
+    assert ALGORITHM_VERSION == "1.9"
 
 
 @pytest.mark.parametrize(("case", "query", "country", "first"), CASES, ids=[c[0] for c in CASES])

@@ -33,7 +33,7 @@ def test_match_contract(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     assert first["query"]["name"] == "Hefei Meiling Company Limited"
     assert first["matches"][0]["entity_id"] == "uflpa:hefei-meiling-co-ltd"
     assert set(first["matches"][0]) == {"entity_id", "source", "matched_name", "score", "explain"}
-    assert first["matches"][0]["explain"]["version"] == "1.8"
+    assert first["matches"][0]["explain"]["version"] == "1.9"
     # "A-B-C Company" may only meet names that share its distinctive part, never a mere "Company"
     assert all("abc" in m["matched_name"].lower().replace("-", "") for m in out[1]["matches"]), out[1]
     assert out[2]["matches"] and all(m["score"] >= Thresholds().review for m in out[2]["matches"])

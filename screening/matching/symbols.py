@@ -24,6 +24,9 @@ MIN_RATIO = 0.5
 # A word that came from Arabic script (its consonants and long vowels: "mhmd") is keyed apart, so that the
 # same letters typed in Latin do not take its symbols (as the Arabic rule of ``score.token_sim``).
 ARABIC_PREFIX = "ar:"
+# rigour's nickname groups (ids ``N:...``) are curated: their words are one name however unalike they are
+# spelt (``bob`` / ``robert``, ``peggy`` / ``margaret``); the spelling rule applies to the other symbols.
+NICK_PREFIX = "N:"
 _NONE: frozenset[str] = frozenset()
 
 
@@ -60,14 +63,19 @@ def alike(a: str, b: str) -> bool:
 @lru_cache(maxsize=1)
 def related_words() -> dict[str, frozenset[str]]:
     """word (``symbol_key``) -> the other words of the table (keys) that share a symbol with it and are
-    ``alike``."""
+    ``alike``, or share a nickname group."""
     by_symbol: dict[str, list[str]] = {}
     for word, ids in symbol_table().items():
         for ident in ids:
             by_symbol.setdefault(ident, []).append(word)
     out: dict[str, frozenset[str]] = {}
     for word, ids in symbol_table().items():
-        others = frozenset(w for ident in ids for w in by_symbol[ident] if w != word and alike(word, w))
+        others = frozenset(
+            w
+            for ident in ids
+            for w in by_symbol[ident]
+            if w != word and (ident.startswith(NICK_PREFIX) or alike(word, w))
+        )
         if others:
             out[word] = others
     return out

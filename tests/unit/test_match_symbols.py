@@ -9,7 +9,7 @@ from screening.entities import Entity, EntityName
 from screening.matching import NameIndex, Thresholds, compare
 from screening.matching.prepare import DISTINCTIVE, token_class
 from screening.matching.score import SYMBOL_SIM
-from screening.matching.symbols import ARABIC_PREFIX, alike, related_words, share_symbol, symbol_table
+from screening.matching.symbols import ARABIC_PREFIX, NICK_PREFIX, alike, related_words, share_symbol, symbol_table
 from screening.normalize import name_tokens
 
 REVIEW = Thresholds().review
@@ -23,6 +23,10 @@ MUST_MATCH = [
     ("Bill Mancini", "William Mancini", "person"),  # a nickname
     ("Mike Karpov", "Michael Karpov", "person"),
     ("Tom Ferreira", "Thomas Ferreira", "person"),
+    # nicknames no list writes (from the nicknames dataset), spelt unlike the listed name: rigour's
+    # nickname groups join them whatever the spelling
+    ("Bob Karpov", "Robert Karpov", "person"),
+    ("Ted Ferreira", "Edward Ferreira", "person"),
 ]
 
 # (query, listed, kind): must stay under REVIEW
@@ -91,9 +95,11 @@ def test_table_loads_normalised_distinctive_words() -> None:
     assert min(holders.values()) >= 2
 
 
-def test_related_words_are_symmetric_and_alike() -> None:
+def test_related_words_are_symmetric_and_alike_or_nicknames() -> None:
     related = related_words()
+    table = symbol_table()
     for word, others in related.items():
         for other in others:
             assert word in related[other]
-            assert alike(word, other)
+            nick = any(i.startswith(NICK_PREFIX) for i in table[word] & table[other])
+            assert nick or alike(word, other), (word, other)

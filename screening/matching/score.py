@@ -25,7 +25,7 @@ from screening.matching.prepare import (
     split_word,
     translit_key,
 )
-from screening.matching.symbols import ARABIC_PREFIX, related_words
+from screening.matching.symbols import related_words, symbol_key
 from screening.normalize import is_legal
 from screening.normalize_data import ABBREVIATIONS, LEGAL_FAMILIES
 
@@ -287,7 +287,7 @@ def _align(a: PreparedName, b: PreparedName, symbols: bool = False) -> tuple[flo
         near, known = row if row is not None else (None, frozenset())
         alike = _NO_WORDS
         if symbol_rows is not None:
-            alike = symbol_rows.get(ARABIC_PREFIX + ta if ta in a.arabic else ta, _NO_WORDS)
+            alike = symbol_rows.get(symbol_key(ta, ta in a.arabic), _NO_WORDS)
         for j, tb in enumerate(b_tokens):
             if ta == tb:
                 sim = 1.0
@@ -297,7 +297,7 @@ def _align(a: PreparedName, b: PreparedName, symbols: bool = False) -> tuple[flo
                 sim = near.get(tb, 0.0)
             else:
                 sim = pair_sim(ta, tb)
-            if alike and sim < SYMBOL_SIM and (ARABIC_PREFIX + tb if tb in b.arabic else tb) in alike:
+            if alike and sim < SYMBOL_SIM and symbol_key(tb, tb in b.arabic) in alike:
                 sim = SYMBOL_SIM
             if sim > 0.0:
                 append((-(sim * ((wa + b_weights[j]) / 2.0)), -sim, i, j))

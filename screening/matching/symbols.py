@@ -81,17 +81,6 @@ def related_words() -> dict[str, frozenset[str]]:
     return out
 
 
-def symbols(word: str, arabic: bool = False) -> frozenset[str]:
-    """The symbol ids of a normalised word (empty when the table does not hold it); ``arabic``: the word
-    came from Arabic script."""
-    return symbol_table().get(symbol_key(word, arabic), _NONE)
-
-
-def related(word: str, arabic: bool = False) -> frozenset[str]:
-    """The keys of the words sharing a symbol with ``word`` (``related_words``)."""
-    return related_words().get(symbol_key(word, arabic), _NONE)
-
-
 def share_symbol(a: str, b: str, arabic_a: bool = False, arabic_b: bool = False) -> bool:
     """Whether two different normalised words are one person name by their symbols (``related_words``)."""
     key_a, key_b = symbol_key(a, arabic_a), symbol_key(b, arabic_b)
